@@ -1,0 +1,30 @@
+/*
+ * collect.h - the one entry point through which src/ uses the probes.
+ *
+ * A collector keeps state between collections (library handles, parsed caches, a trace
+ * instance); collector_collect() runs every probe once and returns an unsealed snapshot.
+ */
+#ifndef IPCTOP_COLLECT_H
+#define IPCTOP_COLLECT_H
+
+#include <sys/types.h>
+
+#include "src/snapshot.h"
+
+struct collect_opts {
+	const char *sysroot;	/* "/" for the live system */
+	pid_t self;		/* leave this pid out of processes (0: include everything) */
+	bool trace_signals;	/* try the tracefs signal trace (root only) */
+};
+
+struct collector;
+
+/* Returns NULL and sets *err (negative errno) if the sysroot or its proc/ cannot be opened. */
+struct collector *collector_new(const struct collect_opts *opts, int *err);
+void collector_free(struct collector *c);
+
+/* Runs every probe. *out is a new, unsealed snapshot the caller owns. Returns 0, or -errno
+ * when nothing could be collected at all (no proc/). */
+int collector_collect(struct collector *c, struct snapshot **out);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * probe.h - what every probe sees while one snapshot is being collected.
+ *
+ * A probe reads one kernel source relative to the sysroot (openat on rootfd/procfd), writes
+ * records into ctx->snap, records its failures as data (snapshot_add_error) and returns 0 or
+ * -errno when the source as a whole could not be read (the collector then marks the source
+ * failed). Probes never print, never exit, never include ncurses.
+ *
+ * Probes run in the order of the table in collect.c; later probes may use what earlier ones
+ * left in the scratch tables below (the descriptor list, the shared mappings), which live
+ * only for one collection.
+ */
+#ifndef IPCTOP_PROBE_H
+#define IPCTOP_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "src/arena.h"
+#include "src/snapshot.h"
+
+/* One open descriptor of one process (threads share the table: read once per process). */
+enum fd_type {
+	FDT_OTHER,
+	FDT_PIPE,		/* anonymous pipe: "pipe:[INO]" */
+	FDT_FIFO,		/* S_ISFIFO on a path */
+	FDT_SOCKET,		/* "socket:[INO]" */
+	FDT_MQUEUE,		/* on the mqueue file system */
+	FDT_EVENTFD,
+	FDT_SIGNALFD,
+	FDT_FILE,
+};
+
+struct fd_entry {
+	pid_t pid;
+	int fd;
+	unsigned mode;		/* enum fd_mode, from fdinfo flags */
+	enum fd_type type;
+	uint64_t dev;
+	uint64_t inode;
+	const char *target;	/* readlink text (scratch arena) */
+};
+
+/* One shared mapping from /proc/<pid>/maps that names an IPC object (SysV or /dev/shm). */
+struct map_entry {
+	pid_t pid;
+	uint64_t dev;		/* makedev(major, minor) of the maps line */
+	uint64_t inode;		/* for /SYSV mappings: the shmid */
+	const char *path;	/* scratch arena */
+	bool deleted;
+};
+
+struct collector;
+
+struct probe_ctx {
+	struct snapshot *snap;
+	int rootfd;		/* O_DIRECTORY of the sysroot */
+	int procfd;		/* O_DIRECTORY of <sysroot>/proc */
+	bool live;		/* sysroot is "/": syscalls (semctl, pidfd, netlink) see the same objects */
+	pid_t self;		/* ipctop's own pid */
+
+	struct arena scratch;	/* freed after each collection */
+	struct fd_entry *fds;	/* filled by the descriptor probe, sorted by (pid, fd) */
+	size_t n_fds, cap_fds;
+	struct map_entry *maps;	/* filled by the maps probe */
+	size_t n_maps, cap_maps;
+	bool maps_scanned;	/* the maps probe ran (attached lists are meaningful) */
+	bool fds_scanned;
+};
+
+struct probe {
+	const char *name;
+	/* state: the probe's own persistent data between collections (starts NULL). */
+	int (*collect)(struct probe_ctx *ctx, void **state);
+	void (*fini)(void *state);	/* may be NULL */
+};
+
+/* Scratch helpers. */
+struct fd_entry *probe_add_fd(struct probe_ctx *ctx);
+struct map_entry *probe_add_map(struct probe_ctx *ctx);
+
+/* Error text for an errno value, as data: "EACCES", "ENOENT", ... ("E<n>" if unnamed). */
+const char *probe_errname(int err);
+
+#endif

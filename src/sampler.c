@@ -1,0 +1,63 @@
+/*
+ * sampler.c - one snapshot = every probe (collect.c), then every analysis pass, then seal.
+ *
+ * Analysis passes compute relationships once, in the model (what a process waits on, the
+ * wait-for graph, deadlocks, orphans' original parents); views only read the results.
+ * Each pass sees the snapshot being built (procs etc. not yet sorted) and the previous sealed
+ * snapshot (NULL the first time).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "src/sampler.h"
+
+typedef void (*analysis_pass_fn)(struct snapshot *cur, const struct snapshot *prev);
+
+static const analysis_pass_fn passes[] = {
+	NULL,
+};
+
+struct sampler {
+	struct collector *col;
+	struct snapshot *prev;
+};
+
+struct sampler *sampler_new(const struct collect_opts *opts, int *err)
+{
+	struct collector *col = collector_new(opts, err);
+	struct sampler *sm;
+
+	if (!col)
+		return NULL;
+	sm = xcalloc(1, sizeof(*sm));
+	sm->col = col;
+	return sm;
+}
+
+void sampler_free(struct sampler *sm)
+{
+	if (!sm)
+		return;
+	collector_free(sm->col);
+	snapshot_unref(sm->prev);
+	free(sm);
+}
+
+int sampler_take(struct sampler *sm, struct snapshot **out)
+{
+	struct snapshot *s = NULL;
+	int rc = collector_collect(sm->col, &s);
+
+	if (rc < 0) {
+		snapshot_unref(s);
+		return rc;
+	}
+	for (size_t i = 0; passes[i]; i++)
+		passes[i](s, sm->prev);
+	snapshot_seal(s);
+	snapshot_unref(sm->prev);
+	sm->prev = snapshot_ref(s);
+	*out = s;
+	return 0;
+}

@@ -1,0 +1,22 @@
+/*
+ * sampler.h - takes sealed snapshots: collect (probes) -> analyse (src/) -> seal.
+ *
+ * The sampler remembers the previous snapshot so that analyses that need history (an orphan's
+ * original parent, how long a process has been stalled) can use it.
+ */
+#ifndef IPCTOP_SAMPLER_H
+#define IPCTOP_SAMPLER_H
+
+#include "probes/collect.h"
+#include "src/snapshot.h"
+
+struct sampler;
+
+/* NULL and *err < 0 (negative errno) when the sysroot cannot be read at all. */
+struct sampler *sampler_new(const struct collect_opts *opts, int *err);
+void sampler_free(struct sampler *sm);
+
+/* A new sealed snapshot; the caller owns one reference. Returns 0 or -errno. */
+int sampler_take(struct sampler *sm, struct snapshot **out);
+
+#endif

@@ -1,0 +1,385 @@
+/*
+ * snapshot.h - the immutable picture of a machine's processes and IPC at one instant.
+ *
+ * Probes write a snapshot through the builder functions below; snapshot_seal() then sorts
+ * every array by its identity key and the snapshot never changes again. Everyone else
+ * (analysis, diff, output, the UI) takes a `const struct snapshot *`.
+ *
+ * Invariants:
+ * - Every string and small array hangs off the snapshot's arena; the last snapshot_unref() releases all.
+ * - Every record has a stable identity (pid + start time, inode, SysV id, POSIX name) so that
+ *   a later snapshot's record for the same object can be found (snapshot_find_*).
+ * - A value that could not be read is SNAP_UNKNOWN (integers) or NULL (strings, arrays), and
+ *   the reason is in errors[] (and, for a whole probe, in sources[]). Nothing is invented.
+ * - Signal sets are bit masks: signal n is bit n-1 (as in /proc/<pid>/status).
+ */
+#ifndef IPCTOP_SNAPSHOT_H
+#define IPCTOP_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "src/arena.h"
+
+/* An integer that could not be read. All counts, sizes and ids are >= 0 when known. */
+#define SNAP_UNKNOWN ((int64_t)-1)
+
+/* ---- processes ------------------------------------------------------------------------ */
+
+enum sigset_kind {
+	SIGSET_PENDING,		/* thread pending (SigPnd) */
+	SIGSET_SHARED_PENDING,	/* process-wide pending (ShdPnd) */
+	SIGSET_BLOCKED,		/* SigBlk */
+	SIGSET_IGNORED,		/* SigIgn */
+	SIGSET_CAUGHT,		/* SigCgt */
+	SIGSET_COUNT
+};
+
+enum wait_kind {
+	WAIT_NONE,		/* running, or not blocked in anything we recognise as IPC */
+	WAIT_PIPE_READ,
+	WAIT_PIPE_WRITE,
+	WAIT_FIFO_OPEN,
+	WAIT_MSG_SEND,
+	WAIT_MSG_RECV,
+	WAIT_SEM_WAIT,
+	WAIT_SOCKET_RECV,
+	WAIT_SOCKET_SEND,
+	WAIT_SOCKET_ACCEPT,
+	WAIT_CHILD_WAIT,
+	WAIT_SIGNAL_WAIT,
+	WAIT_OTHER,		/* sleeping in something else: detail holds the wchan name */
+	WAIT_KIND_COUNT
+};
+
+struct proc_wait {
+	enum wait_kind kind;
+	const char *object;	/* object id ("pipe:123", "msg:5", "pid:77"...) or NULL */
+	const char *detail;	/* human detail ("fd 4", "type 3", "semnum 1", wchan) or NULL */
+};
+
+struct proc_rec {
+	pid_t pid;
+	pid_t ppid;
+	pid_t pgid;
+	pid_t sid;
+	unsigned long long start_ticks;	/* with pid: the identity (pid reuse changes it) */
+	char state;			/* R S D T t Z X I P W K; '?' if unknown */
+	const char *comm;		/* never NULL once collected ("?" if unknown) */
+	const char *cmdline;		/* args joined by spaces; "" for kernel threads; NULL unknown */
+	int64_t uid;			/* real uid, SNAP_UNKNOWN if unknown */
+	int nthreads;			/* 0 if unknown */
+	bool kthread;			/* kernel thread (child of kthreadd or no mm) */
+	bool zombie;
+	bool orphan;			/* re-parented to init or a subreaper */
+	pid_t original_ppid;		/* for orphans: the parent an earlier snapshot saw, 0 unknown */
+
+	bool sig_known;			/* sig[] valid */
+	uint64_t sig[SIGSET_COUNT];
+	int64_t sigq_queued;		/* SigQ: queued / limit, SNAP_UNKNOWN if unknown */
+	int64_t sigq_limit;
+
+	/* What the process is blocked in (issue: signals and blocking). */
+	const char *wchan;		/* kernel function name or NULL */
+	bool syscall_known;
+	int64_t syscall_nr;		/* -1 running in user space */
+	uint64_t syscall_args[6];
+	struct proc_wait waiting;
+
+	/* /proc/<pid>/io, for throughput estimates. */
+	int64_t io_rchar;
+	int64_t io_wchar;
+
+	const char *error;		/* first reason something about this process is unknown */
+};
+
+/* Threads whose signal state differs from their process's (per-thread view). */
+struct thread_rec {
+	pid_t tgid;
+	pid_t tid;
+	const char *comm;
+	char state;
+	uint64_t pending;		/* thread pending */
+	uint64_t blocked;
+};
+
+/* ---- descriptors and channels ----------------------------------------------------------- */
+
+enum fd_mode {
+	FD_MODE_UNKNOWN = 0,
+	FD_MODE_READ = 1,
+	FD_MODE_WRITE = 2,
+	FD_MODE_RDWR = 3,		/* counts as both reader and writer */
+};
+
+struct endpoint {
+	pid_t pid;
+	int fd;
+	unsigned mode;			/* enum fd_mode bits */
+};
+
+enum pipe_kind { PIPE_ANON, PIPE_FIFO };
+
+struct pipe_rec {
+	enum pipe_kind kind;
+	uint64_t dev;
+	uint64_t inode;			/* identity (with kind) */
+	const char *path;		/* FIFO path, NULL for anonymous pipes */
+	bool deleted;			/* FIFO path was unlinked */
+	struct endpoint *ends;		/* sorted by pid, fd */
+	size_t n_ends;
+	int64_t queued_bytes;		/* FIONREAD, SNAP_UNKNOWN if unreadable */
+	int64_t capacity;		/* F_GETPIPE_SZ */
+	const char *fill_error;		/* why queued_bytes/capacity are unknown */
+};
+
+struct usock_rec {
+	uint64_t inode;			/* identity */
+	uint64_t peer_inode;		/* 0 if none or unknown */
+	bool peer_known;
+	int type;			/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	int state;			/* TCP_* state numbers as sock_diag reports them */
+	const char *path;		/* bound path, "@name" for abstract, NULL unbound */
+	struct endpoint *holders;
+	size_t n_holders;
+	int64_t queued_bytes;		/* unread bytes (UDIAG_SHOW_RQLEN rqueue) */
+	int64_t send_queue;		/* wqueue as reported (kernel memory for streams) */
+	int64_t pending_conns;		/* listeners: connections waiting in accept */
+	int64_t backlog;		/* listeners: max backlog */
+	uint64_t *icons;		/* listeners: inodes of not-yet-accepted sockets */
+	size_t n_icons;
+};
+
+struct pmq_rec {
+	const char *name;		/* identity, without the leading '/' */
+	uint64_t inode;
+	int64_t bytes;			/* QSIZE */
+	int64_t messages;		/* mq_curmsgs */
+	int64_t max_messages;		/* mq_maxmsg */
+	int64_t message_size;		/* mq_msgsize */
+	struct endpoint *holders;
+	size_t n_holders;
+	const char *error;
+};
+
+struct pshm_rec {
+	const char *name;		/* identity (file name under /dev/shm) */
+	uint64_t inode;
+	int64_t size;
+	pid_t *mapped_pids;
+	size_t n_mapped;
+	const char *error;
+};
+
+struct psem_rec {
+	const char *name;		/* identity, without the "sem." prefix */
+	uint64_t inode;
+	int64_t value;
+	pid_t *mapped_pids;
+	size_t n_mapped;
+	const char *error;
+};
+
+/* Descriptors that are not channels but tell a story (eventfd, signalfd, loopback TCP). */
+enum misc_fd_kind { MISC_EVENTFD, MISC_SIGNALFD, MISC_TCP_LOOPBACK };
+
+struct misc_fd_rec {
+	enum misc_fd_kind kind;
+	pid_t pid;
+	int fd;
+	uint64_t inode;
+	int64_t eventfd_count;		/* eventfd: current counter */
+	uint64_t sigmask;		/* signalfd: the mask it accepts */
+	uint64_t peer_inode;		/* loopback TCP: the other end's socket inode */
+	pid_t peer_pid;			/* loopback TCP: a holder of the other end, 0 unknown */
+	const char *detail;		/* e.g. "127.0.0.1:5000 -> 127.0.0.1:40122" */
+};
+
+/* ---- System V IPC ------------------------------------------------------------------------ */
+
+struct sysv_perm {
+	int32_t key;			/* 0 = IPC_PRIVATE */
+	int id;				/* identity */
+	unsigned mode;			/* permission bits (plus SHM_DEST etc. as the kernel shows) */
+	uid_t uid, gid, cuid, cgid;
+};
+
+struct msgq_rec {
+	struct sysv_perm perm;
+	int64_t bytes;			/* cbytes */
+	int64_t messages;		/* qnum */
+	pid_t last_send_pid;		/* lspid */
+	pid_t last_recv_pid;		/* lrpid */
+	int64_t stime, rtime, ctime;	/* seconds since the epoch, 0 = never */
+	int64_t max_bytes;		/* msg_qbytes via IPC_STAT, SNAP_UNKNOWN without permission */
+	const char *error;
+};
+
+struct shm_rec {
+	struct sysv_perm perm;
+	int64_t size;
+	pid_t creator_pid;
+	pid_t last_pid;
+	int64_t nattch;
+	int64_t atime, dtime, ctime;
+	int64_t rss;			/* bytes, SNAP_UNKNOWN if not shown */
+	int64_t swap;
+	bool destroy_pending;		/* SHM_DEST: IPC_RMID done, waits for nattch 0 */
+	pid_t *attached_pids;		/* from /proc/<pid>/maps; NULL if no process could be read */
+	size_t n_attached;
+	const char *error;
+};
+
+struct sem_rec {
+	struct sysv_perm perm;
+	int nsems;
+	int64_t otime, ctime;
+	int64_t *values;		/* each NULL if semctl was refused; error says why */
+	int64_t *wait_increase;		/* semncnt */
+	int64_t *wait_zero;		/* semzcnt */
+	int64_t *last_pids;		/* sempid */
+	const char *error;
+};
+
+/* ---- signals, deadlocks, errors ------------------------------------------------------------ */
+
+enum sig_result {
+	SIGRES_DELIVERED,
+	SIGRES_IGNORED,
+	SIGRES_BLOCKED,			/* blocked, now pending */
+	SIGRES_ALREADY_PENDING,
+	SIGRES_DROPPED,
+	SIGRES_GENERATED,		/* generated, delivery not (yet) seen */
+	SIGRES_UNKNOWN,
+};
+
+struct sig_event {
+	double time;			/* seconds since the epoch */
+	int signo;
+	pid_t sender_pid;		/* 0 if the kernel or unknown */
+	const char *sender_comm;
+	pid_t target_pid;
+	const char *target_comm;
+	enum sig_result result;
+	bool inferred;			/* from mask changes, not a trace */
+};
+
+struct deadlock_rec {
+	pid_t *pids;			/* the cycle, in order */
+	size_t n_pids;
+	const char **objects;		/* object ids between consecutive pids */
+	size_t n_objects;
+};
+
+struct stall_rec {
+	pid_t pid;
+	const char *object;
+	const char *reason;
+	double since;			/* seconds since the epoch the stall was first seen, 0 unknown */
+};
+
+struct snap_error {
+	const char *where;		/* "pid 1234 fd", "/proc/sysvipc/msg line 3" */
+	const char *error;		/* "EACCES", "malformed line", "process exited" */
+};
+
+struct snap_source {
+	const char *name;		/* probe name */
+	bool ok;
+	const char *error;		/* NULL when ok */
+};
+
+/* ---- the snapshot --------------------------------------------------------------------------- */
+
+#define SNAP_ARRAY(type, name) \
+	struct type *name;      \
+	size_t n_##name;        \
+	size_t cap_##name
+
+struct snapshot {
+	double time;			/* seconds since the epoch when collection started */
+	double duration;		/* seconds the collection took */
+	const char *sysroot;
+	pid_t self_pid;			/* ipctop's own pid (left out of processes) */
+	bool sealed;
+	int refs;			/* atomic; see snapshot_ref() */
+
+	SNAP_ARRAY(proc_rec, procs);
+	SNAP_ARRAY(thread_rec, threads);
+	SNAP_ARRAY(pipe_rec, pipes);
+	SNAP_ARRAY(usock_rec, usocks);
+	SNAP_ARRAY(pmq_rec, pmqs);
+	SNAP_ARRAY(pshm_rec, pshms);
+	SNAP_ARRAY(psem_rec, psems);
+	SNAP_ARRAY(misc_fd_rec, miscfds);
+	SNAP_ARRAY(msgq_rec, msgqs);
+	SNAP_ARRAY(shm_rec, shms);
+	SNAP_ARRAY(sem_rec, sems);
+	SNAP_ARRAY(sig_event, sigevents);
+	SNAP_ARRAY(deadlock_rec, deadlocks);
+	SNAP_ARRAY(stall_rec, stalls);
+	SNAP_ARRAY(snap_error, errors);
+	SNAP_ARRAY(snap_source, sources);
+
+	struct arena arena;
+};
+
+/* Lifecycle: snapshot_new() returns one reference; the last snapshot_unref() frees it
+ * (NULL is a no-op). References may be taken and dropped from any thread. */
+struct snapshot *snapshot_new(void);
+struct snapshot *snapshot_ref(struct snapshot *s);
+void snapshot_unref(struct snapshot *s);
+
+/*
+ * Builder: each returns a zeroed record appended to its array, with every SNAP_UNKNOWN-able
+ * integer already set to SNAP_UNKNOWN. Pointers stay valid only until the next add of the
+ * same kind; keep indexes, not pointers, while building. Calling these after seal aborts.
+ */
+struct proc_rec *snapshot_add_proc(struct snapshot *s);
+struct thread_rec *snapshot_add_thread(struct snapshot *s);
+struct pipe_rec *snapshot_add_pipe(struct snapshot *s);
+struct usock_rec *snapshot_add_usock(struct snapshot *s);
+struct pmq_rec *snapshot_add_pmq(struct snapshot *s);
+struct pshm_rec *snapshot_add_pshm(struct snapshot *s);
+struct psem_rec *snapshot_add_psem(struct snapshot *s);
+struct misc_fd_rec *snapshot_add_miscfd(struct snapshot *s);
+struct msgq_rec *snapshot_add_msgq(struct snapshot *s);
+struct shm_rec *snapshot_add_shm(struct snapshot *s);
+struct sem_rec *snapshot_add_sem(struct snapshot *s);
+struct sig_event *snapshot_add_sigevent(struct snapshot *s);
+struct deadlock_rec *snapshot_add_deadlock(struct snapshot *s);
+struct stall_rec *snapshot_add_stall(struct snapshot *s);
+
+/* Errors are data: record where and why, then carry on. Strings are copied. */
+void snapshot_add_error(struct snapshot *s, const char *where, const char *error);
+void snapshot_add_errorf(struct snapshot *s, const char *error, const char *where_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Sets (or replaces) the status of one probe. */
+void snapshot_set_source(struct snapshot *s, const char *name, bool ok, const char *error);
+
+/* Arena helpers for the snapshot's own strings and arrays. */
+const char *snapshot_strdup(struct snapshot *s, const char *str);
+void *snapshot_alloc(struct snapshot *s, size_t size);
+
+/* Sorts every array by identity and freezes the snapshot. */
+void snapshot_seal(struct snapshot *s);
+
+/* Lookups on a sealed snapshot (binary search); NULL when absent. */
+const struct proc_rec *snapshot_find_proc(const struct snapshot *s, pid_t pid);
+const struct pipe_rec *snapshot_find_pipe(const struct snapshot *s, enum pipe_kind kind,
+					  uint64_t inode);
+const struct usock_rec *snapshot_find_usock(const struct snapshot *s, uint64_t inode);
+const struct msgq_rec *snapshot_find_msgq(const struct snapshot *s, int id);
+const struct shm_rec *snapshot_find_shm(const struct snapshot *s, int id);
+const struct sem_rec *snapshot_find_sem(const struct snapshot *s, int id);
+const struct pmq_rec *snapshot_find_pmq(const struct snapshot *s, const char *name);
+const struct pshm_rec *snapshot_find_pshm(const struct snapshot *s, const char *name);
+const struct psem_rec *snapshot_find_psem(const struct snapshot *s, const char *name);
+
+/* Names used in output and in object ids. */
+const char *wait_kind_name(enum wait_kind k);	/* "pipe_read" ... as in CONTRACT.md */
+const char *sig_result_name(enum sig_result r);	/* "delivered", "ignored", ... */
+
+#endif

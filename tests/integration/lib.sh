@@ -1,0 +1,45 @@
+# tests/integration/lib.sh - shared helpers for live and tmux tests (sourced, POSIX sh + bash).
+#
+# Each test script: sources this file, calls `check NAME COMMAND...` or `ok NAME`/`fail NAME WHY`
+# for each test, and ends with `finish`, which prints "RESULT: P passed, F failed" and exits
+# non-zero on any failure. Cleanup functions registered with `on_exit` run on every exit,
+# including SIGINT/SIGTERM. Processes are only ever killed by the PID the test started.
+
+: "${IPCTOP:=${top_builddir:-.}/ipctop}"
+T_PASSED=0
+T_FAILED=0
+T_CLEANUPS=""
+
+ok()   { T_PASSED=$((T_PASSED + 1)); echo "ok - $1"; }
+fail() { T_FAILED=$((T_FAILED + 1)); echo "FAIL - $1${2:+: $2}"; }
+check() {
+	name=$1; shift
+	if "$@"; then ok "$name"; else fail "$name" "command failed: $*"; fi
+}
+
+on_exit() { T_CLEANUPS="$1; $T_CLEANUPS"; }
+run_cleanups() {
+	c=$T_CLEANUPS; T_CLEANUPS=""
+	eval "$c" 2>/dev/null || true
+}
+trap 'run_cleanups' EXIT
+trap 'run_cleanups; exit 130' INT
+trap 'run_cleanups; exit 143' TERM
+
+# wait_for DEADLINE_SECONDS COMMAND... : polls COMMAND every 50 ms until it succeeds.
+wait_for() {
+	deadline=$1; shift
+	end=$(( $(date +%s%N) / 1000000 + deadline * 1000 ))
+	while :; do
+		if "$@"; then return 0; fi
+		[ $(( $(date +%s%N) / 1000000 )) -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+
+finish() {
+	run_cleanups
+	echo "RESULT: $T_PASSED passed, $T_FAILED failed"
+	[ "$T_FAILED" -eq 0 ]
+	exit $?
+}
