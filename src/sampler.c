@@ -3,8 +3,8 @@
  *
  * Analysis passes compute relationships once, in the model (what a process waits on, the
  * wait-for graph, deadlocks, orphans' original parents); views only read the results.
- * Each pass sees the snapshot being built (procs etc. not yet sorted) and the previous sealed
- * snapshot (NULL the first time).
+ * Each pass sees the snapshot sorted (snapshot_find_* work) but not yet sealed, and the
+ * previous sealed snapshot (NULL the first time). Passes run in table order.
  */
 #include "config.h"
 
@@ -53,6 +53,7 @@ int sampler_take(struct sampler *sm, struct snapshot **out)
 		snapshot_unref(s);
 		return rc;
 	}
+	snapshot_sort(s);
 	for (size_t i = 0; passes[i]; i++)
 		passes[i](s, sm->prev);
 	snapshot_seal(s);

@@ -310,7 +310,7 @@ static int cmp_sigevent(const void *a, const void *b)
 
 #define SORT(arr, n, cmp) do { if ((n) > 1) qsort((arr), (n), sizeof(*(arr)), (cmp)); } while (0)
 
-void snapshot_seal(struct snapshot *s)
+void snapshot_sort(struct snapshot *s)
 {
 	SORT(s->procs, s->n_procs, cmp_proc);
 	SORT(s->threads, s->n_threads, cmp_thread);
@@ -330,6 +330,11 @@ void snapshot_seal(struct snapshot *s)
 			break;
 		}
 	}
+}
+
+void snapshot_seal(struct snapshot *s)
+{
+	snapshot_sort(s);
 	s->sealed = true;
 }
 

@@ -363,10 +363,13 @@ void snapshot_set_source(struct snapshot *s, const char *name, bool ok, const ch
 const char *snapshot_strdup(struct snapshot *s, const char *str);
 void *snapshot_alloc(struct snapshot *s, size_t size);
 
-/* Sorts every array by identity and freezes the snapshot. */
+/* Sorts every array by identity, so snapshot_find_* work; records may still be changed and
+ * derived arrays (deadlocks, stalls, errors) appended. The sampler sorts before analysis. */
+void snapshot_sort(struct snapshot *s);
+/* Sorts and freezes the snapshot: nothing may change it afterwards. */
 void snapshot_seal(struct snapshot *s);
 
-/* Lookups on a sealed snapshot (binary search); NULL when absent. */
+/* Lookups on a sorted or sealed snapshot (binary search); NULL when absent. */
 const struct proc_rec *snapshot_find_proc(const struct snapshot *s, pid_t pid);
 const struct pipe_rec *snapshot_find_pipe(const struct snapshot *s, enum pipe_kind kind,
 					  uint64_t inode);
