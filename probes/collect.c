@@ -16,8 +16,23 @@
 
 #include "probes/collect.h"
 #include "probes/probe.h"
+#include "probes/proc_maps.h"
+#include "probes/proc_table.h"
+#include "probes/sysv_msg.h"
+#include "probes/sysv_sem.h"
+#include "probes/sysv_shm.h"
+#include "probes/proc_wait.h"
+#include "probes/sig_trace.h"
 
 static const struct probe probes[] = {
+	{ "proc_table", proc_table_collect, proc_table_fini },
+	{ "proc_maps", proc_maps_collect, proc_maps_fini },	/* reads proc_table's procs */
+	{ "sysv_msg", sysv_msg_collect, NULL },
+	{ "sysv_shm", sysv_shm_collect, NULL },			/* uses proc_maps' list */
+	{ "sysv_sem", sysv_sem_collect, NULL },
+	/* after the process table: they read the procs it added */
+	{ "proc_wait", proc_wait_collect, NULL },
+	{ COLLECT_SIG_TRACE_SOURCE, sig_trace_collect, sig_trace_fini },
 	{ NULL, NULL, NULL },
 };
 
@@ -86,6 +101,19 @@ void collector_free(struct collector *c)
 	free(c);
 }
 
+static bool source_failed(const struct snapshot *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_sources; i++)
+		if (strcmp(s->sources[i].name, name) == 0)
+			return !s->sources[i].ok && s->sources[i].error;
+	return false;
+}
+
+void collector_cleanup_signal_safe(void)
+{
+	sig_trace_cleanup_signal_safe();
+}
+
 int collector_collect(struct collector *c, struct snapshot **out)
 {
 	struct snapshot *s = snapshot_new();
@@ -95,6 +123,7 @@ int collector_collect(struct collector *c, struct snapshot **out)
 		.procfd = c->procfd,
 		.live = strcmp(c->sysroot, "/") == 0,
 		.self = c->opts.self,
+		.opts = &c->opts,
 	};
 	double t0 = now_mono();
 
@@ -106,7 +135,10 @@ int collector_collect(struct collector *c, struct snapshot **out)
 	for (size_t i = 0; i < N_PROBES; i++) {
 		int rc = probes[i].collect(&ctx, &c->state[i]);
 
-		snapshot_set_source(s, probes[i].name, rc == 0, rc == 0 ? NULL : probe_errname(-rc));
+		/* a failed probe may have set its source with a fuller reason: keep that */
+		if (rc == 0 || !source_failed(s, probes[i].name))
+			snapshot_set_source(s, probes[i].name, rc == 0,
+					    rc == 0 ? NULL : probe_errname(-rc));
 	}
 
 	free(ctx.fds);

@@ -15,7 +15,11 @@ struct collect_opts {
 	const char *sysroot;	/* "/" for the live system */
 	pid_t self;		/* leave this pid out of processes (0: include everything) */
 	bool trace_signals;	/* try the tracefs signal trace (root only) */
+	bool trace_no_sigchld;	/* leave SIGCHLD out of the signal trace (kernel-side filter) */
 };
+
+/* The source name under which the signal trace reports (src/lifecycle.c looks for it). */
+#define COLLECT_SIG_TRACE_SOURCE "sig_trace"
 
 struct collector;
 
@@ -26,5 +30,10 @@ void collector_free(struct collector *c);
 /* Runs every probe. *out is a new, unsealed snapshot the caller owns. Returns 0, or -errno
  * when nothing could be collected at all (no proc/). */
 int collector_collect(struct collector *c, struct snapshot **out);
+
+/* Async-signal-safe: releases what must not outlive the process even when it dies abnormally
+ * (the signal trace's tracefs instance). For a fatal-signal handler or the out-of-memory
+ * hook; the normal path is collector_free(). */
+void collector_cleanup_signal_safe(void);
 
 #endif

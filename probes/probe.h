@@ -52,9 +52,11 @@ struct map_entry {
 };
 
 struct collector;
+struct collect_opts;
 
 struct probe_ctx {
 	struct snapshot *snap;
+	const struct collect_opts *opts;	/* the collector's options (probes/collect.h) */
 	int rootfd;		/* O_DIRECTORY of the sysroot */
 	int procfd;		/* O_DIRECTORY of <sysroot>/proc */
 	bool live;		/* sysroot is "/": syscalls (semctl, pidfd, netlink) see the same objects */

@@ -10,11 +10,17 @@
 
 #include <stdlib.h>
 
+#include "src/lifecycle.h"
 #include "src/sampler.h"
+#include "src/waitgraph.h"
+#include "src/waiting.h"
 
 typedef void (*analysis_pass_fn)(struct snapshot *cur, const struct snapshot *prev);
 
 static const analysis_pass_fn passes[] = {
+	lifecycle_pass,		/* zombies, orphans, inferred signal events */
+	waiting_pass,		/* what each blocked process waits on */
+	waitgraph_pass,		/* after waiting: deadlock cycles and stalls */
 	NULL,
 };
 

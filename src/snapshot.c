@@ -31,8 +31,11 @@ struct snapshot *snapshot_ref(struct snapshot *s)
 
 void snapshot_unref(struct snapshot *s)
 {
+	struct snapshot *base;
+
 	if (!s || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
+	base = s->base;
 	free(s->procs);
 	free(s->threads);
 	free(s->pipes);
@@ -51,6 +54,7 @@ void snapshot_unref(struct snapshot *s)
 	free(s->sources);
 	arena_fini(&s->arena);
 	free(s);
+	snapshot_unref(base);	/* a filtered view's records pointed into it */
 }
 
 static void *push(const struct snapshot *s, void **items, size_t *n, size_t *cap, size_t size)
@@ -81,6 +85,7 @@ struct proc_rec *snapshot_add_proc(struct snapshot *s)
 	p->sigq_queued = SNAP_UNKNOWN;
 	p->sigq_limit = SNAP_UNKNOWN;
 	p->syscall_nr = SNAP_UNKNOWN;
+	p->waiting.arg = SNAP_UNKNOWN;
 	p->io_rchar = SNAP_UNKNOWN;
 	p->io_wchar = SNAP_UNKNOWN;
 	return p;

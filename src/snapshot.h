@@ -58,6 +58,10 @@ struct proc_wait {
 	enum wait_kind kind;
 	const char *object;	/* object id ("pipe:123", "msg:5", "pid:77"...) or NULL */
 	const char *detail;	/* human detail ("fd 4", "type 3", "semnum 1", wchan) or NULL */
+	/* Kind-specific number (src/waiting.c), SNAP_UNKNOWN if not known: sem_wait: the
+	 * semaphore number in the set; child_wait without an object: the process group waited
+	 * for (0 = any child). */
+	int64_t arg;
 };
 
 struct proc_rec {
@@ -75,6 +79,11 @@ struct proc_rec {
 	bool zombie;
 	bool orphan;			/* re-parented to init or a subreaper */
 	pid_t original_ppid;		/* for orphans: the parent an earlier snapshot saw, 0 unknown */
+	/* Zombies (src/lifecycle.c): when ipctop first saw it as a zombie (epoch seconds, 0 unknown);
+	 * zombie_seen_alive: an earlier snapshot saw it alive, so it died within one interval
+	 * before zombie_since (otherwise zombie_since is only a lower bound of its age). */
+	double zombie_since;
+	bool zombie_seen_alive;
 
 	bool sig_known;			/* sig[] valid */
 	uint64_t sig[SIGSET_COUNT];
@@ -271,6 +280,7 @@ struct deadlock_rec {
 	size_t n_pids;
 	const char **objects;		/* object ids between consecutive pids */
 	size_t n_objects;
+	double since;			/* epoch seconds this cycle was first seen (src/waitgraph.c) */
 };
 
 struct stall_rec {
@@ -305,6 +315,9 @@ struct snapshot {
 	pid_t self_pid;			/* ipctop's own pid (left out of processes) */
 	bool sealed;
 	int refs;			/* atomic; see snapshot_ref() */
+	/* A filtered view (src/filter.c) copies records shallowly: their strings and arrays
+	 * point into base, which it holds one reference to (released with it). NULL otherwise. */
+	struct snapshot *base;
 
 	SNAP_ARRAY(proc_rec, procs);
 	SNAP_ARRAY(thread_rec, threads);

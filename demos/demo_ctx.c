@@ -1,0 +1,318 @@
+/*
+ * demo_ctx.c - the runtime every scenario process shares (see demo_ctx.h): roles and forks
+ * that die with their parent, pacing on a futex in the shared control block, captions into
+ * the shared ring, and registry-first creation of System V and POSIX objects.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/msg.h>
+#include <sys/prctl.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "demos/demo_ctx.h"
+
+/* ---- futex on the shared (non-private) mapping ---- */
+
+static void futex_wait(uint32_t *addr, uint32_t val, int64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / 1000000000), (long)(ns % 1000000000) };
+
+	syscall(SYS_futex, addr, FUTEX_WAIT, val, ns >= 0 ? &ts : NULL, NULL, 0);
+}
+
+static void futex_wake(uint32_t *addr)
+{
+	syscall(SYS_futex, addr, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- processes ---- */
+
+void demo_announce(struct demo_ctx *ctx, pid_t pid, const char *role, pid_t ppid)
+{
+	char p[16], pp[16];
+	const char *f[3] = { p, role, pp };
+
+	snprintf(p, sizeof(p), "%d", (int)pid);
+	snprintf(pp, sizeof(pp), "%d", (int)ppid);
+	caption_ring_push(&ctx->sh->ring, "process", f, 3);
+}
+
+void demo_become(struct demo_ctx *ctx, const char *role)
+{
+	unsigned long long start = 0;
+	char name[16];
+
+	snprintf(name, sizeof(name), "%s", role);
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+	if (demo_proc_start(getpid(), &start, NULL) == 0)
+		demo_registry_append(ctx->dir, "proc %d %llu %s", (int)getpid(), start, name);
+	demo_announce(ctx, getpid(), name, getppid());
+}
+
+void demo_reset_signals(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &sa, NULL);	/* EINVAL for glibc's reserved ones: fine */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+pid_t demo_fork(struct demo_ctx *ctx, const char *role, unsigned flags)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	if (!(flags & DEMO_FORK_ORPHANABLE)) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() != parent)
+			_exit(0);	/* the parent died before we could ask to follow it */
+	}
+	demo_reset_signals();
+	demo_become(ctx, role);
+	return 0;
+}
+
+/* ---- pacing ---- */
+
+bool demo_stopping(const struct demo_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->sh->stop, __ATOMIC_ACQUIRE) != 0;
+}
+
+long demo_step_ms(const struct demo_ctx *ctx)
+{
+	return (long)(__atomic_load_n(&ctx->sh->step_ns, __ATOMIC_ACQUIRE) / 1000000);
+}
+
+static bool take_token(struct demo_shared *sh)
+{
+	uint32_t t = __atomic_load_n(&sh->tokens, __ATOMIC_ACQUIRE);
+
+	while (t > 0)
+		if (__atomic_compare_exchange_n(&sh->tokens, &t, t - 1, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return true;
+	return false;
+}
+
+bool demo_step_scaled(struct demo_ctx *ctx, double factor)
+{
+	struct demo_shared *sh = ctx->sh;
+	int64_t start = now_ns();
+
+	for (;;) {
+		uint32_t gen = __atomic_load_n(&sh->ctl_gen, __ATOMIC_ACQUIRE);
+		int64_t step, left;
+
+		if (__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE))
+			return false;
+		if (__atomic_load_n(&sh->paused, __ATOMIC_ACQUIRE)) {
+			if (take_token(sh))
+				return true;
+			futex_wait(&sh->ctl_gen, gen, 1000000000);
+			continue;
+		}
+		step = __atomic_load_n(&sh->step_ns, __ATOMIC_ACQUIRE);
+		left = start + (int64_t)llround((double)step * factor) - now_ns();
+		if (left <= 0)
+			return true;
+		futex_wait(&sh->ctl_gen, gen, left);	/* woken early by any control change */
+	}
+}
+
+bool demo_step(struct demo_ctx *ctx)
+{
+	return demo_step_scaled(ctx, 1.0);
+}
+
+bool demo_steps(struct demo_ctx *ctx, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!demo_step(ctx))
+			return false;
+	return true;
+}
+
+void demo_board_set(struct demo_ctx *ctx, int idx, uint32_t value)
+{
+	__atomic_store_n(&ctx->sh->board[idx], value, __ATOMIC_RELEASE);
+	futex_wake(&ctx->sh->board[idx]);
+}
+
+uint32_t demo_board_get(struct demo_ctx *ctx, int idx)
+{
+	return __atomic_load_n(&ctx->sh->board[idx], __ATOMIC_ACQUIRE);
+}
+
+bool demo_board_wait(struct demo_ctx *ctx, int idx, uint32_t value)
+{
+	for (;;) {
+		uint32_t v = __atomic_load_n(&ctx->sh->board[idx], __ATOMIC_ACQUIRE);
+
+		if (v >= value)
+			return true;
+		if (demo_stopping(ctx))
+			return false;
+		futex_wait(&ctx->sh->board[idx], v, 200000000);
+	}
+}
+
+/* ---- records ---- */
+
+void demo_caption(struct demo_ctx *ctx, const char *objects, const char *fmt, ...)
+{
+	char text[CAPTION_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	caption_ring_caption(&ctx->sh->ring, getpid(), objects, text);
+}
+
+void demo_object(struct demo_ctx *ctx, const char *id, const char *label)
+{
+	const char *f[2] = { id, label };
+
+	caption_ring_push(&ctx->sh->ring, "object", f, 2);
+}
+
+void demo_ready(struct demo_ctx *ctx)
+{
+	caption_ring_push(&ctx->sh->ring, "ready", NULL, 0);
+}
+
+int demo_fail(struct demo_ctx *ctx, const char *fmt, ...)
+{
+	char text[CAPTION_LINE_MAX];
+	const char *f[1] = { text };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	caption_ring_push(&ctx->sh->ring, "error", f, 1);
+	return 1;
+}
+
+const char *demo_fd_id(int fd, const char *kind, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		snprintf(buf, len, "%s:?", kind);
+	else
+		snprintf(buf, len, "%s:%llu", kind, (unsigned long long)st.st_ino);
+	return buf;
+}
+
+/* ---- objects ---- */
+
+const char *demo_path(const struct demo_ctx *ctx, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", ctx->dir, name);
+	return buf;
+}
+
+/* The ftok() file: created once, empty, inside the private directory. */
+static int key_for(struct demo_ctx *ctx, int proj, key_t *key)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	demo_path(ctx, "ftok", path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	*key = ftok(path, proj);
+	return *key == (key_t)-1 ? -errno : 0;
+}
+
+/* kind: REG_MSG/REG_SHM/REG_SEM; arg: size or nsems. */
+static int sysv_create(struct demo_ctx *ctx, enum reg_sysv_kind kind, int proj, size_t arg,
+		       key_t *key_out)
+{
+	const char *kn = reg_sysv_kind_name(kind);
+
+	for (int attempt = 0; attempt < 16; attempt++) {
+		int p = ((proj + attempt * 17) & 0xff) ? (proj + attempt * 17) & 0xff : 1;
+		key_t key;
+		int id, rc = key_for(ctx, p, &key);
+
+		if (rc < 0)
+			return rc;
+		if (demo_registry_append(ctx->dir, "sysv-key %s %d", kn, (int)key) < 0)
+			return -EIO;	/* never create what we could not write down */
+		if (kind == REG_MSG)
+			id = msgget(key, IPC_CREAT | IPC_EXCL | 0600);
+		else if (kind == REG_SHM)
+			id = shmget(key, arg, IPC_CREAT | IPC_EXCL | 0600);
+		else
+			id = semget(key, (int)arg, IPC_CREAT | IPC_EXCL | 0600);
+		if (id >= 0) {
+			demo_registry_append(ctx->dir, "sysv %s %d %d", kn, id, (int)key);
+			*key_out = key;
+			return id;
+		}
+		rc = -errno;
+		demo_registry_append(ctx->dir, "sysv-failed %s %d", kn, (int)key);
+		if (rc != -EEXIST)
+			return rc;
+	}
+	return -EEXIST;
+}
+
+int demo_msgget(struct demo_ctx *ctx, int proj, key_t *key)
+{
+	return sysv_create(ctx, REG_MSG, proj, 0, key);
+}
+
+int demo_shmget(struct demo_ctx *ctx, int proj, size_t size, key_t *key)
+{
+	return sysv_create(ctx, REG_SHM, proj, size, key);
+}
+
+int demo_semget(struct demo_ctx *ctx, int proj, int nsems, key_t *key)
+{
+	return sysv_create(ctx, REG_SEM, proj, (size_t)nsems, key);
+}
+
+const char *demo_posix_name(struct demo_ctx *ctx, enum reg_posix_kind kind, const char *suffix,
+			    char *buf, size_t len)
+{
+	snprintf(buf, len, "/" DEMO_POSIX_PREFIX "%d-%s", (int)ctx->root, suffix);
+	demo_registry_append(ctx->dir, "posix %s %s", reg_posix_kind_name(kind), buf + 1);
+	return buf;
+}

@@ -1,0 +1,126 @@
+/*
+ * demo_ctx.h - what a scenario (demos/demo_<name>.c) uses: naming and forking its processes,
+ * pacing its steps, narrating them, and creating IPC objects that the registry knows about.
+ *
+ * Every demo process inherits one anonymous shared mapping (struct demo_shared) from the
+ * conductor: the control state (speed, pause, single-step tokens, stop) behind a futex word,
+ * a small "board" of counters scenarios use to sequence their processes, and the caption
+ * ring. It has no name and no descriptor, so it never shows up among the objects a learner
+ * watches; only what the scenario deliberately makes does.
+ *
+ * Rules for scenarios: call demo_become() first; fork only with demo_fork(); create System V
+ * and POSIX objects only through the demo_* helpers below (they write the registry before
+ * the object exists); put FIFOs and sockets under demo_path(); call demo_ready() once the
+ * first objects exist; caption every step. Return 0 when demo_step() returns false.
+ */
+#ifndef IPCTOP_DEMO_CTX_H
+#define IPCTOP_DEMO_CTX_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/ipc.h>
+#include <sys/types.h>
+
+#include "demos/caption.h"
+#include "demos/demo.h"
+#include "demos/demo_registry.h"
+
+#define DEMO_BOARD_SIZE 16
+
+struct demo_shared {
+	uint32_t ctl_gen;	/* futex word: bumped (and woken) on every control change */
+	uint32_t paused;
+	uint32_t stop;
+	uint32_t tokens;	/* single steps granted while paused */
+	int64_t step_ns;	/* length of one step; 0 = full speed */
+	uint32_t board[DEMO_BOARD_SIZE];
+	struct caption_ring ring;
+};
+
+struct demo_ctx {
+	const struct demo *demo;
+	struct demo_shared *sh;
+	pid_t root;			/* the conductor */
+	char dir[256];			/* the private directory (registry, FIFOs, sockets) */
+	char exe[PATH_MAX];		/* ipctop's executable, for re-exec */
+};
+
+/* ---- processes ---- */
+
+/* Names the calling process ROLE (comm, max 15 chars), registers it and announces it. */
+void demo_become(struct demo_ctx *ctx, const char *role);
+/* Announces that process pid now plays role (e.g. after it exec'd); no registry entry. */
+void demo_announce(struct demo_ctx *ctx, pid_t pid, const char *role, pid_t ppid);
+
+enum {
+	DEMO_FORK_ORPHANABLE = 1,	/* no PR_SET_PDEATHSIG: the child may outlive its parent */
+};
+/* fork(): in the child, dies with the parent (PR_SET_PDEATHSIG SIGKILL, unless
+ * DEMO_FORK_ORPHANABLE), starts with default signal dispositions and an empty mask, and is
+ * demo_become(role). Returns like fork(). */
+pid_t demo_fork(struct demo_ctx *ctx, const char *role, unsigned flags);
+/* Every signal to its default action, an empty signal mask. */
+void demo_reset_signals(void);
+
+/* ---- pacing ---- */
+
+/* Waits out one step at the current speed, honouring pause and single steps. false: stop. */
+bool demo_step(struct demo_ctx *ctx);
+/* The same for factor steps (0.25 = a quarter step). */
+bool demo_step_scaled(struct demo_ctx *ctx, double factor);
+/* n whole steps. */
+bool demo_steps(struct demo_ctx *ctx, int n);
+bool demo_stopping(const struct demo_ctx *ctx);
+/* Current step length in milliseconds (0 at full speed). */
+long demo_step_ms(const struct demo_ctx *ctx);
+
+/* The board: counters for sequencing a scenario's processes (reset on restart). */
+void demo_board_set(struct demo_ctx *ctx, int idx, uint32_t value);
+uint32_t demo_board_get(struct demo_ctx *ctx, int idx);
+/* Waits until board[idx] >= value. false: stop. */
+bool demo_board_wait(struct demo_ctx *ctx, int idx, uint32_t value);
+
+/* ---- the record stream ---- */
+
+/* One step's caption: objects are comma-separated ids ("pipe:12,pid:34") or NULL. */
+void demo_caption(struct demo_ctx *ctx, const char *objects, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A new object (id as in CONTRACT.md) with a short label. */
+void demo_object(struct demo_ctx *ctx, const char *id, const char *label);
+/* The demo's first objects exist: the conductor prints "ready ROOTPID". */
+void demo_ready(struct demo_ctx *ctx);
+/* Reports a failure (one line) and returns 1, for `return demo_fail(...)`. */
+int demo_fail(struct demo_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "kind:INODE" of an open descriptor (kind "pipe", "fifo", "unix") into buf. */
+const char *demo_fd_id(int fd, const char *kind, char *buf, size_t len);
+
+/* ---- objects the registry knows about ---- */
+
+/* DIR/name into buf; returns buf. */
+const char *demo_path(const struct demo_ctx *ctx, const char *name, char *buf, size_t len);
+/* msgget/shmget/semget(ftok(DIR/ftok, proj...), IPC_CREAT | IPC_EXCL | 0600): the key is
+ * registered before the object exists, the id after. On EEXIST (a key collision with
+ * someone else's object) the next project id is tried. Returns the id, or -errno; *key gets
+ * the key used. */
+int demo_msgget(struct demo_ctx *ctx, int proj, key_t *key);
+int demo_shmget(struct demo_ctx *ctx, int proj, size_t size, key_t *key);
+int demo_semget(struct demo_ctx *ctx, int proj, int nsems, key_t *key);
+/* "/ipctop-demo-ROOTPID-suffix" into buf, registered (kind) before the caller creates it. */
+const char *demo_posix_name(struct demo_ctx *ctx, enum reg_posix_kind kind, const char *suffix,
+			    char *buf, size_t len);
+
+/* ---- the conductor and the re-exec mode (demo_conductor.c, demo_fork_exec.c) ---- */
+
+struct demo_run_opts {
+	double speed;		/* <= 0: full */
+	double seconds;		/* <= 0: until stopped */
+	int control_fd;		/* -1: none */
+};
+/* `demo run`: the conductor. Returns the exit status. */
+int demo_conductor_run(const struct demo *d, const struct demo_run_opts *o);
+/* `demo _exec-child MS STATUS`: the program fork-exec's child execs into. */
+int demo_exec_child_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,457 @@
+/*
+ * proc_table.c - every process of the sysroot as a proc_rec.
+ *
+ * Sources per process (threads are never listed; ipctop's own pid is left out):
+ *   stat     pid ppid pgid sid state threads start-ticks flags(PF_KTHREAD)
+ *            live: through libproc2 (its pids_info lives in the probe state between
+ *            collections); --sysroot: read and parsed here.
+ *   status   real uid, SigPnd ShdPnd SigBlk SigIgn SigCgt, SigQ, Name (comm). libproc2 has
+ *            no SigQ item, so both paths read status once and take everything from it.
+ *            comm comes from status Name in both paths: libproc2 escapes comm by the
+ *            caller's locale, while the kernel's own escaping of Name does not vary.
+ *   cmdline  args joined by spaces; not read for kernel threads and zombies (no memory:
+ *            always empty). Read here in both paths: libproc2 reports an empty and an
+ *            unreadable cmdline alike as "-".
+ * A process gone before anything was read is skipped silently; one gone after part of it
+ * was read is skipped with the error "pid N": "exited during scan". A file that cannot be
+ * read or parsed leaves its fields unknown, with "pid N <file>" in errors.
+ *
+ * Orphans (a heuristic, refined later with history by an analysis pass): a process whose
+ * parent is pid 1 (init of the pid namespace /proc belongs to) or a known subreaper, that is
+ * not its own process-group leader and not a kernel thread. Limits: daemons that called
+ * setsid() after a double fork lead their own group and are not flagged; a background job
+ * of an interactive shell leads its own group too, so it is not flagged when its shell dies;
+ * subreapers are only recognised by name (a user's "systemd" manager, pid != 1), since /proc
+ * does not show PR_SET_CHILD_SUBREAPER.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef HAVE_LIBPROC2
+#include <libproc2/pids.h>
+#endif
+
+#include "probes/proc_status.h"
+#include "probes/proc_table.h"
+
+#define STAT_MAX (64 * 1024)
+#define STATUS_MAX (1024 * 1024)	/* Groups: can be long */
+#define CMDLINE_MAX (128 * 1024)	/* longer command lines are cut */
+
+struct pt_state {
+#ifdef HAVE_LIBPROC2
+	struct pids_info *info;
+#endif
+	char *buf;
+	size_t cap;
+};
+
+/* What was read of one process before it becomes a record. */
+struct pt_entry {
+	pid_t pid;
+	bool stat_ok;
+	struct proc_stat_fields st;
+	struct proc_status_fields ss;
+	bool status_ok;			/* read (perhaps with bad fields) */
+	const char *cmdline;		/* snapshot arena, NULL unknown */
+	const char *error;		/* first reason, snapshot arena */
+};
+
+int proc_read_file(int dirfd, const char *path, char **buf, size_t *cap, size_t max, size_t *len)
+{
+	size_t n = 0;
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	if (!*buf || *cap < 4096) {
+		*cap = 4096;
+		*buf = xrealloc(*buf, *cap);
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 >= *cap) {
+			if (*cap >= max + 1)
+				break;	/* cut at max */
+			*cap = *cap * 2 > max + 1 ? max + 1 : *cap * 2;
+			*buf = xrealloc(*buf, *cap);
+		}
+		r = read(fd, *buf + n, *cap - 1 - n);
+		if (r < 0) {
+			int err = errno;
+
+			if (err == EINTR)
+				continue;
+			close(fd);
+			return -err;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	(*buf)[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+static bool gone(int err)
+{
+	return err == -ENOENT || err == -ESRCH;
+}
+
+/* Reads <pid>/<file> relative to procfd, or <file> relative to piddir when piddir >= 0. */
+static int read_pid_file(struct probe_ctx *ctx, struct pt_state *st, int piddir, pid_t pid,
+			 const char *file, size_t max, size_t *len)
+{
+	char path[64];
+
+	if (piddir >= 0)
+		return proc_read_file(piddir, file, &st->buf, &st->cap, max, len);
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
+	return proc_read_file(ctx->procfd, path, &st->buf, &st->cap, max, len);
+}
+
+static void note(struct probe_ctx *ctx, struct pt_entry *e, const char *file, const char *err)
+{
+	snapshot_add_errorf(ctx->snap, err, "pid %d %s", (int)e->pid, file);
+	if (!e->error)
+		e->error = arena_printf(&ctx->snap->arena, "%s: %s", file, err);
+}
+
+/* Reads status and cmdline. Returns false when the process has gone (already noted). */
+static bool read_status_cmdline(struct probe_ctx *ctx, struct pt_state *st, int piddir,
+				struct pt_entry *e)
+{
+	size_t len;
+	int rc;
+	bool kthread, zombie;
+
+	rc = read_pid_file(ctx, st, piddir, e->pid, "status", STATUS_MAX, &len);
+	if (gone(rc)) {
+		snapshot_add_errorf(ctx->snap, "exited during scan", "pid %d", (int)e->pid);
+		return false;
+	}
+	if (rc < 0) {
+		note(ctx, e, "status", probe_errname(-rc));
+	} else {
+		e->status_ok = true;
+		if (proc_status_parse(st->buf, len, &e->ss) < 0 || e->ss.bad)
+			note(ctx, e, "status", "malformed");
+	}
+
+	kthread = (e->stat_ok && (e->st.flags & PROC_PF_KTHREAD)) ||
+		  ((e->ss.have & PSF_KTHREAD) && e->ss.kthread);
+	zombie = e->stat_ok ? e->st.state == 'Z' : (e->ss.have & PSF_STATE) && e->ss.state == 'Z';
+	if (kthread || zombie) {
+		e->cmdline = "";
+		return true;
+	}
+	rc = read_pid_file(ctx, st, piddir, e->pid, "cmdline", CMDLINE_MAX, &len);
+	if (gone(rc)) {
+		snapshot_add_errorf(ctx->snap, "exited during scan", "pid %d", (int)e->pid);
+		return false;
+	}
+	if (rc < 0) {
+		note(ctx, e, "cmdline", probe_errname(-rc));
+		return true;
+	}
+	len = proc_cmdline_join(st->buf, len);
+	e->cmdline = arena_strndup(&ctx->snap->arena, st->buf, len);
+	return true;
+}
+
+/* Control characters of a raw stat comm become '?' (status Name is preferred anyway). */
+static const char *clean_comm(struct snapshot *s, const char *comm)
+{
+	char *c = arena_strdup(&s->arena, comm);
+
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return c;
+}
+
+static void emit(struct probe_ctx *ctx, const struct pt_entry *e)
+{
+	struct snapshot *s = ctx->snap;
+	struct proc_rec *r = snapshot_add_proc(s);
+	const struct proc_status_fields *ss = &e->ss;
+
+	r->pid = e->pid;
+	if (e->stat_ok) {
+		r->ppid = e->st.ppid;
+		r->pgid = e->st.pgrp;
+		r->sid = e->st.session;
+		r->start_ticks = e->st.starttime;
+		r->state = e->st.state;
+		r->nthreads = (int)e->st.num_threads;
+		r->kthread = (e->st.flags & PROC_PF_KTHREAD) != 0;
+	} else {
+		if (ss->have & PSF_PPID)
+			r->ppid = ss->ppid;
+		if (ss->have & PSF_STATE)
+			r->state = ss->state;
+		if (ss->have & PSF_THREADS)
+			r->nthreads = (int)ss->threads;
+	}
+	if ((ss->have & PSF_KTHREAD) && ss->kthread)
+		r->kthread = true;
+	if (ss->have & PSF_NAME)
+		r->comm = snapshot_strdup(s, ss->name);
+	else if (e->stat_ok)
+		r->comm = clean_comm(s, e->st.comm);
+	else
+		r->comm = "?";
+	r->cmdline = r->kthread ? "" : e->cmdline;
+	r->zombie = r->state == 'Z';
+	if (ss->have & PSF_UID)
+		r->uid = ss->ruid;
+	if ((ss->have & PSF_SIGNALS) == PSF_SIGNALS) {
+		r->sig_known = true;
+		memcpy(r->sig, ss->sig, sizeof(r->sig));
+	}
+	if (ss->have & PSF_SIGQ) {
+		r->sigq_queued = ss->sigq_queued;
+		r->sigq_limit = ss->sigq_limit;
+	}
+	r->error = e->error;
+}
+
+/* ---- the own-parser path (any sysroot) ---- */
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static void scan_one_parsed(struct probe_ctx *ctx, struct pt_state *st, pid_t pid)
+{
+	struct pt_entry e = { .pid = pid };
+	char name[16];
+	size_t len;
+	int piddir, rc;
+
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	piddir = openat(ctx->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (piddir < 0) {
+		if (!gone(-errno))
+			snapshot_add_errorf(ctx->snap, probe_errname(errno), "pid %d", (int)pid);
+		return;
+	}
+	rc = proc_read_file(piddir, "stat", &st->buf, &st->cap, STAT_MAX, &len);
+	if (gone(rc)) {
+		close(piddir);
+		return;		/* gone before anything was read */
+	}
+	if (rc < 0) {
+		note(ctx, &e, "stat", probe_errname(-rc));
+	} else if (proc_stat_parse(st->buf, len, &e.st) < 0 || e.st.pid != pid) {
+		note(ctx, &e, "stat", "malformed");
+	} else {
+		e.stat_ok = true;
+	}
+	if (read_status_cmdline(ctx, st, piddir, &e))
+		emit(ctx, &e);
+	close(piddir);
+}
+
+static int scan_parsed(struct probe_ctx *ctx, struct pt_state *st)
+{
+	int dfd = openat(ctx->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	DIR *d;
+
+	if (dfd < 0)
+		return -errno;
+	d = fdopendir(dfd);
+	if (!d) {
+		int err = errno;
+
+		close(dfd);
+		return -err;
+	}
+	while ((de = readdir(d)) != NULL) {
+		long pid;
+
+		if (!all_digits(de->d_name) || strlen(de->d_name) > 10)
+			continue;
+		pid = strtol(de->d_name, NULL, 10);
+		if (pid <= 0 || pid > 0x7fffffffL || (ctx->self && pid == ctx->self))
+			continue;
+		scan_one_parsed(ctx, st, (pid_t)pid);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* ---- the libproc2 path (live) ---- */
+
+#ifdef HAVE_LIBPROC2
+/* Our own item list; positions in it are ours, never libproc2's enum values. */
+enum { I_PID, I_PPID, I_PGRP, I_SID, I_STATE, I_NLWP, I_START, I_FLAGS, I_CMD, I_COUNT };
+static enum pids_item pt_items[I_COUNT] = {
+	[I_PID] = PIDS_ID_PID,
+	[I_PPID] = PIDS_ID_PPID,
+	[I_PGRP] = PIDS_ID_PGRP,
+	[I_SID] = PIDS_ID_SESSION,
+	[I_STATE] = PIDS_STATE,
+	[I_NLWP] = PIDS_NLWP,
+	[I_START] = PIDS_TICS_BEGAN,
+	[I_FLAGS] = PIDS_FLAGS,
+	[I_CMD] = PIDS_CMD,
+};
+/* PIDS_VAL takes 4 arguments in procps-ng 4.0.2 and 3 later: read the union directly. */
+#define PT_VAL(stack, i, type) ((stack)->head[(i)].result.type)
+
+static int scan_libproc2(struct probe_ctx *ctx, struct pt_state *st)
+{
+	struct pids_fetch *f;
+	int rc;
+
+	if (!st->info) {
+		rc = procps_pids_new(&st->info, pt_items, I_COUNT);
+		if (rc < 0) {
+			st->info = NULL;
+			return rc;
+		}
+	}
+	errno = 0;
+	f = procps_pids_reap(st->info, PIDS_FETCH_TASKS_ONLY);
+	if (!f)
+		return errno ? -errno : -EIO;
+	for (int i = 0; i < f->counts->total; i++) {
+		struct pids_stack *stk = f->stacks[i];
+		struct pt_entry e = { 0 };
+		const char *cmd = PT_VAL(stk, I_CMD, str);
+
+		e.pid = PT_VAL(stk, I_PID, s_int);
+		if (e.pid <= 0 || (ctx->self && e.pid == ctx->self))
+			continue;
+		e.stat_ok = true;
+		e.st.pid = e.pid;
+		e.st.ppid = PT_VAL(stk, I_PPID, s_int);
+		e.st.pgrp = PT_VAL(stk, I_PGRP, s_int);
+		e.st.session = PT_VAL(stk, I_SID, s_int);
+		e.st.state = (char)PT_VAL(stk, I_STATE, s_ch);
+		e.st.num_threads = PT_VAL(stk, I_NLWP, s_int);
+		e.st.starttime = PT_VAL(stk, I_START, ull_int);
+		e.st.flags = PT_VAL(stk, I_FLAGS, ul_int);
+		snprintf(e.st.comm, sizeof(e.st.comm), "%s", cmd ? cmd : "?");
+		if (read_status_cmdline(ctx, st, -1, &e))
+			emit(ctx, &e);
+	}
+	return 0;
+}
+#endif
+
+/* ---- orphans ---- */
+
+struct pid_ix {
+	pid_t pid;
+	size_t idx;
+};
+
+static int cmp_pid_ix(const void *a, const void *b)
+{
+	const struct pid_ix *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static bool known_subreaper(const struct proc_rec *p)
+{
+	/* `systemd --user` sets PR_SET_CHILD_SUBREAPER; pid 1 is covered by ppid == 1 anyway */
+	return p->pid != 1 && p->comm && strcmp(p->comm, "systemd") == 0;
+}
+
+static void mark_orphans(struct snapshot *s, size_t first)
+{
+	size_t n = s->n_procs - first;
+	struct pid_ix *ix;
+
+	if (n == 0)
+		return;
+	ix = xreallocarray(NULL, n, sizeof(*ix));
+	for (size_t i = 0; i < n; i++) {
+		ix[i].pid = s->procs[first + i].pid;
+		ix[i].idx = first + i;
+	}
+	qsort(ix, n, sizeof(*ix), cmp_pid_ix);
+	for (size_t i = first; i < s->n_procs; i++) {
+		struct proc_rec *r = &s->procs[i];
+		bool adopted = r->ppid == 1;
+
+		if (r->kthread || r->pgid == r->pid || r->ppid <= 0)
+			continue;
+		if (!adopted) {
+			struct pid_ix key = { .pid = r->ppid };
+			const struct pid_ix *par = bsearch(&key, ix, n, sizeof(*ix), cmp_pid_ix);
+
+			adopted = par && known_subreaper(&s->procs[par->idx]);
+		}
+		r->orphan = adopted;
+	}
+	free(ix);
+}
+
+/* ---- probe entry points ---- */
+
+int proc_table_collect_from(struct probe_ctx *ctx, void **state, enum proc_table_source src)
+{
+	struct pt_state *st = *state;
+	size_t first = ctx->snap->n_procs;
+	int rc;
+
+	if (!st)
+		*state = st = xcalloc(1, sizeof(*st));
+#ifdef HAVE_LIBPROC2
+	if (ctx->live && src == PROC_TABLE_AUTO) {
+		rc = scan_libproc2(ctx, st);
+		if (rc < 0) {
+			/* fall back to reading /proc ourselves: the same data, more slowly */
+			snapshot_add_error(ctx->snap, "libproc2", probe_errname(-rc));
+			rc = scan_parsed(ctx, st);
+		}
+	} else {
+		rc = scan_parsed(ctx, st);
+	}
+#else
+	(void)src;
+	rc = scan_parsed(ctx, st);
+#endif
+	mark_orphans(ctx->snap, first);
+	return rc;
+}
+
+int proc_table_collect(struct probe_ctx *ctx, void **state)
+{
+	return proc_table_collect_from(ctx, state, PROC_TABLE_AUTO);
+}
+
+void proc_table_fini(void *state)
+{
+	struct pt_state *st = state;
+
+	if (!st)
+		return;
+#ifdef HAVE_LIBPROC2
+	if (st->info)
+		procps_pids_unref(&st->info);
+#endif
+	free(st->buf);
+	free(st);
+}

@@ -1,0 +1,369 @@
+/*
+ * proc_wait.c - wchan and syscall of sleeping processes; per-thread signal state.
+ *
+ * Models: for each process in state S or D, the kernel function it sleeps in and the system
+ * call (number + raw arguments) it is blocked in; for multi-threaded processes, the threads
+ * whose pending/blocked sets differ from the process's. Invariants: nothing is guessed here
+ * (classification is src/waiting.c's job); a file that cannot be read leaves the value
+ * unknown (wchan NULL, syscall_known false) and the reason is counted into one error.
+ * Cost: two small reads per sleeping process; one status read per extra thread, capped.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probes/proc_wait.h"
+#include "src/signames.h"
+
+/* At most this many thread status files per collection, and per process. */
+#define THREADS_MAX_TOTAL 4096
+#define THREADS_MAX_PER_PROC 512
+
+/* ---- pure parsers ------------------------------------------------------------------------ */
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* One unsigned number: "0x..." hex, or decimal. Advances *pp. */
+static bool parse_u64(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = skip_blanks(*pp, end);
+	uint64_t v = 0;
+	int base = 10, digits = 0;
+
+	if (end - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	for (; p < end; p++) {
+		int d;
+
+		if (isdigit((unsigned char)*p))
+			d = *p - '0';
+		else if (base == 16 && isxdigit((unsigned char)*p))
+			d = tolower((unsigned char)*p) - 'a' + 10;
+		else
+			break;
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			return false;	/* overflow */
+		v = v * (uint64_t)base + (uint64_t)d;
+		digits++;
+	}
+	if (!digits)
+		return false;
+	if (p < end && *p != ' ' && *p != '\t' && *p != '\n')
+		return false;
+	*out = v;
+	*pp = p;
+	return true;
+}
+
+static bool at_end(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n'))
+		p++;
+	return p == end || *p == '\0';
+}
+
+int proc_wait_parse_syscall(const char *buf, size_t len, struct proc_syscall *out)
+{
+	const char *p = buf, *end;
+	uint64_t v;
+	bool neg = false;
+
+	if (!buf)
+		return -EBADMSG;
+	end = memchr(buf, '\0', len);
+	if (!end)
+		end = buf + len;
+	memset(out, 0, sizeof(*out));
+	out->nr = -1;
+	p = skip_blanks(p, end);
+	if ((size_t)(end - p) >= 7 && memcmp(p, "running", 7) == 0 && at_end(p + 7, end)) {
+		out->state = PSC_RUNNING;
+		return 0;
+	}
+	if (p < end && *p == '-') {
+		neg = true;
+		p++;
+		if (p >= end || !isdigit((unsigned char)*p))
+			return -EBADMSG;
+	}
+	if (!parse_u64(&p, end, &v))
+		return -EBADMSG;
+	if (neg) {
+		/* "-1 SP PC": blocked outside a system call (only -1 is defined) */
+		if (v != 1)
+			return -EBADMSG;
+		out->state = PSC_NOT_IN_SYSCALL;
+		if (!parse_u64(&p, end, &out->sp) || !parse_u64(&p, end, &out->pc) || !at_end(p, end))
+			return -EBADMSG;
+		return 0;
+	}
+	if (v > INT32_MAX)
+		return -EBADMSG;
+	out->state = PSC_IN_SYSCALL;
+	out->nr = (int64_t)v;
+	for (int i = 0; i < 6; i++)
+		if (!parse_u64(&p, end, &out->args[i]))
+			return -EBADMSG;
+	if (!parse_u64(&p, end, &out->sp) || !parse_u64(&p, end, &out->pc) || !at_end(p, end))
+		return -EBADMSG;
+	return 0;
+}
+
+bool proc_wait_parse_wchan(const char *buf, size_t len, char *out, size_t outlen)
+{
+	const char *end = memchr(buf, '\0', len);
+	size_t n = 0;
+
+	if (!end)
+		end = buf + len;
+	while (end > buf && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	if (end == buf || (end - buf == 1 && buf[0] == '0'))
+		return false;
+	for (const char *p = buf; p < end; p++) {
+		/* kernel symbols: letters, digits, '_' and '.' (e.g. "foo.constprop.0") */
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+			return false;
+	}
+	if (outlen == 0)
+		return false;
+	n = (size_t)(end - buf);
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, buf, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* Value of "Key:\t..." lines: returns a pointer after the key and blanks, or NULL. */
+static const char *status_value(const char *line, const char *eol, const char *key)
+{
+	size_t k = strlen(key);
+
+	if ((size_t)(eol - line) < k + 1 || memcmp(line, key, k) != 0 || line[k] != ':')
+		return NULL;
+	return skip_blanks(line + k + 1, eol);
+}
+
+static bool mask_from(const char *v, const char *eol, uint64_t *mask)
+{
+	char tmp[32];
+	size_t n = (size_t)(eol - v);
+
+	if (n == 0 || n >= sizeof(tmp))
+		return false;
+	memcpy(tmp, v, n);
+	tmp[n] = '\0';
+	return sigmask_parse_hex(tmp, mask);
+}
+
+int proc_wait_parse_task_status(const char *buf, size_t len, struct task_sigstate *out)
+{
+	const char *p = buf, *end = memchr(buf, '\0', len);
+
+	if (!end)
+		end = buf + len;
+	memset(out, 0, sizeof(*out));
+	out->state = '?';
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *v;
+
+		if (!eol)
+			eol = end;
+		if ((v = status_value(p, eol, "Name"))) {
+			size_t n = (size_t)(eol - v);
+
+			if (n >= sizeof(out->name))
+				n = sizeof(out->name) - 1;
+			memcpy(out->name, v, n);
+			out->name[n] = '\0';
+		} else if ((v = status_value(p, eol, "State"))) {
+			if (v < eol && isalpha((unsigned char)*v))
+				out->state = *v;
+		} else if ((v = status_value(p, eol, "Tgid"))) {
+			char *e;
+			long t = strtol(v, &e, 10);
+
+			if (e != v && e <= eol && t > 0 && t <= INT32_MAX)
+				out->tgid = (pid_t)t;
+		} else if ((v = status_value(p, eol, "SigPnd"))) {
+			if (!mask_from(v, eol, &out->pending))
+				return -EBADMSG;
+			out->has_pending = true;
+		} else if ((v = status_value(p, eol, "ShdPnd"))) {
+			if (!mask_from(v, eol, &out->shared_pending))
+				return -EBADMSG;
+		} else if ((v = status_value(p, eol, "SigBlk"))) {
+			if (!mask_from(v, eol, &out->blocked))
+				return -EBADMSG;
+			out->has_blocked = true;
+		}
+		p = eol + 1;
+	}
+	return out->has_pending && out->has_blocked ? 0 : -EBADMSG;
+}
+
+/* ---- the probe --------------------------------------------------------------------------- */
+
+/* Reads a small file relative to dirfd into buf (NUL-terminated). Returns the length or
+ * -errno. */
+static ssize_t read_small(int dirfd, const char *path, char *buf, size_t cap)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	do
+		n = read(fd, buf, cap - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		n = -errno;
+	else
+		buf[n] = '\0';
+	close(fd);
+	return n;
+}
+
+struct wait_counts {
+	size_t denied;		/* EACCES/EPERM on syscall */
+	size_t malformed;
+	size_t threads_read;
+	bool threads_capped;
+};
+
+static void note_error(struct probe_ctx *ctx, size_t pi, const char *what, int err)
+{
+	struct proc_rec *p = &ctx->snap->procs[pi];
+	char msg[96];
+
+	if (p->error)
+		return;
+	snprintf(msg, sizeof(msg), "%s: %s", what, probe_errname(err));
+	p->error = snapshot_strdup(ctx->snap, msg);
+}
+
+static void read_wait(struct probe_ctx *ctx, size_t pi, struct wait_counts *wc)
+{
+	struct proc_rec *p = &ctx->snap->procs[pi];
+	char path[64], buf[512], sym[128];
+	struct proc_syscall sc;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/wchan", (int)p->pid);
+	n = read_small(ctx->procfd, path, buf, sizeof(buf));
+	if (n >= 0 && proc_wait_parse_wchan(buf, (size_t)n, sym, sizeof(sym)))
+		p->wchan = snapshot_strdup(ctx->snap, sym);
+
+	snprintf(path, sizeof(path), "%d/syscall", (int)p->pid);
+	n = read_small(ctx->procfd, path, buf, sizeof(buf));
+	if (n < 0) {
+		if (n == -EACCES || n == -EPERM)
+			wc->denied++;
+		if (n != -ENOENT && n != -ESRCH)	/* exited meanwhile: nothing to say */
+			note_error(ctx, pi, "syscall", (int)-n);
+		return;
+	}
+	if (proc_wait_parse_syscall(buf, (size_t)n, &sc) < 0) {
+		wc->malformed++;
+		snapshot_add_errorf(ctx->snap, "malformed", "pid %d syscall", (int)p->pid);
+		return;
+	}
+	p->syscall_known = true;
+	p->syscall_nr = sc.state == PSC_IN_SYSCALL ? sc.nr : -1;
+	memcpy(p->syscall_args, sc.args, sizeof(sc.args));
+}
+
+static void read_threads(struct probe_ctx *ctx, size_t pi, struct wait_counts *wc)
+{
+	struct proc_rec *p = &ctx->snap->procs[pi];
+	pid_t pid = p->pid;
+	uint64_t proc_pending = p->sig[SIGSET_PENDING], proc_blocked = p->sig[SIGSET_BLOCKED];
+	char path[64], buf[4096];
+	size_t per_proc = 0;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/task", (int)pid);
+	fd = openat(ctx->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		struct task_sigstate ts;
+		struct thread_rec *t;
+		char *e;
+		long tid = strtol(de->d_name, &e, 10);
+		ssize_t n;
+
+		if (*e || tid <= 0 || tid == pid)
+			continue;
+		if (wc->threads_read >= THREADS_MAX_TOTAL || per_proc >= THREADS_MAX_PER_PROC) {
+			wc->threads_capped = true;
+			break;
+		}
+		wc->threads_read++;
+		per_proc++;
+		snprintf(path, sizeof(path), "%ld/status", tid);
+		n = read_small(dirfd(d), path, buf, sizeof(buf));
+		if (n < 0 || proc_wait_parse_task_status(buf, (size_t)n, &ts) < 0)
+			continue;	/* thread gone, or unreadable: nothing to compare */
+		if (ts.pending == proc_pending && ts.blocked == proc_blocked)
+			continue;
+		t = snapshot_add_thread(ctx->snap);
+		t->tgid = pid;
+		t->tid = (pid_t)tid;
+		t->comm = snapshot_strdup(ctx->snap, ts.name[0] ? ts.name : "?");
+		t->state = ts.state;
+		t->pending = ts.pending;
+		t->blocked = ts.blocked;
+	}
+	closedir(d);
+}
+
+int proc_wait_collect(struct probe_ctx *ctx, void **state)
+{
+	struct wait_counts wc = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < ctx->snap->n_procs; i++) {
+		const struct proc_rec *p = &ctx->snap->procs[i];
+
+		if (p->kthread || p->zombie || p->pid == ctx->self)
+			continue;
+		if (p->state == 'S' || p->state == 'D')
+			read_wait(ctx, i, &wc);
+		if (p->nthreads > 1 && p->sig_known)
+			read_threads(ctx, i, &wc);
+	}
+	if (wc.denied)
+		snapshot_add_errorf(ctx->snap, "EACCES (reading what a process is blocked in needs "
+				    "ptrace access, e.g. root)", "syscall of %zu process%s",
+				    wc.denied, wc.denied == 1 ? "" : "es");
+	if (wc.threads_capped)
+		snapshot_add_errorf(ctx->snap, "not all threads read (cost cap)",
+				    "thread signal state: %d threads per collection, %d per process",
+				    THREADS_MAX_TOTAL, THREADS_MAX_PER_PROC);
+	return 0;
+}

@@ -1,0 +1,82 @@
+/*
+ * diff.h - what changed between two sealed snapshots: rates and events.
+ *
+ * snapshot_diff() is a pure function of (prev, cur): no clock, no I/O. It returns a delta the
+ * caller frees with snapshot_delta_free(); the delta's strings live in its own arena and never
+ * point into either snapshot, so it may outlive them.
+ *
+ * Rates are generic records keyed by object id ("msg:5", "pipe:123", ...), sorted by id, so
+ * each kind of channel adds its own rate function to the table in diff.c and every consumer
+ * (JSON, text, UI) finds them with snapshot_delta_rate().
+ *
+ * Events, in this order: processes exited, processes started, exec; objects removed, objects
+ * created; detach, attach. A process's identity is pid + start_ticks: a reused pid is an exit
+ * followed by a start.
+ */
+#ifndef IPCTOP_DIFF_H
+#define IPCTOP_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "src/arena.h"
+#include "src/snapshot.h"
+
+struct delta_rate {
+	const char *id;		/* object id, CONTRACT.md form */
+	/* Per second over the interval; NaN when not measurable (e.g. a value unknown in
+	 * either snapshot). For SysV and POSIX queues these are the net change of what is queued
+	 * (positive: filling, negative: draining). */
+	double messages_per_s;
+	double bytes_per_s;
+	bool estimate;		/* derived indirectly (e.g. from /proc/<pid>/io), not counted */
+	bool sent;		/* a send was seen in the interval (e.g. msg stime moved) */
+	bool received;		/* a receive was seen in the interval (e.g. msg rtime moved) */
+};
+
+enum delta_event_kind {
+	DEV_PROCESS_EXITED,
+	DEV_PROCESS_STARTED,
+	DEV_EXEC,		/* same process, new comm/cmdline */
+	DEV_OBJECT_REMOVED,
+	DEV_OBJECT_CREATED,
+	DEV_DETACH,		/* pid left an object (shm attached_pids, ...) */
+	DEV_ATTACH,		/* pid joined an object */
+	DEV_KIND_COUNT
+};
+
+struct delta_event {
+	enum delta_event_kind kind;
+	const char *object;	/* object id: "shm:5", "pipe:123", "pid:77" for process events */
+	pid_t pid;		/* the process concerned (0 for object created/removed) */
+	const char *detail;	/* comm, "old -> new" for exec, or NULL */
+};
+
+struct snapshot_delta {
+	double interval;	/* cur->time - prev->time, seconds */
+	struct delta_rate *rates;	/* sorted by id */
+	size_t n_rates, cap_rates;
+	struct delta_event *events;
+	size_t n_events, cap_events;
+	struct arena arena;
+};
+
+/* Both snapshots sealed (sorted). prev may be NULL: an empty delta (no rates, no events). */
+struct snapshot_delta *snapshot_diff(const struct snapshot *prev, const struct snapshot *cur);
+void snapshot_delta_free(struct snapshot_delta *d);
+
+/* The rate of one object, or NULL (none measured). d may be NULL. */
+const struct delta_rate *snapshot_delta_rate(const struct snapshot_delta *d, const char *id);
+
+/* "process_exited", "process_started", "exec", "object_removed", "object_created",
+ * "detached", "attached". */
+const char *delta_event_kind_name(enum delta_event_kind k);
+
+/* Builders, used by the rate functions in diff.c (and tests): a zeroed record, NaN rates.
+ * The id/strings are copied into the delta's arena. */
+struct delta_rate *snapshot_delta_add_rate(struct snapshot_delta *d, const char *id);
+void snapshot_delta_add_event(struct snapshot_delta *d, enum delta_event_kind kind,
+			      const char *object, pid_t pid, const char *detail);
+
+#endif

@@ -1,0 +1,312 @@
+/*
+ * filter.c - `--pid`: the selected processes, every object they use and the peers at the
+ * other ends (see filter.h for the rules). The view is a new sealed snapshot of shallow
+ * record copies whose pointers stay valid through its reference on the original (base).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/filter.h"
+#include "src/format.h"
+
+/* A set of pids: append, then sort + dedup for lookups. */
+struct pidset {
+	pid_t *v;
+	size_t n, cap;
+};
+
+static void pidset_add(struct pidset *ps, pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 32;
+		ps->v = xreallocarray(ps->v, ps->cap, sizeof(*ps->v));
+	}
+	ps->v[ps->n++] = pid;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void pidset_seal(struct pidset *ps)
+{
+	size_t out = 0;
+
+	if (ps->n > 1)
+		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_pid);
+	for (size_t i = 0; i < ps->n; i++)
+		if (out == 0 || ps->v[out - 1] != ps->v[i])
+			ps->v[out++] = ps->v[i];
+	ps->n = out;
+}
+
+static bool pidset_has(const struct pidset *ps, pid_t pid)
+{
+	return ps->n && bsearch(&pid, ps->v, ps->n, sizeof(pid), cmp_pid);
+}
+
+bool filter_has_pid(const pid_t *pids, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* What the selected processes wait on: object ids to keep. */
+struct idlist {
+	const char **v;
+	size_t n;
+};
+
+static bool idlist_has(const struct idlist *l, const char *id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], id) == 0)
+			return true;
+	return false;
+}
+
+static bool ends_use(const struct endpoint *e, size_t n, const struct pidset *sel)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pidset_has(sel, e[i].pid))
+			return true;
+	return false;
+}
+
+static void ends_peers(const struct endpoint *e, size_t n, struct pidset *peers)
+{
+	for (size_t i = 0; i < n; i++)
+		pidset_add(peers, e[i].pid);
+}
+
+static bool pids_use(const pid_t *p, size_t n, const struct pidset *sel)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pidset_has(sel, p[i]))
+			return true;
+	return false;
+}
+
+static void pids_peers(const pid_t *p, size_t n, struct pidset *peers)
+{
+	for (size_t i = 0; i < n; i++)
+		pidset_add(peers, p[i]);
+}
+
+/* Keep flags per record of each kind. */
+struct keep {
+	bool *pipes, *usocks, *msgqs, *shms, *sems, *pmqs, *pshms, *psems, *miscfds;
+	bool *sigevents, *deadlocks;
+};
+
+static void decide_objects(const struct snapshot *s, const struct pidset *sel,
+			   const struct idlist *waits, struct pidset *peers, struct keep *k)
+{
+	char id[FMT_ID_MAX];
+
+	for (size_t i = 0; i < s->n_pipes; i++) {
+		const struct pipe_rec *p = &s->pipes[i];
+
+		k->pipes[i] = ends_use(p->ends, p->n_ends, sel) ||
+			      idlist_has(waits, fmt_id_pipe(p, id, sizeof(id)));
+		if (k->pipes[i])
+			ends_peers(p->ends, p->n_ends, peers);
+	}
+	for (size_t i = 0; i < s->n_usocks; i++) {
+		const struct usock_rec *u = &s->usocks[i];
+
+		if (ends_use(u->holders, u->n_holders, sel) ||
+		    idlist_has(waits, fmt_id_usock(u->inode, id, sizeof(id))))
+			k->usocks[i] = true;
+	}
+	/* The other end of a kept socket is kept too: its holders are the peers. */
+	for (size_t i = 0; i < s->n_usocks; i++) {
+		const struct usock_rec *u = &s->usocks[i];
+		const struct usock_rec *peer;
+
+		if (!k->usocks[i] || !u->peer_inode)
+			continue;
+		peer = snapshot_find_usock(s, u->peer_inode);
+		if (peer)
+			k->usocks[peer - s->usocks] = true;
+	}
+	for (size_t i = 0; i < s->n_usocks; i++)
+		if (k->usocks[i])
+			ends_peers(s->usocks[i].holders, s->usocks[i].n_holders, peers);
+
+	for (size_t i = 0; i < s->n_msgqs; i++) {
+		const struct msgq_rec *q = &s->msgqs[i];
+
+		k->msgqs[i] = pidset_has(sel, q->last_send_pid) || pidset_has(sel, q->last_recv_pid) ||
+			      idlist_has(waits, fmt_id_msgq(q->perm.id, id, sizeof(id)));
+		if (k->msgqs[i]) {
+			pidset_add(peers, q->last_send_pid);
+			pidset_add(peers, q->last_recv_pid);
+		}
+	}
+	for (size_t i = 0; i < s->n_shms; i++) {
+		const struct shm_rec *m = &s->shms[i];
+
+		k->shms[i] = pids_use(m->attached_pids, m->n_attached, sel) ||
+			     idlist_has(waits, fmt_id_shm(m->perm.id, id, sizeof(id)));
+		if (k->shms[i])
+			pids_peers(m->attached_pids, m->n_attached, peers);
+	}
+	for (size_t i = 0; i < s->n_sems; i++) {
+		const struct sem_rec *m = &s->sems[i];
+		bool use = idlist_has(waits, fmt_id_sem(m->perm.id, id, sizeof(id)));
+
+		for (int j = 0; m->last_pids && j < m->nsems && !use; j++)
+			use = m->last_pids[j] > 0 && pidset_has(sel, (pid_t)m->last_pids[j]);
+		k->sems[i] = use;
+		for (int j = 0; use && m->last_pids && j < m->nsems; j++)
+			if (m->last_pids[j] > 0)
+				pidset_add(peers, (pid_t)m->last_pids[j]);
+	}
+	for (size_t i = 0; i < s->n_pmqs; i++) {
+		const struct pmq_rec *q = &s->pmqs[i];
+
+		k->pmqs[i] = ends_use(q->holders, q->n_holders, sel) ||
+			     idlist_has(waits, fmt_id_pmq(q->name, id, sizeof(id)));
+		if (k->pmqs[i])
+			ends_peers(q->holders, q->n_holders, peers);
+	}
+	for (size_t i = 0; i < s->n_pshms; i++) {
+		const struct pshm_rec *m = &s->pshms[i];
+
+		k->pshms[i] = pids_use(m->mapped_pids, m->n_mapped, sel);
+		if (k->pshms[i])
+			pids_peers(m->mapped_pids, m->n_mapped, peers);
+	}
+	for (size_t i = 0; i < s->n_psems; i++) {
+		const struct psem_rec *m = &s->psems[i];
+
+		k->psems[i] = pids_use(m->mapped_pids, m->n_mapped, sel) ||
+			      idlist_has(waits, fmt_id_psem(m->name, id, sizeof(id)));
+		if (k->psems[i])
+			pids_peers(m->mapped_pids, m->n_mapped, peers);
+	}
+	for (size_t i = 0; i < s->n_miscfds; i++) {
+		const struct misc_fd_rec *m = &s->miscfds[i];
+
+		k->miscfds[i] = pidset_has(sel, m->pid) || pidset_has(sel, m->peer_pid);
+		if (k->miscfds[i]) {
+			pidset_add(peers, m->pid);
+			pidset_add(peers, m->peer_pid);
+		}
+	}
+	for (size_t i = 0; i < s->n_sigevents; i++) {
+		const struct sig_event *e = &s->sigevents[i];
+
+		k->sigevents[i] = pidset_has(sel, e->sender_pid) || pidset_has(sel, e->target_pid);
+		if (k->sigevents[i]) {
+			pidset_add(peers, e->sender_pid);
+			pidset_add(peers, e->target_pid);
+		}
+	}
+	for (size_t i = 0; i < s->n_deadlocks; i++) {
+		const struct deadlock_rec *d = &s->deadlocks[i];
+
+		k->deadlocks[i] = pids_use(d->pids, d->n_pids, sel);
+		if (k->deadlocks[i])
+			pids_peers(d->pids, d->n_pids, peers);
+	}
+}
+
+#define COPY_KEPT(view, s, arr, adder, keep)                  \
+	for (size_t i_ = 0; i_ < (s)->n_##arr; i_++)          \
+		if (keep[i_])                                  \
+			*adder(view) = (s)->arr[i_]
+
+struct snapshot *filter_apply(struct snapshot *s, const pid_t *pids, size_t n)
+{
+	struct snapshot *v = snapshot_new();
+	struct pidset sel = { 0 }, peers = { 0 };
+	struct idlist waits = { 0 };
+	struct keep k;
+	size_t total;
+	bool *flags;
+
+	v->time = s->time;
+	v->duration = s->duration;
+	v->sysroot = s->sysroot;
+	v->self_pid = s->self_pid;
+	v->base = snapshot_ref(s);
+
+	for (size_t i = 0; i < n; i++)
+		pidset_add(&sel, pids[i]);
+	pidset_seal(&sel);
+
+	/* What the selected processes wait on (object ids; "pid:N" names a child). */
+	waits.v = xcalloc(sel.n + 1, sizeof(*waits.v));
+	for (size_t i = 0; i < sel.n; i++) {
+		const struct proc_rec *p = snapshot_find_proc(s, sel.v[i]);
+
+		if (p && p->waiting.object) {
+			waits.v[waits.n++] = p->waiting.object;
+			if (strncmp(p->waiting.object, "pid:", 4) == 0)
+				pidset_add(&peers, (pid_t)atoi(p->waiting.object + 4));
+		}
+	}
+
+	total = s->n_pipes + s->n_usocks + s->n_msgqs + s->n_shms + s->n_sems + s->n_pmqs +
+		s->n_pshms + s->n_psems + s->n_miscfds + s->n_sigevents + s->n_deadlocks;
+	flags = xcalloc(total + 1, sizeof(*flags));
+	k.pipes = flags;
+	k.usocks = k.pipes + s->n_pipes;
+	k.msgqs = k.usocks + s->n_usocks;
+	k.shms = k.msgqs + s->n_msgqs;
+	k.sems = k.shms + s->n_shms;
+	k.pmqs = k.sems + s->n_sems;
+	k.pshms = k.pmqs + s->n_pmqs;
+	k.psems = k.pshms + s->n_pshms;
+	k.miscfds = k.psems + s->n_psems;
+	k.sigevents = k.miscfds + s->n_miscfds;
+	k.deadlocks = k.sigevents + s->n_sigevents;
+	decide_objects(s, &sel, &waits, &peers, &k);
+
+	for (size_t i = 0; i < sel.n; i++)
+		pidset_add(&peers, sel.v[i]);
+	pidset_seal(&peers);	/* now: every process to keep */
+
+	for (size_t i = 0; i < s->n_procs; i++)
+		if (pidset_has(&peers, s->procs[i].pid))
+			*snapshot_add_proc(v) = s->procs[i];
+	for (size_t i = 0; i < s->n_threads; i++)
+		if (pidset_has(&peers, s->threads[i].tgid))
+			*snapshot_add_thread(v) = s->threads[i];
+	COPY_KEPT(v, s, pipes, snapshot_add_pipe, k.pipes);
+	COPY_KEPT(v, s, usocks, snapshot_add_usock, k.usocks);
+	COPY_KEPT(v, s, msgqs, snapshot_add_msgq, k.msgqs);
+	COPY_KEPT(v, s, shms, snapshot_add_shm, k.shms);
+	COPY_KEPT(v, s, sems, snapshot_add_sem, k.sems);
+	COPY_KEPT(v, s, pmqs, snapshot_add_pmq, k.pmqs);
+	COPY_KEPT(v, s, pshms, snapshot_add_pshm, k.pshms);
+	COPY_KEPT(v, s, psems, snapshot_add_psem, k.psems);
+	COPY_KEPT(v, s, miscfds, snapshot_add_miscfd, k.miscfds);
+	COPY_KEPT(v, s, sigevents, snapshot_add_sigevent, k.sigevents);
+	COPY_KEPT(v, s, deadlocks, snapshot_add_deadlock, k.deadlocks);
+	for (size_t i = 0; i < s->n_stalls; i++)
+		if (pidset_has(&peers, s->stalls[i].pid))
+			*snapshot_add_stall(v) = s->stalls[i];
+	for (size_t i = 0; i < s->n_errors; i++)
+		snapshot_add_error(v, s->errors[i].where, s->errors[i].error);
+	for (size_t i = 0; i < s->n_sources; i++)
+		snapshot_set_source(v, s->sources[i].name, s->sources[i].ok, s->sources[i].error);
+
+	free(flags);
+	free(waits.v);
+	free(sel.v);
+	free(peers.v);
+	snapshot_seal(v);
+	return v;
+}

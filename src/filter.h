@@ -1,0 +1,32 @@
+/*
+ * filter.h - `--pid`: a view of a snapshot limited to some processes, the objects they use
+ * and the peers at the other ends of those objects.
+ *
+ * Selected processes: the pids asked for (those that exist). Objects they use: shm segments
+ * they attach, msg queues whose last sender/receiver they are, sem sets whose last_pids name
+ * them, pipes/sockets/POSIX queues they hold, POSIX shm/sems they map, the object they wait on.
+ * Peers: every other process named by those objects (holders, attachers, last pids), and a
+ * child a selected process waits for. Objects are kept whole (all their endpoints), so a
+ * kept object's every pid is a kept process.
+ *
+ * The result is a new sealed snapshot whose records are shallow copies: strings and arrays
+ * point into the original, which the view holds a reference to (snapshot.base), so the caller
+ * may unref the original at once. Errors and sources are kept in full.
+ */
+#ifndef IPCTOP_FILTER_H
+#define IPCTOP_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "src/snapshot.h"
+
+/* A new sealed snapshot (one reference, the caller's). s must be sealed. n == 0 keeps
+ * nothing but errors and sources. */
+struct snapshot *filter_apply(struct snapshot *s, const pid_t *pids, size_t n);
+
+/* Whether a process record names one of the pids (helper for views). */
+bool filter_has_pid(const pid_t *pids, size_t n, pid_t pid);
+
+#endif

@@ -1,0 +1,279 @@
+/*
+ * options.c - the command line as ../shared/CONTRACT.md defines it (see options.h).
+ *
+ * Parsing never prints and never exits: a bad argument leaves one line naming it in
+ * opts->error and returns OPT_USAGE. Option parsing stops at the first non-option word,
+ * which must be the `demo` subcommand (its own arguments are left to the demo launcher).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/arena.h"
+#include "src/options.h"
+
+enum {
+	LOPT_ONCE = 256,
+	LOPT_JSON,
+	LOPT_BATCH,
+	LOPT_PID,
+	LOPT_SYSROOT,
+	LOPT_DEMO,
+};
+
+static const struct option long_opts[] = {
+	{ "once", no_argument, NULL, LOPT_ONCE },
+	{ "json", no_argument, NULL, LOPT_JSON },
+	{ "batch", no_argument, NULL, LOPT_BATCH },
+	{ "pid", required_argument, NULL, LOPT_PID },
+	{ "sysroot", required_argument, NULL, LOPT_SYSROOT },
+	{ "demo", required_argument, NULL, LOPT_DEMO },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "delay", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* '+': stop at the first non-option (the subcommand); ':': report missing arguments. */
+static const char short_opts[] = "+:n:d:hV";
+
+static int usage_error(struct options *opts, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage_error(struct options *opts, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(opts->error, sizeof(opts->error), fmt, ap);
+	va_end(ap);
+	return OPT_USAGE;
+}
+
+/* A whole decimal number in [min, max]. */
+static bool parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s || *s == ' ' || *s == '\t')
+		return false;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s || *s == ' ' || *s == '\t')
+		return false;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) || v < 0 || v > 86400.0 * 365)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "PID[,PID...]": appends to opts->pids. */
+static int add_pids(struct options *opts, const char *arg)
+{
+	const char *p = arg;
+
+	if (!*arg)
+		return usage_error(opts, "--pid '': expected PID[,PID...]");
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char item[32];
+		long v;
+
+		if (n == 0 || n >= sizeof(item))
+			return usage_error(opts, "--pid '%s': not a list of process ids", arg);
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (!parse_long(item, 1, INT_MAX, &v))
+			return usage_error(opts, "--pid '%s': '%s' is not a process id", arg, item);
+		opts->pids = xreallocarray(opts->pids, opts->n_pids + 1, sizeof(*opts->pids));
+		opts->pids[opts->n_pids++] = (pid_t)v;
+		if (!comma)
+			break;
+		p = comma + 1;
+		if (!*p)
+			return usage_error(opts, "--pid '%s': not a list of process ids", arg);
+	}
+	return OPT_OK;
+}
+
+int options_parse(struct options *opts, int argc, char **argv)
+{
+	bool once = false, batch = false, delay_given = false;
+	const char *delay_arg = NULL;
+	int c, rc;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->mode = MODE_DASHBOARD;
+	opts->delay = 1.0;
+	opts->sysroot = "/";
+
+	optind = 0;		/* glibc: full re-initialisation (options_parse may run twice) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		const char *bad = argv[optind - 1];
+		long v;
+
+		switch (c) {
+		case LOPT_ONCE:
+			once = true;
+			break;
+		case LOPT_BATCH:
+			batch = true;
+			break;
+		case LOPT_JSON:
+			opts->json = true;
+			break;
+		case 'n':
+			if (!parse_long(optarg, 0, INT_MAX, &v))
+				return usage_error(opts, "-n '%s': expected a whole number of snapshots >= 0",
+						   optarg);
+			opts->iterations = (int)v;
+			break;
+		case 'd':
+			if (!parse_seconds(optarg, &opts->delay))
+				return usage_error(opts, "-d '%s': expected seconds >= 0 (e.g. 0.5)", optarg);
+			delay_given = true;
+			delay_arg = optarg;
+			break;
+		case LOPT_PID:
+			rc = add_pids(opts, optarg);
+			if (rc != OPT_OK)
+				return rc;
+			break;
+		case LOPT_SYSROOT:
+			if (!*optarg)
+				return usage_error(opts, "--sysroot '': expected a directory");
+			opts->sysroot = optarg;
+			break;
+		case LOPT_DEMO:
+			if (!*optarg)
+				return usage_error(opts, "--demo '': expected a demo name");
+			opts->demo = optarg;
+			break;
+		case 'h':
+			opts->mode = MODE_HELP;
+			return OPT_OK;
+		case 'V':
+			opts->mode = MODE_VERSION;
+			return OPT_OK;
+		case ':':
+			/* the option was the last thing in its word, so that word names it */
+			return usage_error(opts, "%s: missing argument", bad);
+		case '?':
+		default:
+			/* unknown short options set optopt; unknown long ones leave it 0 */
+			if (optopt > 0 && optopt < 256)
+				return usage_error(opts, "-%c: unknown option", optopt);
+			return usage_error(opts, "%s: unknown option", bad);
+		}
+	}
+
+	if (optind < argc) {
+		if (strcmp(argv[optind], "demo") != 0)
+			return usage_error(opts, "'%s': unexpected argument (the only command is 'demo')",
+					   argv[optind]);
+		if (once || batch)
+			return usage_error(opts, "demo: cannot be combined with %s",
+					   once ? "--once" : "--batch");
+		opts->mode = MODE_DEMO;
+		opts->demo_argc = argc - optind - 1;
+		opts->demo_argv = argv + optind + 1;
+		return OPT_OK;
+	}
+
+	if (once && batch)
+		return usage_error(opts, "--batch: cannot be combined with --once");
+	if (once)
+		opts->mode = MODE_ONCE;
+	else if (batch)
+		opts->mode = MODE_BATCH;
+	if (opts->json && !once && !batch)
+		return usage_error(opts, "--json: needs --once or --batch");
+	if (opts->mode == MODE_DASHBOARD && delay_given && !(opts->delay > 0))
+		return usage_error(opts, "-d '%s': the dashboard needs a delay > 0", delay_arg);
+	return OPT_OK;
+}
+
+void options_fini(struct options *opts)
+{
+	free(opts->pids);
+	opts->pids = NULL;
+	opts->n_pids = 0;
+}
+
+void options_usage(FILE *out)
+{
+	fputs("Usage: ipctop [OPTION]...                     the interactive dashboard\n"
+	      "       ipctop --once [--json] [OPTION]...     one snapshot, then exit\n"
+	      "       ipctop --batch [-n N] [-d SECONDS] [--json] [OPTION]...\n"
+	      "       ipctop demo list | run NAME [--speed X] [--seconds S] | cleanup\n"
+	      "\n"
+	      "Shows which processes talk to which through pipes, FIFOs, sockets, System V and\n"
+	      "POSIX IPC and signals, live.\n"
+	      "\n"
+	      "Modes:\n"
+	      "      --once              print one snapshot (text tables, or JSON with --json)\n"
+	      "      --batch             print snapshots repeatedly (see -n and -d)\n"
+	      "      --json              with --once/--batch: JSON, one object per line\n"
+	      "  -n, --iterations N      --batch: stop after N snapshots (default 0: run until\n"
+	      "                          interrupted)\n"
+	      "  -d, --delay SECONDS     seconds between snapshots, fractions allowed (default 1);\n"
+	      "                          0 in --batch means back to back\n"
+	      "\n"
+	      "What to look at:\n"
+	      "      --pid PID[,PID...]  only these processes, the objects they use and the\n"
+	      "                          processes at the other ends (repeatable)\n"
+	      "      --sysroot DIR       read DIR/proc/... instead of /proc/... (recorded trees,\n"
+	      "                          containers; default /)\n"
+	      "      --demo NAME         start the dashboard focused on a running demo\n"
+	      "\n"
+	      "Other:\n"
+	      "  -h, --help              show this help and exit\n"
+	      "  -V, --version           show the version and exit\n"
+	      "\n"
+	      "Demos (real processes doing real IPC, for learning and testing):\n"
+	      "  demo list               one demo name per line, a tab, its description\n"
+	      "  demo run NAME [--speed X] [--seconds S]\n"
+	      "                          run a demo without the dashboard; prints 'ready' and its\n"
+	      "                          root PID; stops after S seconds or on SIGINT/SIGTERM\n"
+	      "  demo cleanup            remove objects left by a demo killed with SIGKILL\n"
+	      "\n"
+	      "Dashboard keys:\n"
+	      "  Up/Down, PgUp/PgDn, Home/End   move the selection (it follows the same object)\n"
+	      "  Tab / Shift-Tab, 1-4           next / previous panel, or the panel by number\n"
+	      "  Enter                          details of the selected object\n"
+	      "  Esc, Backspace                 back\n"
+	      "  e                              every error and source of the snapshot\n"
+	      "  K                              show / hide kernel threads\n"
+	      "  r                              take a snapshot now\n"
+	      "  + / -                          refresh slower / faster\n"
+	      "  ? or F1                        help\n"
+	      "  q or F10                       quit (Ctrl-C too)\n"
+	      "\n"
+	      "Exit status: 0 success; 1 the snapshot could not be taken at all (e.g. no /proc);\n"
+	      "2 bad usage.\n"
+	      "--json writes schema 1: every list present, null for what could not be read,\n"
+	      "and the reason in \"errors\".\n", out);
+}

@@ -1,0 +1,269 @@
+/*
+ * collector_thread.c - the worker thread that runs the sampler and its one-slot mailbox.
+ *
+ * Invariants: `slot` holds at most one snapshot reference, guarded by `lock`; the wakeup pipe
+ * holds at most a few bytes (non-blocking both ends, a full pipe already means "wake up");
+ * the sampler is touched only by the worker once the thread runs.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "src/arena.h"
+#include "src/diff.h"
+#include "src/filter.h"
+#include "ui/collector_thread.h"
+
+struct collector_thread {
+	struct sampler *sm;
+	pid_t *pids;
+	size_t n_pids;
+
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;		/* CLOCK_MONOTONIC */
+	int wake[2];			/* worker writes [1], UI polls [0] */
+
+	struct snapshot *prev;		/* worker only: the last snapshot, for the delta */
+
+	/* guarded by lock */
+	struct snapshot *slot;
+	struct snapshot_delta *slot_delta;
+	int last_err;
+	double delay;
+	bool stop;
+	bool refresh_now;
+	bool busy;
+};
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static struct timespec to_timespec(double t)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)t;
+	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+static void wakeup(struct collector_thread *ct)
+{
+	char c = 1;
+
+	/* EAGAIN: the pipe is full, the UI will wake anyway */
+	while (write(ct->wake[1], &c, 1) < 0 && errno == EINTR)
+		;
+}
+
+static void *worker(void *arg)
+{
+	struct collector_thread *ct = arg;
+
+	pthread_mutex_lock(&ct->lock);
+	while (!ct->stop) {
+		double start = mono_now(), end, deadline;
+		struct snapshot *s = NULL;
+		struct snapshot_delta *delta = NULL;
+		int rc;
+
+		ct->busy = true;
+		ct->refresh_now = false;
+		pthread_mutex_unlock(&ct->lock);
+
+		rc = sampler_take(ct->sm, &s);
+		if (rc == 0 && ct->n_pids > 0) {
+			struct snapshot *f = filter_apply(s, ct->pids, ct->n_pids);
+
+			snapshot_unref(s);
+			s = f;
+		}
+		if (rc == 0) {
+			delta = ct->prev ? snapshot_diff(ct->prev, s) : NULL;
+			snapshot_unref(ct->prev);
+			ct->prev = snapshot_ref(s);
+		}
+
+		pthread_mutex_lock(&ct->lock);
+		ct->busy = false;
+		ct->last_err = rc;
+		if (rc == 0) {
+			snapshot_unref(ct->slot);
+			snapshot_delta_free(ct->slot_delta);
+			ct->slot = s;
+			ct->slot_delta = delta;
+		}
+		wakeup(ct);
+
+		/* The next scan starts `delay` after this one started, but never back to back:
+		 * a scan slower than the interval still leaves the machine a breather. */
+		end = mono_now();
+		while (!ct->stop && !ct->refresh_now) {
+			struct timespec ts;
+
+			deadline = start + ct->delay;	/* the delay may change while we wait */
+			if (deadline < end + 0.05)
+				deadline = end + 0.05;
+			if (deadline <= mono_now())
+				break;
+			ts = to_timespec(deadline);
+			if (pthread_cond_timedwait(&ct->cond, &ct->lock, &ts) == ETIMEDOUT)
+				break;
+		}
+	}
+	pthread_mutex_unlock(&ct->lock);
+	return NULL;
+}
+
+static double clamp_delay(double d)
+{
+	if (!(d >= 0.1))
+		return 0.1;
+	return d > 3600 ? 3600 : d;
+}
+
+struct collector_thread *collector_thread_new(struct sampler *sm, double delay,
+					      const pid_t *pids, size_t n_pids, int *err)
+{
+	struct collector_thread *ct = xcalloc(1, sizeof(*ct));
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	int rc;
+
+	ct->sm = sm;
+	ct->delay = clamp_delay(delay);
+	if (n_pids) {
+		ct->pids = xreallocarray(NULL, n_pids, sizeof(*pids));
+		memcpy(ct->pids, pids, n_pids * sizeof(*pids));
+		ct->n_pids = n_pids;
+	}
+	if (pipe2(ct->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+		*err = -errno;
+		sampler_free(sm);
+		free(ct->pids);
+		free(ct);
+		return NULL;
+	}
+	pthread_mutex_init(&ct->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ct->cond, &ca);
+	pthread_condattr_destroy(&ca);
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&ct->thread, NULL, worker, ct);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		*err = -rc;
+		pthread_cond_destroy(&ct->cond);
+		pthread_mutex_destroy(&ct->lock);
+		close(ct->wake[0]);
+		close(ct->wake[1]);
+		sampler_free(sm);
+		free(ct->pids);
+		free(ct);
+		return NULL;
+	}
+	*err = 0;
+	return ct;
+}
+
+void collector_thread_free(struct collector_thread *ct)
+{
+	if (!ct)
+		return;
+	pthread_mutex_lock(&ct->lock);
+	ct->stop = true;
+	pthread_cond_signal(&ct->cond);
+	pthread_mutex_unlock(&ct->lock);
+	pthread_join(ct->thread, NULL);
+
+	snapshot_unref(ct->slot);
+	snapshot_delta_free(ct->slot_delta);
+	snapshot_unref(ct->prev);
+	sampler_free(ct->sm);
+	pthread_cond_destroy(&ct->cond);
+	pthread_mutex_destroy(&ct->lock);
+	close(ct->wake[0]);
+	close(ct->wake[1]);
+	free(ct->pids);
+	free(ct);
+}
+
+int collector_thread_fd(const struct collector_thread *ct)
+{
+	return ct->wake[0];
+}
+
+struct snapshot *collector_thread_take(struct collector_thread *ct,
+				       struct snapshot_delta **delta, int *err)
+{
+	struct snapshot *s;
+	char buf[64];
+
+	while (read(ct->wake[0], buf, sizeof(buf)) > 0)
+		;
+	pthread_mutex_lock(&ct->lock);
+	s = ct->slot;
+	*delta = ct->slot_delta;
+	ct->slot = NULL;
+	ct->slot_delta = NULL;
+	*err = ct->last_err;
+	pthread_mutex_unlock(&ct->lock);
+	return s;
+}
+
+void collector_thread_set_delay(struct collector_thread *ct, double delay)
+{
+	pthread_mutex_lock(&ct->lock);
+	ct->delay = clamp_delay(delay);
+	pthread_cond_signal(&ct->cond);
+	pthread_mutex_unlock(&ct->lock);
+}
+
+double collector_thread_delay(struct collector_thread *ct)
+{
+	double d;
+
+	pthread_mutex_lock(&ct->lock);
+	d = ct->delay;
+	pthread_mutex_unlock(&ct->lock);
+	return d;
+}
+
+void collector_thread_refresh(struct collector_thread *ct)
+{
+	pthread_mutex_lock(&ct->lock);
+	ct->refresh_now = true;
+	pthread_cond_signal(&ct->cond);
+	pthread_mutex_unlock(&ct->lock);
+}
+
+bool collector_thread_busy(struct collector_thread *ct)
+{
+	bool b;
+
+	pthread_mutex_lock(&ct->lock);
+	b = ct->busy;
+	pthread_mutex_unlock(&ct->lock);
+	return b;
+}

@@ -1,0 +1,355 @@
+/*
+ * term.c - terminal setup/teardown, colour roles with a monochrome fallback, UTF-8 or ASCII
+ * glyphs, and width-aware text output (see term.h for the invariants).
+ */
+#include "config.h"
+
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include "ui/term.h"
+
+static SCREEN *screen;
+static bool active;		/* between newterm() and endwin() */
+static bool utf8;
+static bool colour;
+static attr_t attrs[ROLE_COUNT];
+
+static const char *const eighths_utf8[8] = {
+	NULL, "\u258f", "\u258e", "\u258d", "\u258c", "\u258b", "\u258a", "\u2589",
+};
+
+static const struct term_glyphs glyphs_utf8 = {
+	.tree_mid = "\u251c\u2500",
+	.tree_last = "\u2514\u2500",
+	.tree_pipe = "\u2502 ",
+	.tree_blank = "  ",
+	.bar_full = "\u2588",
+	.bar_empty = "\u00b7",
+	.bar_eighths = eighths_utf8,
+	.hline = "\u2500",
+	.arrow = "\u2192",
+	.ellipsis = "\u2026",
+};
+
+static const struct term_glyphs glyphs_ascii = {
+	.tree_mid = "|-",
+	.tree_last = "`-",
+	.tree_pipe = "| ",
+	.tree_blank = "  ",
+	.bar_full = "#",
+	.bar_empty = ".",
+	.bar_eighths = NULL,
+	.hline = "-",
+	.arrow = "->",
+	.ellipsis = "~",
+};
+
+/* Role -> monochrome attributes: distinguishable without any colour. */
+static const attr_t mono[ROLE_COUNT] = {
+	[ROLE_NORMAL] = A_NORMAL,
+	[ROLE_HEADER] = A_REVERSE,
+	[ROLE_TITLE] = A_BOLD | A_UNDERLINE,
+	[ROLE_TITLE_FOCUS] = A_REVERSE | A_BOLD,
+	[ROLE_COLHEAD] = A_UNDERLINE,
+	[ROLE_SELECTED] = A_REVERSE,
+	[ROLE_SELECTED_DIM] = A_BOLD | A_UNDERLINE,
+	[ROLE_DIM] = A_DIM,
+	[ROLE_ZOMBIE] = A_BOLD,
+	[ROLE_ORPHAN] = A_UNDERLINE,
+	[ROLE_WARN] = A_BOLD,
+	[ROLE_ERROR] = A_BOLD,
+	[ROLE_BAR_LOW] = A_NORMAL,
+	[ROLE_BAR_MID] = A_NORMAL,
+	[ROLE_BAR_HIGH] = A_BOLD,
+	[ROLE_BAR_EMPTY] = A_DIM,
+	[ROLE_STATUS] = A_REVERSE,
+	[ROLE_KEY] = A_BOLD,
+	[ROLE_LABEL] = A_BOLD,
+	[ROLE_SECTION] = A_BOLD | A_UNDERLINE,
+};
+
+/* Role -> colours (-1: the terminal's default) plus extra attributes. */
+static const struct {
+	short fg, bg;
+	attr_t extra;
+} colours[ROLE_COUNT] = {
+	[ROLE_NORMAL] = { -1, -1, A_NORMAL },
+	[ROLE_HEADER] = { COLOR_WHITE, COLOR_BLUE, A_BOLD },
+	[ROLE_TITLE] = { COLOR_BLACK, COLOR_WHITE, A_NORMAL },
+	[ROLE_TITLE_FOCUS] = { COLOR_BLACK, COLOR_CYAN, A_BOLD },
+	[ROLE_COLHEAD] = { COLOR_GREEN, -1, A_BOLD },
+	[ROLE_SELECTED] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL },
+	[ROLE_SELECTED_DIM] = { COLOR_BLACK, COLOR_WHITE, A_NORMAL },
+	[ROLE_DIM] = { -1, -1, A_DIM },
+	[ROLE_ZOMBIE] = { COLOR_RED, -1, A_BOLD },
+	[ROLE_ORPHAN] = { COLOR_MAGENTA, -1, A_NORMAL },
+	[ROLE_WARN] = { COLOR_YELLOW, -1, A_BOLD },
+	[ROLE_ERROR] = { COLOR_RED, -1, A_NORMAL },
+	[ROLE_BAR_LOW] = { COLOR_GREEN, -1, A_NORMAL },
+	[ROLE_BAR_MID] = { COLOR_YELLOW, -1, A_NORMAL },
+	[ROLE_BAR_HIGH] = { COLOR_RED, -1, A_BOLD },
+	[ROLE_BAR_EMPTY] = { -1, -1, A_DIM },
+	[ROLE_STATUS] = { COLOR_WHITE, COLOR_BLUE, A_NORMAL },
+	[ROLE_KEY] = { COLOR_CYAN, -1, A_BOLD },
+	[ROLE_LABEL] = { COLOR_CYAN, -1, A_NORMAL },
+	[ROLE_SECTION] = { COLOR_YELLOW, -1, A_BOLD },
+};
+
+static bool want_colour(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return !(nc && *nc) && has_colors();
+}
+
+static void setup_roles(void)
+{
+	colour = want_colour() && start_color() == OK;
+	if (colour) {
+		bool defaults = use_default_colors() == OK;
+
+		for (int r = 0; r < ROLE_COUNT; r++) {
+			short fg = colours[r].fg, bg = colours[r].bg;
+
+			if (!defaults) {
+				fg = fg < 0 ? COLOR_WHITE : fg;
+				bg = bg < 0 ? COLOR_BLACK : bg;
+			}
+			if (r + 1 >= COLOR_PAIRS || init_pair((short)(r + 1), fg, bg) != OK) {
+				colour = false;
+				break;
+			}
+			attrs[r] = COLOR_PAIR(r + 1) | colours[r].extra;
+		}
+	}
+	if (!colour)
+		memcpy(attrs, mono, sizeof(attrs));
+}
+
+bool term_init(char *errbuf, size_t len)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(errbuf, len, "the dashboard needs a terminal (use --once or --batch)");
+		return false;
+	}
+	utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+	screen = newterm(NULL, stdout, stdin);
+	if (!screen) {
+		snprintf(errbuf, len, "cannot use terminal type \"%s\"",
+			 getenv("TERM") ? getenv("TERM") : "(unset)");
+		return false;
+	}
+	active = true;
+	set_term(screen);
+	set_escdelay(25);
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	setup_roles();
+	return true;
+}
+
+void term_fini(void)
+{
+	if (!active)
+		return;
+	active = false;
+	curs_set(1);
+	endwin();
+	fflush(stdout);
+}
+
+void term_release(void)
+{
+	if (screen && !active) {
+		delscreen(screen);
+		screen = NULL;
+	}
+}
+
+bool term_utf8(void)
+{
+	return utf8;
+}
+
+bool term_colour(void)
+{
+	return colour;
+}
+
+attr_t term_attr(enum ui_role role)
+{
+	return (unsigned)role < ROLE_COUNT ? attrs[role] : A_NORMAL;
+}
+
+const struct term_glyphs *term_glyphs(void)
+{
+	return utf8 ? &glyphs_utf8 : &glyphs_ascii;
+}
+
+/* Next displayable character of s: *wc and its width (1 for a replaced '?'); returns the
+ * bytes consumed (0 at the end). */
+static size_t next_char(const char *s, mbstate_t *st, wchar_t *wc, int *wcw)
+{
+	size_t n;
+
+	if (!*s)
+		return 0;
+	n = mbrtowc(wc, s, MB_CUR_MAX, st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		memset(st, 0, sizeof(*st));
+		*wc = L'?';
+		*wcw = 1;
+		return 1;
+	}
+	*wcw = iswprint((wint_t)*wc) ? wcwidth(*wc) : -1;
+	if (*wcw < 0) {
+		*wc = L'?';
+		*wcw = 1;
+	}
+	return n;
+}
+
+int term_width(const char *s)
+{
+	mbstate_t st;
+	wchar_t wc;
+	int w, total = 0;
+	size_t n;
+
+	memset(&st, 0, sizeof(st));
+	while ((n = next_char(s, &st, &wc, &w)) > 0) {
+		total += w;
+		s += n;
+	}
+	return total;
+}
+
+size_t term_fit(const char *s, int width, int *used)
+{
+	mbstate_t st;
+	wchar_t wc;
+	int w, total = 0;
+	size_t n, off = 0;
+
+	memset(&st, 0, sizeof(st));
+	while ((n = next_char(s + off, &st, &wc, &w)) > 0 && total + w <= width) {
+		total += w;
+		off += n;
+	}
+	if (used)
+		*used = total;
+	return off;
+}
+
+void term_fill(WINDOW *w, int y, int x, int width, attr_t a)
+{
+	if (width <= 0)
+		return;
+	wattrset(w, a);
+	mvwhline(w, y, x, ' ', width);
+	wattrset(w, A_NORMAL);
+}
+
+#define PUT_MAX 1024
+
+int term_put(WINDOW *w, int y, int x, int width, const char *s, attr_t a, bool pad, bool right)
+{
+	wchar_t out[PUT_MAX + 1];
+	size_t n_out = 0, n;
+	int used = 0, cw, full;
+	mbstate_t st;
+	wchar_t wc;
+	const char *p;
+
+	if (width <= 0)
+		return 0;
+	if (width > PUT_MAX)
+		width = PUT_MAX;
+	if (!s)
+		s = "";
+	full = term_width(s);
+	memset(&st, 0, sizeof(st));
+	for (p = s; (n = next_char(p, &st, &wc, &cw)) > 0; p += n) {
+		/* keep one column for the ellipsis when the whole string will not fit */
+		int limit = full > width ? width - 1 : width;
+
+		if (used + cw > limit)
+			break;
+		if (cw == 0 && n_out == 0)
+			continue;	/* a combining mark with nothing to combine with */
+		out[n_out++] = wc;
+		used += cw;
+	}
+	out[n_out] = 0;
+	if (right && pad && used < width && full <= width) {
+		term_fill(w, y, x, width - used, a);
+		x += width - used;
+		pad = false;
+	}
+	wattrset(w, a);
+	mvwaddnwstr(w, y, x, out, (int)n_out);
+	if (full > width) {
+		waddstr(w, term_glyphs()->ellipsis);
+		used++;
+	}
+	wattrset(w, A_NORMAL);
+	if (pad && used < width)
+		term_fill(w, y, x + used, width - used, a);
+	return pad ? width : used;
+}
+
+void term_bar(WINDOW *w, int y, int x, int width, double fraction)
+{
+	const struct term_glyphs *g = term_glyphs();
+	enum ui_role role;
+	int eighths, full, part, i;
+
+	if (width <= 0)
+		return;
+	wmove(w, y, x);
+	if (!(fraction >= 0)) {	/* unknown (also NaN) */
+		wattrset(w, term_attr(ROLE_ERROR));
+		for (i = 0; i < width; i++)
+			waddch(w, '?');
+		wattrset(w, A_NORMAL);
+		return;
+	}
+	if (fraction > 1)
+		fraction = 1;
+	role = fraction > 0.85 ? ROLE_BAR_HIGH : fraction >= 0.5 ? ROLE_BAR_MID : ROLE_BAR_LOW;
+	eighths = (int)(fraction * width * 8 + 0.5);
+	if (eighths == 0 && fraction > 0)
+		eighths = 1;	/* anything queued shows */
+	full = eighths / 8;
+	part = eighths % 8;
+	if (!g->bar_eighths && part) {	/* ASCII: round a partial cell up */
+		full++;
+		part = 0;
+	}
+	if (full > width)
+		full = width;
+	wattrset(w, term_attr(role));
+	for (i = 0; i < full; i++)
+		waddstr(w, g->bar_full);
+	if (part && full < width) {
+		waddstr(w, g->bar_eighths[part]);
+		full++;
+	}
+	wattrset(w, term_attr(ROLE_BAR_EMPTY));
+	for (i = full; i < width; i++)
+		waddstr(w, g->bar_empty);
+	wattrset(w, A_NORMAL);
+}

@@ -1,0 +1,584 @@
+/*
+ * ui.c - the dashboard's event loop: one poll() over the keyboard, a self-pipe for signals
+ * and the collector thread's wakeup fd; a stack of views; the header and status lines.
+ *
+ * Invariants:
+ * - Signal handlers only write the signal number to the self-pipe; the loop turns it into a
+ *   normal exit, so teardown is the same on q, F10, SIGINT, SIGTERM, SIGHUP and SIGQUIT.
+ * - The terminal is restored before anything that can take time (joining the collector
+ *   thread in the middle of a scan), and by the fatal hook on out-of-memory.
+ * - A snapshot is released only after every view has been updated from its successor, so
+ *   no view ever holds a pointer into a freed snapshot.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "src/filter.h"
+#include "src/sampler.h"
+#include "ui/collector_thread.h"
+#include "ui/term.h"
+#include "ui/ui.h"
+#include "ui/view.h"
+
+#define MAX_DEPTH 16
+
+struct ui {
+	struct ui_settings set;
+	struct collector_thread *ct;
+	struct snapshot *snap;
+	struct snapshot_delta *delta;
+	int collect_error;
+	struct view *stack[MAX_DEPTH];
+	int depth;
+	bool quit;
+	int status;
+};
+
+/* ---- signals ---- */
+
+static int sig_pipe[2] = { -1, -1 };
+static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+#define N_SIGNALS (sizeof(handled_signals) / sizeof(handled_signals[0]))
+static struct sigaction old_actions[N_SIGNALS];
+
+static void on_signal(int signo)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)signo;
+
+	if (write(sig_pipe[1], &b, 1) < 0) {
+		/* the pipe is full: a quit is already pending */
+	}
+	errno = saved;
+}
+
+static int signals_init(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < N_SIGNALS; i++)
+		sigaction(handled_signals[i], &sa, &old_actions[i]);
+	return 0;
+}
+
+static void signals_fini(void)
+{
+	for (size_t i = 0; i < N_SIGNALS; i++)
+		sigaction(handled_signals[i], &old_actions[i], NULL);
+	close(sig_pipe[0]);
+	close(sig_pipe[1]);
+	sig_pipe[0] = sig_pipe[1] = -1;
+}
+
+/* ---- frames and views ---- */
+
+static struct ui_frame frame_of(const struct ui *ui)
+{
+	struct ui_frame f = {
+		.snap = ui->snap,
+		.delta = ui->delta,
+		.set = &ui->set,
+		.collect_error = ui->collect_error,
+	};
+
+	return f;
+}
+
+static void update_all(struct ui *ui)
+{
+	struct ui_frame f = frame_of(ui);
+
+	for (int i = 0; i < ui->depth; i++)
+		ui->stack[i]->ops->update(ui->stack[i], &f);
+}
+
+static void push(struct ui *ui, struct view *v)
+{
+	struct ui_frame f = frame_of(ui);
+
+	if (ui->depth == MAX_DEPTH) {	/* drop the oldest page above the dashboard */
+		ui->stack[1]->ops->free(ui->stack[1]);
+		memmove(&ui->stack[1], &ui->stack[2], (MAX_DEPTH - 2) * sizeof(ui->stack[0]));
+		ui->depth--;
+	}
+	ui->stack[ui->depth++] = v;
+	v->ops->update(v, &f);
+}
+
+static void pop(struct ui *ui)
+{
+	if (ui->depth > 1) {
+		ui->depth--;
+		ui->stack[ui->depth]->ops->free(ui->stack[ui->depth]);
+	}
+}
+
+static void take_snapshot(struct ui *ui)
+{
+	struct snapshot_delta *delta = NULL;
+	struct snapshot *s = collector_thread_take(ui->ct, &delta, &ui->collect_error);
+	struct snapshot *old_snap = ui->snap;
+	struct snapshot_delta *old_delta = ui->delta;
+
+	if (!s) {
+		update_all(ui);	/* the error page shows collection failures */
+		return;
+	}
+	ui->snap = s;
+	ui->delta = delta;
+	update_all(ui);
+	snapshot_delta_free(old_delta);
+	snapshot_unref(old_snap);
+}
+
+/* ---- header and status line ---- */
+
+static void draw_header(const struct ui *ui, int cols)
+{
+	const struct snapshot *s = ui->snap;
+	attr_t a = term_attr(ROLE_HEADER);
+	char left[256], right[128], clock[16] = "";
+	size_t zombies = 0, errors = 0;
+
+	term_fill(stdscr, 0, 0, cols, a);
+	if (!s) {
+		snprintf(left, sizeof(left), " ipctop  collecting the first snapshot...");
+		term_put(stdscr, 0, 0, cols, left, a, false, false);
+		return;
+	}
+	for (size_t i = 0; i < s->n_procs; i++)
+		zombies += s->procs[i].zombie;
+	errors = s->n_errors;
+	for (size_t i = 0; i < s->n_sources; i++)
+		errors += !s->sources[i].ok;
+	snprintf(left, sizeof(left),
+		 " ipctop  %zu procs  %zu zombies  %zu queues  %zu shm  %zu sem sets  %zu errors",
+		 s->n_procs, zombies, s->n_msgqs, s->n_shms, s->n_sems, errors);
+	if (s->time > 0) {
+		time_t t = (time_t)s->time;
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+	}
+	term_put(stdscr, 0, 0, cols, left, a, false, false);
+	/* the right side, shortened until it fits: filter mark, busy mark, interval, clock */
+	for (int form = 0; form < 3; form++) {
+		snprintf(right, sizeof(right), "%s%s%s%.4gs%s%s ",
+			 form < 2 && ui->set.opts->n_pids ? "--pid  " : "",
+			 collector_thread_busy(ui->ct) ? "* " : "", form == 0 ? "every " : "",
+			 ui->set.delay, form == 0 ? "  " : "", form == 0 ? clock : "");
+		if (term_width(left) + term_width(right) + 1 <= cols) {
+			term_put(stdscr, 0, cols - term_width(right), term_width(right), right, a,
+				 false, false);
+			break;
+		}
+	}
+}
+
+/* Groups errors by their text, most frequent first, for the status line. */
+struct err_group {
+	const char *error;
+	const char *first_where;
+	size_t count;
+};
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct err_group *x = a, *y = b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+#define MAX_GROUPS 8
+
+/* Writes a one-line summary of what is unknown and why; returns false if nothing is. */
+static bool unknown_summary(const struct ui *ui, char *buf, size_t len)
+{
+	const struct snapshot *s = ui->snap;
+	struct err_group g[MAX_GROUPS];
+	size_t n_groups = 0, off = 0, other = 0;
+
+	buf[0] = 0;
+	if (ui->collect_error)
+		off += (size_t)snprintf(buf + off, len - off, "collection failed: %s; ",
+					strerror(-ui->collect_error));
+	if (!s)
+		return off > 0;
+	for (size_t i = 0; i < s->n_sources && off < len; i++)
+		if (!s->sources[i].ok)
+			off += (size_t)snprintf(buf + off, len - off, "source %s failed: %s; ",
+						s->sources[i].name, s->sources[i].error);
+	for (size_t i = 0; i < s->n_errors; i++) {
+		size_t k;
+
+		for (k = 0; k < n_groups; k++)
+			if (strcmp(g[k].error, s->errors[i].error) == 0)
+				break;
+		if (k == n_groups) {
+			if (n_groups == MAX_GROUPS) {
+				other++;
+				continue;
+			}
+			g[n_groups].error = s->errors[i].error;
+			g[n_groups].first_where = s->errors[i].where;
+			g[n_groups].count = 0;
+			n_groups++;
+		}
+		g[k].count++;
+	}
+	qsort(g, n_groups, sizeof(g[0]), cmp_group);
+	if (s->n_errors && off < len)
+		off += (size_t)snprintf(buf + off, len - off, "%zu error%s: ", s->n_errors,
+					s->n_errors == 1 ? "" : "s");
+	for (size_t k = 0; k < n_groups && off < len; k++) {
+		char more[32] = "";
+
+		if (g[k].count > 1)
+			snprintf(more, sizeof(more), " +%zu", g[k].count - 1);
+		off += (size_t)snprintf(buf + off, len - off, "%s%s (%s%s)", k ? "; " : "",
+					g[k].error, g[k].first_where, more);
+	}
+	if (other && off < len)
+		off += (size_t)snprintf(buf + off, len - off, "; %zu more", other);
+	if (off >= len)
+		off = len - 1;
+	while (off > 0 && (buf[off - 1] == ' ' || buf[off - 1] == ';'))
+		buf[--off] = 0;
+	return off > 0;
+}
+
+static void draw_status(const struct ui *ui, int y, int cols)
+{
+	const struct view *top = ui->stack[ui->depth - 1];
+	const char *hint = ui->depth > 1 ? "Esc back " : "? help ";
+	char buf[2048];
+	attr_t a = term_attr(ROLE_STATUS);
+	int hw = term_width(hint);
+
+	term_fill(stdscr, y, 0, cols, a);
+	if (unknown_summary(ui, buf, sizeof(buf))) {
+		char line[2100];
+
+		/* what is unknown comes first; the way back (or to help) stays on the right */
+		snprintf(line, sizeof(line), " %s  [e: all errors]", buf);
+		term_put(stdscr, y, 0, cols - hw - 1, line, a | term_attr(ROLE_ERROR), false, false);
+		term_put(stdscr, y, cols - hw, hw, hint, a, false, false);
+	} else {
+		snprintf(buf, sizeof(buf), " %s", top->ops->hints(top));
+		term_put(stdscr, y, 0, cols, buf, a, false, false);
+	}
+}
+
+static void draw_too_small(int cols, int lines)
+{
+	char need[64];
+	const char *msg[3] = { "terminal too small", need, "q quits" };
+	int y = lines / 2 - 1;
+
+	snprintf(need, sizeof(need), "(need %dx%d)", UI_MIN_COLS, UI_MIN_LINES);
+	for (int i = 0; i < 3; i++, y++) {
+		int w = term_width(msg[i]);
+
+		if (y < 0 || y >= lines)
+			continue;
+		if (w > cols)
+			w = cols;
+		term_put(stdscr, y, (cols - w) / 2, w, msg[i],
+			 term_attr(i == 0 ? ROLE_WARN : ROLE_NORMAL), false, false);
+	}
+}
+
+static bool too_small(void)
+{
+	return COLS < UI_MIN_COLS || LINES < UI_MIN_LINES;
+}
+
+static void draw(struct ui *ui)
+{
+	struct ui_frame f = frame_of(ui);
+	struct view *top = ui->stack[ui->depth - 1];
+
+	erase();
+	if (too_small()) {
+		draw_too_small(COLS, LINES);
+	} else {
+		struct ui_rect r = { 1, 0, LINES - 2, COLS };
+
+		draw_header(ui, COLS);
+		top->ops->draw(top, &f, stdscr, &r);
+		draw_status(ui, LINES - 1, COLS);
+	}
+	refresh();
+}
+
+/* ---- keys ---- */
+
+static const double delays[] = { 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60 };
+#define N_DELAYS (sizeof(delays) / sizeof(delays[0]))
+
+static void change_delay(struct ui *ui, int dir)
+{
+	double d = ui->set.delay;
+	size_t i;
+
+	if (dir > 0) {
+		for (i = 0; i < N_DELAYS && delays[i] <= d; i++)
+			;
+		d = i < N_DELAYS ? delays[i] : delays[N_DELAYS - 1];
+	} else {
+		for (i = N_DELAYS; i > 0 && delays[i - 1] >= d; i--)
+			;
+		d = i > 0 ? delays[i - 1] : delays[0];
+	}
+	ui->set.delay = d;
+	collector_thread_set_delay(ui->ct, d);
+}
+
+static void apply(struct ui *ui, const struct ui_cmd *cmd)
+{
+	switch (cmd->kind) {
+	case CMD_UNHANDLED:
+	case CMD_HANDLED:
+		break;
+	case CMD_OPEN:
+		push(ui, view_detail_new(&cmd->obj));
+		break;
+	case CMD_BACK:
+		pop(ui);
+		break;
+	case CMD_QUIT:
+		ui->quit = true;
+		break;
+	case CMD_HELP:
+		push(ui, view_help_new());
+		break;
+	case CMD_ERRORS:
+		push(ui, view_errors_new());
+		break;
+	case CMD_SETTINGS:
+		update_all(ui);
+		break;
+	}
+}
+
+/* Keys every view shares, when the top view did not use the key. */
+static struct ui_cmd global_key(struct ui *ui, int key)
+{
+	struct ui_cmd cmd = { .kind = CMD_HANDLED };
+	const char *top = ui->stack[ui->depth - 1]->ops->name;
+
+	switch (key) {
+	case 'q':
+	case KEY_F(10):
+		cmd.kind = CMD_QUIT;
+		break;
+	case '?':
+	case 'h':
+	case KEY_F(1):
+		cmd.kind = strcmp(top, "help") == 0 ? CMD_HANDLED : CMD_HELP;
+		break;
+	case 27:	/* Esc */
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+	case KEY_LEFT:
+		cmd.kind = CMD_BACK;
+		break;
+	case 'e':
+		cmd.kind = strcmp(top, "errors") == 0 ? CMD_HANDLED : CMD_ERRORS;
+		break;
+	case 'K':
+		ui->set.show_kthreads = !ui->set.show_kthreads;
+		cmd.kind = CMD_SETTINGS;
+		break;
+	case 'r':
+		collector_thread_refresh(ui->ct);
+		break;
+	case '+':
+		change_delay(ui, +1);
+		break;
+	case '-':
+		change_delay(ui, -1);
+		break;
+	default:
+		cmd.kind = CMD_UNHANDLED;
+	}
+	return cmd;
+}
+
+static void handle_key(struct ui *ui, int key)
+{
+	struct ui_frame f = frame_of(ui);
+	struct view *top = ui->stack[ui->depth - 1];
+	struct ui_cmd cmd;
+
+	if (key == KEY_RESIZE)
+		return;		/* curses has the new size; the loop redraws */
+	if (too_small()) {
+		if (key == 'q' || key == KEY_F(10))
+			ui->quit = true;
+		return;
+	}
+	cmd = top->ops->key(top, &f, key);
+	if (cmd.kind == CMD_UNHANDLED)
+		cmd = global_key(ui, key);
+	apply(ui, &cmd);
+}
+
+/* Reads every key waiting; false when the terminal is gone (end of input). */
+static bool read_keys(struct ui *ui)
+{
+	int key;
+	bool any = false;
+
+	while (!ui->quit && (key = getch()) != ERR) {
+		handle_key(ui, key);
+		any = true;
+	}
+	return any;
+}
+
+/* ---- the loop ---- */
+
+static void fatal_hook(void)
+{
+	term_fini();
+}
+
+static struct collector_thread *start_collector(const struct options *opts, char *err,
+						size_t len)
+{
+	struct collect_opts co = {
+		.sysroot = opts->sysroot,
+		.self = getpid(),
+	};
+	struct collector_thread *ct;
+	struct sampler *sm;
+	int rc;
+
+	/* CONTRACT.md: ipctop leaves itself out unless --pid names it */
+	if (opts->n_pids && filter_has_pid(opts->pids, opts->n_pids, getpid()))
+		co.self = 0;
+	sm = sampler_new(&co, &rc);
+	if (!sm) {
+		snprintf(err, len, "cannot read %s/proc: %s", opts->sysroot ? opts->sysroot : "",
+			 strerror(-rc));
+		return NULL;
+	}
+	ct = collector_thread_new(sm, opts->delay, opts->pids, opts->n_pids, &rc);
+	if (!ct)
+		snprintf(err, len, "cannot start the collector thread: %s", strerror(-rc));
+	return ct;
+}
+
+static void loop(struct ui *ui)
+{
+	bool dirty = true;
+
+	while (!ui->quit) {
+		struct pollfd pfd[3] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = sig_pipe[0], .events = POLLIN },
+			{ .fd = collector_thread_fd(ui->ct), .events = POLLIN },
+		};
+		int n;
+
+		if (dirty)
+			draw(ui);
+		dirty = false;
+		n = poll(pfd, 3, -1);
+		if (n < 0) {
+			if (errno != EINTR) {
+				ui->status = 1;
+				break;
+			}
+			/* SIGWINCH: curses queues KEY_RESIZE */
+			dirty = read_keys(ui) || true;
+			continue;
+		}
+		if (pfd[1].revents & POLLIN) {
+			unsigned char signo = 0;
+
+			if (read(sig_pipe[0], &signo, 1) == 1) {
+				ui->status = 128 + signo;
+				break;
+			}
+		}
+		if (pfd[2].revents & POLLIN) {
+			take_snapshot(ui);
+			dirty = true;
+		}
+		if (pfd[0].revents & POLLIN) {
+			read_keys(ui);
+			dirty = true;
+		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			ui->status = 1;	/* the terminal went away */
+			break;
+		}
+	}
+}
+
+int ui_run(const struct options *opts)
+{
+	struct ui ui = { .set = { .opts = opts, .delay = opts->delay } };
+	void (*old_hook)(void) = xalloc_fatal_hook;
+	char err[512];
+
+	setlocale(LC_ALL, "");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "ipctop: the dashboard needs a terminal (use --once or --batch)\n");
+		return 1;
+	}
+	if (signals_init() < 0) {
+		fprintf(stderr, "ipctop: cannot create a pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	ui.ct = start_collector(opts, err, sizeof(err));
+	if (!ui.ct) {
+		signals_fini();
+		fprintf(stderr, "ipctop: %s\n", err);
+		return 1;
+	}
+	ui.set.delay = collector_thread_delay(ui.ct);
+	xalloc_fatal_hook = fatal_hook;
+	if (!term_init(err, sizeof(err))) {
+		xalloc_fatal_hook = old_hook;
+		collector_thread_free(ui.ct);
+		signals_fini();
+		fprintf(stderr, "ipctop: %s\n", err);
+		return 1;
+	}
+
+	push(&ui, view_dash_new());
+	loop(&ui);
+
+	/* restore the terminal first: joining the collector may wait for a scan to end */
+	term_fini();
+	collector_thread_free(ui.ct);
+	while (ui.depth > 0) {
+		ui.depth--;
+		ui.stack[ui.depth]->ops->free(ui.stack[ui.depth]);
+	}
+	snapshot_delta_free(ui.delta);
+	snapshot_unref(ui.snap);
+	term_release();
+	xalloc_fatal_hook = old_hook;
+	signals_fini();
+	return ui.status;
+}

@@ -1,0 +1,187 @@
+/*
+ * view.h - what every screen of the dashboard is made of: frames, views and panel tables.
+ *
+ * Three layers, each a small table of functions or data, so later work plugs in by adding an
+ * entry rather than changing the loop:
+ *
+ * 1. struct ui_frame: everything a view may read while drawing - the newest sealed snapshot,
+ *    the delta to the previous one (rates, events) and the user's settings. Views never read
+ *    the kernel; the collector thread builds snapshots and deltas elsewhere.
+ *
+ * 2. struct view / struct view_ops: a screen (the panel dashboard, a detail page, the help
+ *    page; later a topology map, a signal matrix, a demo menu). ui.c keeps a stack of them:
+ *    the top one gets the keys and the area between the header and the status line; Esc pops
+ *    it. update() runs once per new snapshot (rebuild rows, find the selection again by
+ *    identity); draw() only paints; key() returns a ui_cmd telling the loop what to do next.
+ *
+ * 3. struct panel_def: one table on the dashboard (processes, message queues, ...). It names
+ *    a format.h table (rows, object ids, shared cells) and which of its columns to show, plus
+ *    UI-only columns (gauges, "pid comm", tree indentation), the row colour, and a detail()
+ *    function that fills a page with every field of one record. The dashboard and the detail
+ *    view find panels in ui_panels[] (view_dash.c): a new panel is one entry there.
+ *
+ * Identity: a selection is an object id as format.h builds it ("pid:12", "msg:5", ...),
+ * never a row number or a pointer, so it survives refreshes, re-sorting and filtering.
+ */
+#ifndef IPCTOP_UI_VIEW_H
+#define IPCTOP_UI_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <curses.h>
+
+#include "src/diff.h"
+#include "src/format.h"
+#include "src/options.h"
+#include "src/snapshot.h"
+#include "ui/term.h"
+
+struct page;
+struct panel;
+
+/* ---- frames -------------------------------------------------------------------------------- */
+
+/* What the user can change while the dashboard runs. */
+struct ui_settings {
+	const struct options *opts;
+	bool show_kthreads;		/* K: kernel threads in the process tree */
+	double delay;			/* seconds between snapshots */
+};
+
+struct ui_frame {
+	const struct snapshot *snap;		/* newest sealed snapshot; NULL until the first */
+	const struct snapshot_delta *delta;	/* vs. the previous one; NULL for the first */
+	const struct ui_settings *set;
+	int collect_error;			/* last collection failure (negative errno) or 0 */
+};
+
+/* The fmt_ctx the shared cells need for this frame. */
+static inline struct fmt_ctx ui_frame_fmt(const struct ui_frame *f)
+{
+	struct fmt_ctx c = { f->snap, f->delta };
+
+	return c;
+}
+
+/* The identity of one object (format.h's object id) and which table it belongs to. */
+struct ui_obj {
+	enum fmt_kind kind;
+	char id[FMT_ID_MAX];
+};
+
+struct ui_rect {
+	int y, x, h, w;
+};
+
+/* ---- views --------------------------------------------------------------------------------- */
+
+enum ui_cmd_kind {
+	CMD_UNHANDLED,		/* the view did not use the key: the loop's global keys apply */
+	CMD_HANDLED,		/* used; redraw */
+	CMD_OPEN,		/* push the detail page of cmd.obj */
+	CMD_BACK,		/* pop this view */
+	CMD_QUIT,
+	CMD_HELP,		/* push the help page */
+	CMD_ERRORS,		/* push the page of every error and source */
+	CMD_SETTINGS,		/* a setting changed: every view updates, then redraw */
+};
+
+struct ui_cmd {
+	enum ui_cmd_kind kind;
+	struct ui_obj obj;	/* CMD_OPEN */
+};
+
+struct view;
+
+struct view_ops {
+	const char *name;
+	/* A new snapshot (or new settings): rebuild and re-find the selection by identity. */
+	void (*update)(struct view *v, const struct ui_frame *f);
+	/* Paint into r of w. No I/O, no allocation that outlives the call. */
+	void (*draw)(struct view *v, const struct ui_frame *f, WINDOW *w, const struct ui_rect *r);
+	struct ui_cmd (*key)(struct view *v, const struct ui_frame *f, int key);
+	/* Short key hints for the status line ("Enter details  Tab next panel"). */
+	const char *(*hints)(const struct view *v);
+	void (*free)(struct view *v);
+};
+
+/* Embedded as the first member of each view's own struct. */
+struct view {
+	const struct view_ops *ops;
+};
+
+/* The dashboard of panels (view_dash.c). */
+struct view *view_dash_new(void);
+/* Every field of one object, following it across refreshes (view_detail.c). */
+struct view *view_detail_new(const struct ui_obj *obj);
+/* Every error and every source of the current snapshot (view_detail.c). */
+struct view *view_errors_new(void);
+/* Keys, layout and what each panel shows (view_help.c). */
+struct view *view_help_new(void);
+
+/* ---- panels -------------------------------------------------------------------------------- */
+
+enum panel_col_type {
+	PCOL_FMT,		/* a column of the panel's format.h table, found by title */
+	PCOL_TEXT,		/* cell() below */
+	PCOL_BAR,		/* a gauge: fraction() below, with cell() as its label if set */
+};
+
+struct panel_col {
+	enum panel_col_type type;
+	const char *title;	/* PCOL_FMT: the format.h column's title; else the heading */
+	int width;		/* PCOL_TEXT/BAR: columns, 0 = share the rest of the line */
+	int min;		/* a shared (width 0) column's minimum; 0 = 8 */
+	enum fmt_align align;	/* PCOL_TEXT */
+	int drop;		/* 0 always shown; when narrow the highest is dropped first */
+	bool tree;		/* prefix the cell with the row's tree indentation */
+	const char *(*cell)(const struct ui_frame *f, const void *rec, char *buf, size_t len);
+	double (*fraction)(const struct ui_frame *f, const void *rec);	/* 0..1, < 0 unknown */
+};
+
+struct panel_def {
+	enum fmt_kind kind;		/* the format.h table: rows, ids, shared cells, title */
+	const char *short_title;	/* for narrow title bars ("Queues") */
+	const struct panel_col *cols;
+	size_t n_cols;
+	/* Adds the rows in display order (panel_add_row); NULL: every table row in order. */
+	void (*build)(struct panel *p, const struct ui_frame *f);
+	/* Row colour; NULL: ROLE_NORMAL. */
+	enum ui_role (*row_role)(const struct ui_frame *f, const void *rec);
+	/* Every field of rec, for the detail page. */
+	void (*detail)(struct page *pg, const struct ui_frame *f, const void *rec);
+	/* Shown when the table is empty ("no System V message queues"). */
+	const char *empty;
+	/* A paragraph for the help page: what the panel shows and what its marks mean. */
+	const char *help;
+};
+
+/* The dashboard's panels, in screen order, NULL-terminated (view_dash.c). */
+extern const struct panel_def *const ui_panels[];
+/* The panel showing records of kind, or NULL. */
+const struct panel_def *ui_panel_for_kind(enum fmt_kind kind);
+
+extern const struct panel_def view_procs_panel;
+extern const struct panel_def view_msgq_panel;
+extern const struct panel_def view_shm_panel;
+extern const struct panel_def view_sem_panel;
+
+/* ---- helpers shared by views (view_util.c) ---------------------------------------------- */
+
+/* The record of kind whose object id is id in s, or NULL (linear; for one lookup per frame). */
+const void *ui_find_record(const struct snapshot *s, enum fmt_kind kind, const char *id);
+/* "1234 comm" for a pid of s ("1234 ?" when the process is not in s; "-" for pid 0). */
+const char *ui_pid_comm(const struct snapshot *s, pid_t pid, char *buf, size_t len);
+/* Whether a snapshot error's `where` names the object id (as "msg:5" or "msg 5", or
+ * "pid 12" for "pid:12"). */
+bool ui_error_about(const char *where, const char *id);
+/* An epoch time for a detail page: "14:03:12 (2m05s ago)", "never" for 0, "?" unknown. */
+const char *ui_time(int64_t t, double now, char *buf, size_t len);
+/* The key, permission and owner fields every System V object has. */
+void ui_page_sysv_perm(struct page *pg, const struct sysv_perm *perm);
+/* "pid comm" lines for a list of pids under label. */
+void ui_page_pids(struct page *pg, const struct snapshot *s, const char *label,
+		  const pid_t *pids, size_t n);
+
+#endif

@@ -1,0 +1,175 @@
+/*
+ * view_dash.c - the dashboard: every panel of ui_panels[] stacked top to bottom, one focused.
+ *
+ * Layout (the same at every size above the minimum): each panel always gets its title bar,
+ * its column headings and at least one row, so all of them stay visible at 80x24. The
+ * focused panel (Tab / Shift-Tab / 1-9) grows: the other panels first get a small share of
+ * the spare lines (up to what they need), the focused one takes what it needs of the rest,
+ * and anything still left goes to panels that can use it. On a tall terminal every panel
+ * shows all of its rows.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "ui/panel.h"
+
+const struct panel_def *const ui_panels[] = {
+	&view_procs_panel,
+	&view_msgq_panel,
+	&view_shm_panel,
+	&view_sem_panel,
+	NULL,
+};
+
+#define MAX_PANELS 16
+#define PANEL_MIN_H 3	/* title, headings, one row */
+
+const struct panel_def *ui_panel_for_kind(enum fmt_kind kind)
+{
+	for (size_t i = 0; ui_panels[i]; i++)
+		if (ui_panels[i]->kind == kind)
+			return ui_panels[i];
+	return NULL;
+}
+
+struct dash {
+	struct view v;
+	size_t n;
+	size_t focus;
+	struct panel panels[MAX_PANELS];
+};
+
+static void dash_update(struct view *v, const struct ui_frame *f)
+{
+	struct dash *d = (struct dash *)v;
+
+	for (size_t i = 0; i < d->n; i++)
+		panel_update(&d->panels[i], f);
+}
+
+/* Splits H lines between the panels (see the top of the file). */
+static void split_heights(const struct dash *d, int H, int *h)
+{
+	int n = (int)d->n, rem, share, want[MAX_PANELS];
+	bool grew;
+
+	if (H < PANEL_MIN_H * n) {	/* below the minimum size: only the focused panel */
+		for (int i = 0; i < n; i++)
+			h[i] = (size_t)i == d->focus ? H : 0;
+		return;
+	}
+	rem = H - PANEL_MIN_H * n;
+	share = rem / (2 * n);
+	for (int i = 0; i < n; i++) {
+		h[i] = PANEL_MIN_H;
+		want[i] = panel_wanted_height(&d->panels[i]) - PANEL_MIN_H;
+	}
+	for (int i = 0; i < n; i++) {
+		if ((size_t)i == d->focus)
+			continue;
+		int g = want[i] < share ? want[i] : share;
+
+		h[i] += g;
+		want[i] -= g;
+		rem -= g;
+	}
+	{
+		int f = (int)d->focus, g = want[f] < rem ? want[f] : rem;
+
+		h[f] += g;
+		want[f] -= g;
+		rem -= g;
+	}
+	do {
+		grew = false;
+		for (int i = 0; i < n && rem > 0; i++) {
+			if (want[i] > 0) {
+				h[i]++;
+				want[i]--;
+				rem--;
+				grew = true;
+			}
+		}
+	} while (grew && rem > 0);
+	h[d->focus] += rem;
+}
+
+static void dash_draw(struct view *v, const struct ui_frame *f, WINDOW *w, const struct ui_rect *r)
+{
+	struct dash *d = (struct dash *)v;
+	int h[MAX_PANELS], y = r->y;
+
+	split_heights(d, r->h, h);
+	for (size_t i = 0; i < d->n; i++) {
+		struct ui_rect pr = { y, r->x, h[i], r->w };
+
+		if (h[i] > 0)
+			panel_draw(&d->panels[i], f, w, &pr, i == d->focus, (int)i + 1);
+		y += h[i];
+	}
+}
+
+static struct ui_cmd dash_key(struct view *v, const struct ui_frame *f, int key)
+{
+	struct dash *d = (struct dash *)v;
+	struct ui_cmd cmd = { .kind = CMD_HANDLED };
+
+	(void)f;
+	switch (key) {
+	case '\t':
+		d->focus = (d->focus + 1) % d->n;
+		return cmd;
+	case KEY_BTAB:
+		d->focus = (d->focus + d->n - 1) % d->n;
+		return cmd;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		if (panel_selected_obj(&d->panels[d->focus], &cmd.obj))
+			cmd.kind = CMD_OPEN;
+		return cmd;
+	}
+	if (key >= '1' && key <= '9' && (size_t)(key - '1') < d->n) {
+		d->focus = (size_t)(key - '1');
+		return cmd;
+	}
+	if (panel_key(&d->panels[d->focus], key))
+		return cmd;
+	cmd.kind = CMD_UNHANDLED;
+	return cmd;
+}
+
+static const char *dash_hints(const struct view *v)
+{
+	(void)v;
+	return "Tab panel  Enter details  ? help  q quit";
+}
+
+static void dash_free(struct view *v)
+{
+	struct dash *d = (struct dash *)v;
+
+	for (size_t i = 0; i < d->n; i++)
+		panel_fini(&d->panels[i]);
+	free(d);
+}
+
+static const struct view_ops dash_ops = {
+	.name = "dashboard",
+	.update = dash_update,
+	.draw = dash_draw,
+	.key = dash_key,
+	.hints = dash_hints,
+	.free = dash_free,
+};
+
+struct view *view_dash_new(void)
+{
+	struct dash *d = xcalloc(1, sizeof(*d));
+
+	d->v.ops = &dash_ops;
+	for (size_t i = 0; ui_panels[i] && i < MAX_PANELS; i++)
+		panel_init(&d->panels[d->n++], ui_panels[i]);
+	return &d->v;
+}

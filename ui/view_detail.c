@@ -1,0 +1,184 @@
+/*
+ * view_detail.c - full-screen pages about one object (every field, and every snapshot error
+ * that names it) and about the snapshot itself (every error, every source).
+ *
+ * A detail page follows its object by id across refreshes. When the object disappears the
+ * last content stays on screen, marked as gone, until the user goes back.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/page.h"
+#include "ui/panel.h"
+
+struct detail {
+	struct view v;
+	struct ui_obj obj;	/* kind FMT_KIND_COUNT: the errors page */
+	struct page pg;
+	bool gone;
+	bool seen;		/* the object was found at least once */
+	size_t n_errors;
+};
+
+static void errors_about(struct page *pg, const struct snapshot *s, const char *id)
+{
+	size_t n = 0;
+
+	page_section(pg, "Errors about this object");
+	for (size_t i = 0; i < s->n_errors; i++) {
+		if (ui_error_about(s->errors[i].where, id)) {
+			page_field_role(pg, ROLE_ERROR, s->errors[i].where, "%s", s->errors[i].error);
+			n++;
+		}
+	}
+	if (!n)
+		page_text(pg, ROLE_DIM, "none");
+}
+
+static void detail_update(struct view *v, const struct ui_frame *f)
+{
+	struct detail *d = (struct detail *)v;
+	const struct panel_def *def = ui_panel_for_kind(d->obj.kind);
+	const void *rec;
+
+	if (!f->snap) {
+		page_clear(&d->pg);
+		page_text(&d->pg, ROLE_DIM, "waiting for the first snapshot...");
+		return;
+	}
+	rec = ui_find_record(f->snap, d->obj.kind, d->obj.id);
+	if (!rec || !def) {
+		d->gone = true;
+		if (!d->seen) {
+			page_clear(&d->pg);
+			page_text(&d->pg, ROLE_WARN, "%s is not in the current snapshot.", d->obj.id);
+		}
+		return;
+	}
+	d->gone = false;
+	d->seen = true;
+	page_clear(&d->pg);
+	def->detail(&d->pg, f, rec);
+	errors_about(&d->pg, f->snap, d->obj.id);
+}
+
+static void detail_draw(struct view *v, const struct ui_frame *f, WINDOW *w, const struct ui_rect *r)
+{
+	struct detail *d = (struct detail *)v;
+	const struct panel_def *def = ui_panel_for_kind(d->obj.kind);
+	char title[FMT_ID_MAX + 128];
+
+	(void)f;
+	snprintf(title, sizeof(title), " %s - %s%s ", d->obj.id,
+		 def ? fmt_table_get(def->kind)->title : "?",
+		 d->gone ? " - GONE (no longer in the snapshot)" : "");
+	page_draw(&d->pg, w, r, title);
+}
+
+static struct ui_cmd detail_key(struct view *v, const struct ui_frame *f, int key)
+{
+	struct detail *d = (struct detail *)v;
+	struct ui_cmd cmd = { .kind = CMD_HANDLED };
+
+	(void)f;
+	if (!page_key(&d->pg, key))
+		cmd.kind = CMD_UNHANDLED;
+	return cmd;
+}
+
+static const char *detail_hints(const struct view *v)
+{
+	(void)v;
+	return "arrows scroll  Esc back  ? help  q quit";
+}
+
+static void detail_free(struct view *v)
+{
+	struct detail *d = (struct detail *)v;
+
+	page_fini(&d->pg);
+	free(d);
+}
+
+static const struct view_ops detail_ops = {
+	.name = "detail",
+	.update = detail_update,
+	.draw = detail_draw,
+	.key = detail_key,
+	.hints = detail_hints,
+	.free = detail_free,
+};
+
+struct view *view_detail_new(const struct ui_obj *obj)
+{
+	struct detail *d = xcalloc(1, sizeof(*d));
+
+	d->v.ops = &detail_ops;
+	d->obj = *obj;
+	page_init(&d->pg);
+	return &d->v;
+}
+
+/* ---- the errors page ---- */
+
+static void errors_update(struct view *v, const struct ui_frame *f)
+{
+	struct detail *d = (struct detail *)v;
+	const struct snapshot *s = f->snap;
+
+	page_clear(&d->pg);
+	if (f->collect_error)
+		page_field_role(&d->pg, ROLE_ERROR, "collection", "failed: %s (showing the last "
+				"good snapshot)", strerror(-f->collect_error));
+	if (!s) {
+		page_text(&d->pg, ROLE_DIM, "waiting for the first snapshot...");
+		return;
+	}
+	d->n_errors = s->n_errors;
+	page_section(&d->pg, "Sources");
+	for (size_t i = 0; i < s->n_sources; i++) {
+		const struct snap_source *src = &s->sources[i];
+
+		page_field_role(&d->pg, src->ok ? ROLE_NORMAL : ROLE_ERROR, src->name, "%s%s",
+				src->ok ? "ok" : "failed: ", src->ok ? "" : src->error);
+	}
+	if (!s->n_sources)
+		page_text(&d->pg, ROLE_DIM, "none");
+	page_section(&d->pg, "Errors (what is unknown, and why)");
+	for (size_t i = 0; i < s->n_errors; i++)
+		page_field_role(&d->pg, ROLE_ERROR, s->errors[i].where, "%s", s->errors[i].error);
+	if (!s->n_errors)
+		page_text(&d->pg, ROLE_DIM, "none: everything in this snapshot was read");
+}
+
+static void errors_draw(struct view *v, const struct ui_frame *f, WINDOW *w, const struct ui_rect *r)
+{
+	struct detail *d = (struct detail *)v;
+	char title[96];
+
+	(void)f;
+	snprintf(title, sizeof(title), " Errors and sources (%zu errors) ", d->n_errors);
+	page_draw(&d->pg, w, r, title);
+}
+
+static const struct view_ops errors_ops = {
+	.name = "errors",
+	.update = errors_update,
+	.draw = errors_draw,
+	.key = detail_key,
+	.hints = detail_hints,
+	.free = detail_free,
+};
+
+struct view *view_errors_new(void)
+{
+	struct detail *d = xcalloc(1, sizeof(*d));
+
+	d->v.ops = &errors_ops;
+	d->obj.kind = FMT_KIND_COUNT;
+	page_init(&d->pg);
+	return &d->v;
+}

@@ -1,0 +1,131 @@
+/*
+ * view_help.c - the help page: the screen layout, every key, and what each panel shows
+ * (taken from the panels' own help text, so a new panel documents itself).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "ui/page.h"
+#include "ui/ui.h"
+
+struct help {
+	struct view v;
+	struct page pg;
+};
+
+static const struct {
+	const char *keys, *what;
+} keys[] = {
+	{ "Up/Down", "move the selection" },
+	{ "PgUp/PgDn", "move the selection by a screen" },
+	{ "Home/End", "first / last row" },
+	{ "Tab, Shift-Tab", "next / previous panel (the focused panel grows)" },
+	{ "1-4", "focus the panel with that number" },
+	{ "Enter", "details of the selected object: every field and the errors about it" },
+	{ "Esc, Backspace", "back" },
+	{ "e", "every error and source of the current snapshot" },
+	{ "K", "show / hide kernel threads in the process tree" },
+	{ "r", "take a snapshot now" },
+	{ "+ / -", "refresh slower / faster" },
+	{ "? , F1", "this help" },
+	{ "q, F10", "quit (Ctrl-C too)" },
+};
+
+static void build(struct page *pg)
+{
+	page_section(pg, "Screen");
+	page_text(pg, ROLE_NORMAL,
+		  "The top line counts processes, zombies, message queues, shared memory "
+		  "segments, semaphore sets and errors, and shows the refresh interval. Below it "
+		  "the panels are stacked, each with a numbered title bar: every panel keeps at "
+		  "least one row on screen, and the focused one (highlighted title) takes the "
+		  "spare lines. The bottom line says what could not be read and why, or the keys.");
+	page_text(pg, ROLE_NORMAL,
+		  "The selection follows the same object (pid, queue id, ...) from one refresh to "
+		  "the next. Collection runs on its own thread, so keys work during a slow scan. "
+		  "A \"?\" in a cell is a value that could not be read (press e for the reason); "
+		  "\"-\" means none.");
+	page_text(pg, ROLE_NORMAL, "Needs at least %dx%d; works well from 80x24.", UI_MIN_COLS,
+		  UI_MIN_LINES);
+
+	page_section(pg, "Keys");
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		page_field_role(pg, ROLE_NORMAL, keys[i].keys, "%s", keys[i].what);
+
+	page_section(pg, "Panels");
+	for (size_t i = 0; ui_panels[i]; i++)
+		page_field(pg, fmt_table_get(ui_panels[i]->kind)->title, "%s", ui_panels[i]->help);
+
+	page_section(pg, "Marks");
+	page_text(pg, ROLE_NORMAL, "Zombies, orphans, kernel threads, full queues, segments "
+		  "waiting to be destroyed and semaphores with waiters are coloured; without colour "
+		  "(NO_COLOR set, or a monochrome terminal) they are bold, underlined or dim, and "
+		  "the selection is shown in reverse video.");
+	page_text(pg, ROLE_NORMAL, "Gauges and tree lines use Unicode when the locale is "
+		  "UTF-8, plain ASCII otherwise.");
+
+	page_section(pg, "Command line");
+	page_field(pg, "-d SECONDS", "time between snapshots (default 1)");
+	page_field(pg, "--pid PID,...", "only those processes, the objects they use and the "
+		   "processes at the other ends");
+	page_field(pg, "--sysroot DIR", "read DIR/proc instead of /proc");
+}
+
+static void help_update(struct view *v, const struct ui_frame *f)
+{
+	(void)v;
+	(void)f;
+}
+
+static void help_draw(struct view *v, const struct ui_frame *f, WINDOW *w, const struct ui_rect *r)
+{
+	struct help *h = (struct help *)v;
+
+	(void)f;
+	page_draw(&h->pg, w, r, " ipctop help ");
+}
+
+static struct ui_cmd help_key(struct view *v, const struct ui_frame *f, int key)
+{
+	struct help *h = (struct help *)v;
+	struct ui_cmd cmd = { .kind = CMD_HANDLED };
+
+	(void)f;
+	if (!page_key(&h->pg, key))
+		cmd.kind = CMD_UNHANDLED;
+	return cmd;
+}
+
+static const char *help_hints(const struct view *v)
+{
+	(void)v;
+	return "arrows scroll  Esc back  q quit";
+}
+
+static void help_free(struct view *v)
+{
+	struct help *h = (struct help *)v;
+
+	page_fini(&h->pg);
+	free(h);
+}
+
+static const struct view_ops help_ops = {
+	.name = "help",
+	.update = help_update,
+	.draw = help_draw,
+	.key = help_key,
+	.hints = help_hints,
+	.free = help_free,
+};
+
+struct view *view_help_new(void)
+{
+	struct help *h = xcalloc(1, sizeof(*h));
+
+	h->v.ops = &help_ops;
+	page_init(&h->pg);
+	build(&h->pg);
+	return &h->v;
+}
