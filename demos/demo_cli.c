@@ -25,7 +25,7 @@ static int usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs(" (see ipctop --help)\n", stderr);
+	fputc('\n', stderr);
 	return 2;
 }
 
@@ -93,7 +93,7 @@ static int cmd_run(int argc, char **argv)
 			v = opt_value(argc, argv, &i, "--control");
 			if (!v)
 				return usage("demo run: --control: missing argument");
-			if (!parse_number(v, 0, 1 << 20, &fd) || fd != floor(fd))
+			if (!parse_number(v, 0, 1 << 20, &fd) || fd != (double)(int)fd)
 				return usage("demo run: --control '%s': expected a file descriptor number", v);
 			o.control_fd = (int)fd;
 			if (fcntl(o.control_fd, F_GETFD) < 0)

@@ -14,9 +14,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
-#include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +29,6 @@
 #include <unistd.h>
 
 #include "demos/demo_ctx.h"
-#include "src/signames.h"
 
 static volatile sig_atomic_t got_stop_sig;
 static volatile sig_atomic_t got_chld;
@@ -189,7 +188,7 @@ static void control_changed(struct conductor *c)
 {
 	struct demo_shared *sh = c->sh;
 
-	__atomic_store_n(&sh->step_ns, c->speed > 0 ? (int64_t)llround(1e9 / c->speed) : 0,
+	__atomic_store_n(&sh->step_ns, c->speed > 0 ? (int64_t)(1e9 / c->speed + 0.5) : 0,
 			 __ATOMIC_RELEASE);
 	__atomic_store_n(&sh->paused, c->paused ? 1u : 0u, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&sh->ctl_gen, 1, __ATOMIC_ACQ_REL);
@@ -252,18 +251,6 @@ static void start_scenario(struct conductor *c)
 	c->top = pid;
 }
 
-static void describe_status(int st, char *buf, size_t len)
-{
-	char name[32];
-
-	if (WIFEXITED(st))
-		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		snprintf(buf, len, "was killed by %s", signame(WTERMSIG(st), name, sizeof(name)));
-	else
-		snprintf(buf, len, "changed state (0x%x)", st);
-}
-
 static void reap(struct conductor *c)
 {
 	int st;
@@ -280,7 +267,7 @@ static void reap(struct conductor *c)
 		if (!c->end) {
 			char why[64];
 
-			describe_status(st, why, sizeof(why));
+			demo_describe_status(st, why, sizeof(why));
 			fail(c, "the scenario's process %d %s", (int)pid, why);
 		}
 	}
@@ -440,7 +427,7 @@ static int make_dir(struct conductor *c)
 
 static void loop(struct conductor *c, const sigset_t *waitmask)
 {
-	int64_t deadline = c->o.seconds > 0 ? now_ns() + (int64_t)llround(c->o.seconds * 1e9) : 0;
+	int64_t deadline = c->o.seconds > 0 ? now_ns() + (int64_t)(c->o.seconds * 1e9 + 0.5) : 0;
 
 	while (!c->end) {
 		struct pollfd pfd = { c->o.control_fd, POLLIN, 0 };

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
-#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,10 +19,12 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "demos/demo_ctx.h"
+#include "src/signames.h"
 
 /* ---- futex on the shared (non-private) mapping ---- */
 
@@ -86,6 +87,29 @@ void demo_reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+pid_t demo_wait(pid_t pid, int *status, int flags)
+{
+	pid_t rc;
+
+	while ((rc = waitpid(pid, status, flags)) < 0 && errno == EINTR)
+		;
+	return rc;
+}
+
+const char *demo_describe_status(int status, char *buf, size_t len)
+{
+	char name[32];
+
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "was killed by %s",
+			 signame(WTERMSIG(status), name, sizeof(name)));
+	else
+		snprintf(buf, len, "changed state (0x%x)", status);
+	return buf;
+}
+
 pid_t demo_fork(struct demo_ctx *ctx, const char *role, unsigned flags)
 {
 	pid_t parent = getpid();
@@ -144,7 +168,7 @@ bool demo_step_scaled(struct demo_ctx *ctx, double factor)
 			continue;
 		}
 		step = __atomic_load_n(&sh->step_ns, __ATOMIC_ACQUIRE);
-		left = start + (int64_t)llround((double)step * factor) - now_ns();
+		left = start + (int64_t)((double)step * factor + 0.5) - now_ns();
 		if (left <= 0)
 			return true;
 		futex_wait(&sh->ctl_gen, gen, left);	/* woken early by any control change */

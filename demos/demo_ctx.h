@@ -62,6 +62,10 @@ enum {
 pid_t demo_fork(struct demo_ctx *ctx, const char *role, unsigned flags);
 /* Every signal to its default action, an empty signal mask. */
 void demo_reset_signals(void);
+/* waitpid() that retries on EINTR. */
+pid_t demo_wait(pid_t pid, int *status, int flags);
+/* "exited with status N" / "was killed by SIGX" into buf. */
+const char *demo_describe_status(int status, char *buf, size_t len);
 
 /* ---- pacing ---- */
 

@@ -591,7 +591,7 @@ static bool all_digits(const char *s)
 
 int demo_registry_cleanup_all(struct demo_cleanup_log *log)
 {
-	char base[PATH_MAX], dir[PATH_MAX];
+	char base[PATH_MAX], dir[PATH_MAX + 300];
 	DIR *d;
 	struct dirent *e;
 	int rc = demo_registry_base(base, sizeof(base), false);
@@ -625,7 +625,7 @@ int demo_registry_cleanup_all(struct demo_cleanup_log *log)
 		} else {
 			/* No usable registry: a demo killed while starting. Only its directory can
 			 * hold anything, and only if its root pid no longer exists at all. */
-			char path[64];
+			char path[300];
 
 			snprintf(path, sizeof(path), "/proc/%s", e->d_name);
 			if (access(path, F_OK) != 0)

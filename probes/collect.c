@@ -23,6 +23,11 @@
 #include "probes/sysv_shm.h"
 #include "probes/proc_wait.h"
 #include "probes/sig_trace.h"
+#include "probes/fds.h"
+#include "probes/pipes.h"
+#include "probes/unix_diag.h"
+#include "probes/posix_ipc.h"
+#include "probes/misc_fds.h"
 
 static const struct probe probes[] = {
 	{ "proc_table", proc_table_collect, proc_table_fini },
@@ -33,6 +38,12 @@ static const struct probe probes[] = {
 	/* after the process table: they read the procs it added */
 	{ "proc_wait", proc_wait_collect, NULL },
 	{ COLLECT_SIG_TRACE_SOURCE, sig_trace_collect, sig_trace_fini },
+	/* descriptors, then the channels built from them (issue 3) */
+	{ "fds", fds_collect, NULL },			/* reads proc_table's procs */
+	{ "pipes", pipes_collect, NULL },		/* the rest use the fds' list */
+	{ "unix_diag", unix_diag_collect, NULL },
+	{ "posix_ipc", posix_ipc_collect, NULL },	/* also proc_maps' list */
+	{ "misc_fds", misc_fds_collect, NULL },
 	{ NULL, NULL, NULL },
 };
 

@@ -40,6 +40,10 @@ struct fd_entry {
 	uint64_t dev;
 	uint64_t inode;
 	const char *target;	/* readlink text (scratch arena) */
+	/* From fdinfo, for the misc_fds probe (probes/fds.c reads each fdinfo once): */
+	int64_t eventfd_count;	/* eventfd: "eventfd-count"; SNAP_UNKNOWN otherwise */
+	uint64_t sigmask;	/* signalfd: "sigmask" (signal n = bit n-1), if sigmask_known */
+	bool sigmask_known;
 };
 
 /* One shared mapping from /proc/<pid>/maps that names an IPC object (SysV or /dev/shm). */

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -334,6 +335,21 @@ static int g_pipefd = -1;
 static int g_dirfd = -1;
 static char g_path[PATH_MAX];
 
+/* A forked child must not keep the instance busy (rmdir fails while any process holds one
+ * of its files open): it closes its copies and forgets the instance, which stays the
+ * parent's. */
+static void atfork_child(void)
+{
+	if (!g_active)
+		return;
+	g_active = 0;
+	if (g_pipefd >= 0)
+		close(g_pipefd);
+	if (g_dirfd >= 0)
+		close(g_dirfd);
+	g_pipefd = g_dirfd = -1;
+}
+
 void sig_trace_cleanup_signal_safe(void)
 {
 	if (!g_active)
@@ -349,6 +365,7 @@ void sig_trace_cleanup_signal_safe(void)
 
 /* A queued signal whose delivery has not been seen yet. */
 struct pend {
+	double time;		/* epoch seconds it was generated */
 	pid_t target;		/* process */
 	int signo;
 	pid_t sender;
@@ -366,8 +383,11 @@ struct sig_trace_state {
 	char carry[LINE_MAX_LEN];	/* a line split across reads */
 	size_t n_carry;
 	bool carry_overflow;
-	struct pend pend[PENDING_MAX];
+	struct pend pend[PENDING_MAX];	/* published as blocked/generated: a later delivery
+					 * becomes an event of its own */
 	size_t n_pend;
+	struct pend deferred[PENDING_MAX];	/* held back one collection (see settle) */
+	size_t n_deferred;
 };
 
 static int write_file(int dirfd, const char *path, const char *text)
@@ -520,9 +540,11 @@ static void remove_stale(int instfd, struct probe_ctx *ctx)
 
 static void teardown(struct sig_trace_state *st)
 {
+	bool owned = g_active;	/* false in a forked child: the instance is the parent's */
+
 	sig_trace_cleanup_signal_safe();
 	st->pipefd = -1;
-	if (st->mounted_by_us) {
+	if (owned && st->mounted_by_us) {
 		/* only when no other instance lives there (umount fails anyway while in use) */
 		char inst[sizeof(TRACEFS_DEBUG) + 16];
 		DIR *d;
@@ -547,8 +569,12 @@ static int setup(struct sig_trace_state *st, struct probe_ctx *ctx)
 	char name[32], inst[sizeof(TRACEFS_DEBUG) + 16], filter[32];
 	int instfd, dirfd, rc;
 
+	static bool atfork_done;
+
 	if (g_active)
 		return fail(st, -EBUSY, "%s", "this process already traces signals (one instance)");
+	if (!atfork_done && pthread_atfork(NULL, NULL, atfork_child) == 0)
+		atfork_done = true;
 	if ((rc = find_tracefs(st, ctx)) < 0)
 		return rc;
 	snprintf(inst, sizeof(inst), "%s/instances", st->root);
@@ -623,6 +649,7 @@ struct open_gen {		/* a queued signal of this collection, delivery not seen yet 
 	size_t ev;		/* index in snap->sigevents */
 	pid_t target;
 	int signo;
+	bool again;		/* held back from the previous collection already */
 };
 
 struct tid_map {
@@ -708,7 +735,7 @@ static pid_t tgid_of(struct batch *b, pid_t tid)
 	return tgid;
 }
 
-static struct sig_event *add_event(struct batch *b, double ts, int signo, pid_t sender,
+static struct sig_event *add_event(struct batch *b, double time, int signo, pid_t sender,
 				   const char *sender_comm, pid_t target, const char *target_comm,
 				   enum sig_result res)
 {
@@ -721,7 +748,7 @@ static struct sig_event *add_event(struct batch *b, double ts, int signo, pid_t 
 	}
 	b->n_events++;
 	e = snapshot_add_sigevent(s);
-	e->time = ts + b->offset;
+	e->time = time;
 	e->signo = signo;
 	e->sender_pid = sender;
 	e->sender_comm = sender_comm && *sender_comm ? snapshot_strdup(s, sender_comm) : NULL;
@@ -730,6 +757,16 @@ static struct sig_event *add_event(struct batch *b, double ts, int signo, pid_t 
 	e->result = res;
 	e->inferred = false;
 	return e;
+}
+
+static void add_open(struct batch *b, pid_t target, int signo, bool again)
+{
+	if (b->n_open == b->cap_open) {
+		b->cap_open = b->cap_open ? b->cap_open * 2 : 32;
+		b->open = xreallocarray(b->open, b->cap_open, sizeof(*b->open));
+	}
+	b->open[b->n_open++] = (struct open_gen){ b->ctx->snap->n_sigevents - 1, target, signo,
+						  again };
 }
 
 static void on_generate(struct batch *b, const struct sig_trace_line *l)
@@ -744,16 +781,11 @@ static void on_generate(struct batch *b, const struct sig_trace_line *l)
 	case SIG_TRACE_RES_OVERFLOW_FAIL: res = SIGRES_DROPPED; break;
 	default: res = SIGRES_GENERATED; break;	/* queued (0, 4) or not printed */
 	}
-	if (!add_event(b, l->ts, l->sig, l->task_pid ? sender : 0, l->task_comm, target,
-		       l->target_comm, res))
+	if (!add_event(b, l->ts + b->offset, l->sig, l->task_pid ? sender : 0, l->task_comm,
+		       target, l->target_comm, res))
 		return;
-	if (res != SIGRES_GENERATED)
-		return;
-	if (b->n_open == b->cap_open) {
-		b->cap_open = b->cap_open ? b->cap_open * 2 : 32;
-		b->open = xreallocarray(b->open, b->cap_open, sizeof(*b->open));
-	}
-	b->open[b->n_open++] = (struct open_gen){ b->ctx->snap->n_sigevents - 1, target, l->sig };
+	if (res == SIGRES_GENERATED)
+		add_open(b, target, l->sig, false);
 }
 
 static void pend_remove(struct sig_trace_state *st, size_t i)
@@ -778,7 +810,8 @@ static void on_deliver(struct batch *b, const struct sig_trace_line *l)
 			goto pend_hit;
 	if (l->sig != SIGKILL) {
 		/* queued before the trace started: the sender is not known */
-		add_event(b, l->ts, l->sig, 0, NULL, target, l->task_comm, SIGRES_DELIVERED);
+		add_event(b, l->ts + b->offset, l->sig, 0, NULL, target, l->task_comm,
+			  SIGRES_DELIVERED);
 		return;
 	}
 	/* a fatal signal is delivered as SIGKILL: it confirms the newest queued one; without
@@ -798,8 +831,8 @@ open_hit:
 	return;
 
 pend_hit:
-	add_event(b, l->ts, st->pend[i].signo, st->pend[i].sender, st->pend[i].sender_comm,
-		  target, st->pend[i].target_comm, SIGRES_DELIVERED);
+	add_event(b, l->ts + b->offset, st->pend[i].signo, st->pend[i].sender,
+		  st->pend[i].sender_comm, target, st->pend[i].target_comm, SIGRES_DELIVERED);
 	pend_remove(st, i);
 }
 
@@ -858,30 +891,67 @@ static double clock_s(clockid_t id)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Signals still queued at the end of a collection: blocked by their target, or in flight.
- * They are remembered so that a later delivery names its sender. */
+static void remember(struct pend *pd, const struct sig_event *e)
+{
+	pd->time = e->time;
+	pd->target = e->target_pid;
+	pd->signo = e->signo;
+	pd->sender = e->sender_pid;
+	snprintf(pd->sender_comm, sizeof(pd->sender_comm), "%s", e->sender_comm ? e->sender_comm : "");
+	snprintf(pd->target_comm, sizeof(pd->target_comm), "%s", e->target_comm ? e->target_comm : "");
+}
+
+/* Signals held back by the previous collection come first, as queued and undelivered. */
+static void reinject(struct batch *b)
+{
+	struct sig_trace_state *st = b->st;
+
+	for (size_t i = 0; i < st->n_deferred; i++) {
+		const struct pend *d = &st->deferred[i];
+
+		if (add_event(b, d->time, d->signo, d->sender, d->sender_comm, d->target,
+			      d->target_comm, SIGRES_GENERATED))
+			add_open(b, d->target, d->signo, true);
+	}
+	st->n_deferred = 0;
+}
+
+/* Signals still queued at the end of a collection. One its target blocks is "blocked" now
+ * (its delivery, when it is unblocked, will be an event of its own). One that is simply in
+ * flight (its signal_deliver not read yet) is held back one collection, so that one signal
+ * stays one event; still undelivered then, it is published as "generated". */
 static void settle(struct batch *b)
 {
 	struct sig_trace_state *st = b->st;
 	struct snapshot *s = b->ctx->snap;
+	bool *drop = NULL;
 
 	for (size_t i = 0; i < b->n_open; i++) {
 		struct sig_event *e = &s->sigevents[b->open[i].ev];
 		const struct proc_rec *p = proc_of(b, e->target_pid);
-		struct pend *pd;
+		bool blocked = p && p->sig_known && sigmask_has(p->sig[SIGSET_BLOCKED], e->signo);
 
-		if (p && p->sig_known && sigmask_has(p->sig[SIGSET_BLOCKED], e->signo))
+		if (!blocked && !b->open[i].again && st->n_deferred < PENDING_MAX) {
+			remember(&st->deferred[st->n_deferred++], e);
+			if (!drop)
+				drop = xcalloc(s->n_sigevents, sizeof(*drop));
+			drop[b->open[i].ev] = true;
+			continue;
+		}
+		if (blocked)
 			e->result = SIGRES_BLOCKED;
 		if (st->n_pend == PENDING_MAX)
 			pend_remove(st, 0);	/* forget the oldest */
-		pd = &st->pend[st->n_pend++];
-		pd->target = e->target_pid;
-		pd->signo = e->signo;
-		pd->sender = e->sender_pid;
-		snprintf(pd->sender_comm, sizeof(pd->sender_comm), "%s",
-			 e->sender_comm ? e->sender_comm : "");
-		snprintf(pd->target_comm, sizeof(pd->target_comm), "%s",
-			 e->target_comm ? e->target_comm : "");
+		remember(&st->pend[st->n_pend++], e);
+	}
+	if (drop) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < s->n_sigevents; i++)
+			if (!drop[i])
+				s->sigevents[k++] = s->sigevents[i];
+		s->n_sigevents = k;
+		free(drop);
 	}
 	/* forget signals of processes that are gone (only if the table was read at all) */
 	if (s->n_procs) {
@@ -918,6 +988,7 @@ int sig_trace_collect(struct probe_ctx *ctx, void **state)
 	}
 	b.st = st;
 	b.offset = clock_s(CLOCK_REALTIME) - clock_s(CLOCK_MONOTONIC);
+	reinject(&b);
 	for (;;) {
 		ssize_t n = read(st->pipefd, buf, sizeof(buf));
 

@@ -15,8 +15,11 @@
  * Results: the kernel's TRACE_SIGNAL_* codes (include/trace/events/signal.h: 0 delivered —
  * i.e. queued —, 1 ignored, 2 already pending, 3 overflow_fail, 4 lose_info) and the deliver
  * events decide sig_event.result: a queued signal whose signal_deliver follows is
- * "delivered", one the target blocks is "blocked" (and "delivered" again later when it is),
- * 1 "ignored", 2 "already_pending", 3 "dropped", and otherwise "generated".
+ * "delivered"; one its target blocks is "blocked" (its later delivery is an event of its
+ * own); 1 "ignored", 2 "already_pending", 3 "dropped". A queued signal whose delivery was
+ * not read yet is held back one collection (one signal = one event), then "generated".
+ * The sender is the task that was running (for signals the kernel raises, e.g. SIGCHLD, the
+ * exiting child; 0 for the idle task); both pids are processes (thread ids are mapped).
  */
 #ifndef IPCTOP_SIG_TRACE_H
 #define IPCTOP_SIG_TRACE_H

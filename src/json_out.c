@@ -498,7 +498,21 @@ struct json_object *json_out_snapshot(const struct snapshot *s, const struct sna
 	LIST(o, "posix_mqueues", s, pmqs, j_pmq, delta);
 	LIST(o, "posix_shm", s, pshms, j_pshm);
 	LIST(o, "posix_sems", s, psems, j_psem);
-	LIST(o, "signal_events", s, sigevents, j_sigevent);
+	/*
+	 * CONTRACT.md: signal_events is "empty unless tracing", so it holds only traced events;
+	 * events inferred from mask changes (trace off) go to the extension list
+	 * inferred_signal_events, each marked "inferred": true.
+	 */
+	{
+		struct json_object *traced = json_object_new_array();
+		struct json_object *inferred = json_object_new_array();
+
+		for (size_t i = 0; i < s->n_sigevents; i++)
+			json_object_array_add(s->sigevents[i].inferred ? inferred : traced,
+					      j_sigevent(&s->sigevents[i]));
+		add(o, "signal_events", traced);
+		add(o, "inferred_signal_events", inferred);
+	}
 	LIST(o, "deadlocks", s, deadlocks, j_deadlock);
 
 	/* extensions */

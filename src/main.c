@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "demos/demo.h"
 #include "src/options.h"
 #include "src/output.h"
 #include "ui/ui.h"
@@ -37,11 +38,7 @@ int main(int argc, char **argv)
 		status = ui_run(&opts);
 		break;
 	case MODE_DEMO:
-		/* TEMPORARY until the demos helper wires the launcher here (demos/): the one
-		 * place that says "not available"; replace this case with the launcher call. */
-		fprintf(stderr, "ipctop: demo: %s: not available in this build\n",
-			opts.demo_argc > 0 ? opts.demo_argv[0] : "(no subcommand)");
-		status = 2;
+		status = demo_cli_main(opts.demo_argc, opts.demo_argv);
 		break;
 	}
 	if (fflush(stdout) == EOF && status == 0)

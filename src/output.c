@@ -54,6 +54,8 @@ int output_run(const struct options *opts, FILE *out)
 		.sysroot = opts->sysroot,
 		/* ipctop leaves itself out unless --pid names it */
 		.self = opts->n_pids && filter_has_pid(opts->pids, opts->n_pids, self) ? 0 : self,
+		/* a trace only has something to say between snapshots: batch mode, not --once */
+		.trace_signals = opts->mode == MODE_BATCH,
 	};
 	struct snapshot *prev = NULL;
 	struct sampler *sm;

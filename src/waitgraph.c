@@ -518,6 +518,23 @@ static const char *self_reason(enum wait_kind k)
 	}
 }
 
+/* Waits on a channel (data to come or room to free), as opposed to waiting for a child,
+ * whose children being busy elsewhere is no stall. */
+static bool is_channel(enum wait_kind k)
+{
+	switch (k) {
+	case WAIT_PIPE_READ:
+	case WAIT_PIPE_WRITE:
+	case WAIT_SOCKET_RECV:
+	case WAIT_SOCKET_SEND:
+	case WAIT_MSG_SEND:
+	case WAIT_MSG_RECV:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void stalls(struct graph *g)
 {
 	const struct snapshot *s = g->s;
@@ -548,7 +565,7 @@ static void stalls(struct graph *g)
 			add_stall(g, i, "every process that operated on the semaphore has exited");
 			continue;
 		}
-		if (nd->known && nd->n_succ > 0) {
+		if (nd->known && nd->n_succ > 0 && is_channel(p->waiting.kind)) {
 			char list[384] = "";
 			size_t others = 0, used = 0, listed = 0;
 			bool all_blocked = true;

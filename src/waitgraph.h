@@ -19,9 +19,10 @@
  * one outside can end any of their waits); each strongly connected part of it with two or
  * more processes is reported as one exact cycle (deadlock_rec), starting at its lowest pid.
  * Stalls (stall_rec) are waits that are stuck but are no such cycle: only the process
- * itself could end it (a writer blocked on a pipe whose only reader is itself), every
- * unblocker is itself blocked in IPC elsewhere, it waits on a deadlocked process, or every
- * process that used a semaphore is gone. since = when the same stall (or cycle) was first
+ * itself could end it (a writer blocked on a pipe whose only reader is itself), a wait on a
+ * channel (pipe, socket, queue) whose every unblocker is itself blocked in IPC elsewhere, a
+ * wait on a process that is stuck itself (deadlocked or stalled that way), or a semaphore
+ * every user of which is gone. since = when the same stall (or cycle) was first
  * seen, carried over from the previous snapshot.
  */
 #ifndef IPCTOP_WAITGRAPH_H

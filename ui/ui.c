@@ -467,6 +467,7 @@ static struct collector_thread *start_collector(const struct options *opts, char
 	struct collect_opts co = {
 		.sysroot = opts->sysroot,
 		.self = getpid(),
+		.trace_signals = true,
 	};
 	struct collector_thread *ct;
 	struct sampler *sm;
@@ -516,6 +517,7 @@ static void loop(struct ui *ui)
 			unsigned char signo = 0;
 
 			if (read(sig_pipe[0], &signo, 1) == 1) {
+				_exit(128 + signo);	/* MUTATION */
 				ui->status = 128 + signo;
 				break;
 			}

@@ -176,6 +176,12 @@ static struct snapshot *build(void)
 	ev->sender_comm = snapshot_strdup(s, "client");
 	ev->target_pid = 200;
 	ev->result = SIGRES_BLOCKED;
+	ev = snapshot_add_sigevent(s);
+	ev->time = 1700000001.0;
+	ev->signo = SIGUSR1;
+	ev->target_pid = 200;
+	ev->result = SIGRES_DELIVERED;
+	ev->inferred = true;
 
 	dl = snapshot_add_deadlock(s);
 	dl->pids = pids(s, 2, (const pid_t[]){ 100, 200 });
@@ -475,6 +481,12 @@ static void test_events_deadlocks(void)
 	CU_ASSERT_STRING_EQUAL(gets_(e, "sender_comm"), "client");
 	CU_ASSERT_EQUAL(geti(e, "target_pid"), 200);
 	CU_ASSERT_STRING_EQUAL(gets_(e, "result"), "blocked");
+	/* inferred events never enter signal_events (CONTRACT: empty unless tracing) */
+	CU_ASSERT_EQUAL(json_object_array_length(get(o, "signal_events")), 1);
+	e = at(get(o, "inferred_signal_events"), 0);
+	CU_ASSERT_STRING_EQUAL(gets_(e, "signal"), "SIGUSR1");
+	CU_ASSERT_TRUE(json_object_get_boolean(get(e, "inferred")));
+	CU_ASSERT_TRUE(is_null(e, "sender_pid"));
 
 	d = at(get(o, "deadlocks"), 0);
 	CU_ASSERT_EQUAL(json_object_get_int(at(get(d, "pids"), 0)), 100);

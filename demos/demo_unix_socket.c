@@ -1,0 +1,231 @@
+/*
+ * demo_unix_socket.c - a Unix-domain socket server with three stream clients, and datagrams.
+ *
+ * sock-server binds a stream socket (stream.sock) and a datagram socket (dgram.sock) in the
+ * demo's private directory and listens. Three clients connect one step apart; each
+ * connection waits in the listener's backlog for a step before the server accept()s it, and
+ * gets its own socket. Every client sends a line per step and reads the reply; every third
+ * line it also sends two datagrams, which the server receives as two separate messages.
+ * After eight lines a client closes and exits; when all three have gone, three new ones come.
+ * Processes: sock-server (top), sock-client-1..3.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "demos/demo_ctx.h"
+#include "demos/demo_scenarios.h"
+
+#define CLIENTS 3
+#define LINES 8
+
+static int make_addr(struct sockaddr_un *a, const char *path)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(a->sun_path))
+		return -ENAMETOOLONG;
+	strcpy(a->sun_path, path);
+	return 0;
+}
+
+static void client(struct demo_ctx *ctx, int n, const char *spath, const char *dpath)
+{
+	struct sockaddr_un sa, da;
+	char id[48], objs[96], line[64], reply[128];
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int d = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0 || d < 0 || make_addr(&sa, spath) < 0 || make_addr(&da, dpath) < 0)
+		_exit(demo_fail(ctx, "sock-client-%d: socket: %s", n, strerror(errno)));
+	while (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		if (errno != EINTR)
+			_exit(demo_fail(ctx, "sock-client-%d: connect: %s", n, strerror(errno)));
+	demo_fd_id(s, "unix", id, sizeof(id));
+	snprintf(objs, sizeof(objs), "%s,pid:%d", id, (int)getpid());
+	demo_caption(ctx, objs, "sock-client-%d: socket() + connect(\"%s\") returned at once: "
+		     "the connection (%s) waits in sock-server's backlog until it calls accept().",
+		     n, spath, id);
+	for (int k = 1; k <= LINES; k++) {
+		int len;
+		ssize_t got;
+
+		if (!demo_step_scaled(ctx, 1.0 + 0.3 * n))
+			_exit(0);
+		len = snprintf(line, sizeof(line), "hello %d from client %d\n", k, n);
+		if (write(s, line, (size_t)len) != len)
+			_exit(demo_fail(ctx, "sock-client-%d: write: %s", n, strerror(errno)));
+		while ((got = read(s, reply, sizeof(reply) - 1)) < 0 && errno == EINTR)
+			;
+		if (got <= 0)
+			_exit(demo_fail(ctx, "sock-client-%d: read: %s", n,
+					got < 0 ? strerror(errno) : "server closed"));
+		reply[got] = '\0';
+		demo_caption(ctx, objs, "sock-client-%d wrote %d bytes on its stream socket %s and "
+			     "read %zd bytes of reply: a stream is two-way and reliable, in order.", n,
+			     len, id, got);
+		if (k % 3 == 0) {
+			for (int j = 0; j < 2; j++) {
+				len = snprintf(line, sizeof(line), "ping %c from client %d", 'a' + j, n);
+				sendto(d, line, (size_t)len, 0, (struct sockaddr *)&da, sizeof(da));
+			}
+			demo_caption(ctx, objs, "sock-client-%d: two sendto(\"%s\") calls, back to "
+				     "back: two datagrams, no connection needed.", n, dpath);
+		}
+	}
+	close(s);
+	demo_caption(ctx, objs, "sock-client-%d closes its socket and exits.", n);
+	_exit(0);
+}
+
+struct conn {
+	int fd;
+	char id[48];
+};
+
+int demo_unix_socket_run(struct demo_ctx *ctx)
+{
+	struct sockaddr_un sa, da;
+	char spath[PATH_MAX], dpath[PATH_MAX], lid[48], did[48], objs[160], buf[256];
+	struct conn conns[CLIENTS * 2];
+	size_t n_conns = 0;
+	pid_t kids[CLIENTS] = { 0 };
+	int ls, ds, started = 0, alive = 0;
+
+	demo_become(ctx, "sock-server");
+	demo_path(ctx, "stream.sock", spath, sizeof(spath));
+	demo_path(ctx, "dgram.sock", dpath, sizeof(dpath));
+	ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ds = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ls < 0 || ds < 0)
+		return demo_fail(ctx, "socket: %s", strerror(errno));
+	if (make_addr(&sa, spath) < 0 || make_addr(&da, dpath) < 0)
+		return demo_fail(ctx, "socket path too long: %s", spath);
+	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 8) < 0 ||
+	    bind(ds, (struct sockaddr *)&da, sizeof(da)) < 0)
+		return demo_fail(ctx, "bind/listen: %s", strerror(errno));
+	demo_fd_id(ls, "unix", lid, sizeof(lid));
+	demo_fd_id(ds, "unix", did, sizeof(did));
+	demo_object(ctx, lid, "listening stream socket");
+	demo_object(ctx, did, "datagram socket");
+	snprintf(objs, sizeof(objs), "%s,%s,pid:%d", lid, did, (int)getpid());
+	demo_caption(ctx, objs, "sock-server: socket(AF_UNIX, SOCK_STREAM), bind(\"%s\"), "
+		     "listen(): %s accepts connections. A second socket, %s, is bound to \"%s\" "
+		     "for datagrams.", spath, lid, did, dpath);
+	demo_ready(ctx);
+	for (;;) {
+		struct pollfd p[2 + CLIENTS * 2];
+		size_t np = 0, n_polled;
+		int st;
+		pid_t w;
+
+		/* a new client every step until three are running */
+		if (started < CLIENTS) {
+			if (!demo_step(ctx))
+				return 0;
+			kids[started] = demo_fork(ctx, started == 0 ? "sock-client-1" :
+						  started == 1 ? "sock-client-2" : "sock-client-3", 0);
+			if (kids[started] < 0)
+				return demo_fail(ctx, "fork: %s", strerror(errno));
+			if (kids[started] == 0) {
+				close(ls);
+				close(ds);
+				for (size_t i = 0; i < n_conns; i++)
+					close(conns[i].fd);
+				client(ctx, started + 1, spath, dpath);
+			}
+			started++;
+			alive++;
+		}
+		while ((w = demo_wait(-1, &st, WNOHANG)) > 0)
+			alive--;
+		if (started == CLIENTS && alive == 0) {
+			demo_caption(ctx, objs, "All three clients have gone; three new ones come.");
+			started = 0;
+			if (!demo_step(ctx))
+				return 0;
+			continue;
+		}
+		p[np++] = (struct pollfd){ ls, POLLIN, 0 };
+		p[np++] = (struct pollfd){ ds, POLLIN, 0 };
+		for (size_t i = 0; i < n_conns; i++)
+			p[np++] = (struct pollfd){ conns[i].fd, POLLIN, 0 };
+		n_polled = n_conns;
+		if (poll(p, np, started < CLIENTS ? 0 : 200) < 0) {
+			if (errno == EINTR)
+				continue;
+			return demo_fail(ctx, "poll: %s", strerror(errno));
+		}
+		if (p[0].revents & POLLIN) {
+			int c;
+
+			demo_caption(ctx, objs, "sock-server: poll() says a connection is waiting in "
+				     "the backlog of %s; it will accept() it next step.", lid);
+			if (!demo_step(ctx))
+				return 0;
+			while ((c = accept4(ls, NULL, NULL, SOCK_CLOEXEC)) < 0 && errno == EINTR)
+				;
+			if (c < 0)
+				return demo_fail(ctx, "accept: %s", strerror(errno));
+			if (n_conns < sizeof(conns) / sizeof(conns[0])) {
+				conns[n_conns].fd = c;
+				demo_fd_id(c, "unix", conns[n_conns].id, sizeof(conns[n_conns].id));
+				demo_caption(ctx, objs, "sock-server: accept() returned a new socket, "
+					     "%s, connected to the client's; %s keeps listening.",
+					     conns[n_conns].id, lid);
+				n_conns++;
+			} else {
+				close(c);
+			}
+		}
+		if (p[1].revents & POLLIN) {
+			ssize_t got = recv(ds, buf, sizeof(buf) - 1, 0);
+
+			if (got >= 0) {
+				buf[got] = '\0';
+				demo_caption(ctx, objs, "sock-server: recv() on %s returned one whole "
+					     "datagram, \"%s\" (%zd bytes): datagram sockets keep "
+					     "message boundaries.", did, buf, got);
+			}
+		}
+		for (size_t i = 0; i < n_polled; i++) {
+			struct conn *cn = &conns[i];
+			ssize_t got;
+
+			if (!(p[2 + i].revents & (POLLIN | POLLHUP)))
+				continue;
+			while ((got = read(cn->fd, buf, sizeof(buf) - 1)) < 0 && errno == EINTR)
+				;
+			if (got <= 0) {
+				demo_caption(ctx, objs, "sock-server: read() on %s returned 0: the "
+					     "client closed its end. close() frees the socket.", cn->id);
+				close(cn->fd);
+				cn->fd = -1;
+				continue;
+			}
+			buf[got] = '\0';
+			{
+				char reply[300];
+				int len = snprintf(reply, sizeof(reply), "ok: %s", buf);
+
+				if (write(cn->fd, reply, (size_t)len) < 0)
+					return demo_fail(ctx, "write: %s", strerror(errno));
+			}
+			demo_caption(ctx, objs, "sock-server read %zd bytes on %s and wrote the reply "
+				     "back on the same socket.", got, cn->id);
+		}
+		for (size_t i = 0; i < n_conns;) {
+			if (conns[i].fd < 0)
+				conns[i] = conns[--n_conns];
+			else
+				i++;
+		}
+	}
+}

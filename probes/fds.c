@@ -1,0 +1,632 @@
+/*
+ * fds.c - the descriptor scan: /proc/<pid>/fd and fdinfo of every process, once per process.
+ *
+ * Models each open descriptor as an fd_entry (ctx->fds, sorted by pid, fd): its type, the
+ * object's (dev, inode) and the access mode. How each type is told apart, at least cost:
+ *   "pipe:[INO]", "socket:[INO]", "anon_inode:[eventfd|signalfd]"   the link text alone
+ *   a path                                                          stat of the object:
+ *     live: fstatat(<pid>/fd, "N") follows the magic link to the object without opening it
+ *     (S_ISFIFO -> FIFO; a device whose statfs magic is MQUEUE_MAGIC -> message queue, one
+ *     statfs per device per collection); --sysroot: the path is looked up inside the sysroot
+ *     (a queue is a file of <root>/dev/mqueue), never followed out of it.
+ * fdinfo (access mode, inode, eventfd counter, signalfd mask) is read only for pipes, FIFOs,
+ * queues, eventfds and signalfds; sockets are always O_RDWR and need no fdinfo.
+ *
+ * Processes come from the proc_table probe (kernel threads and zombies have no descriptors);
+ * if it found none, <root>/proc is listed here. Errors are data: an unreadable fd directory
+ * is "pid N fd": "EACCES" and the other processes are still scanned; a process that exits
+ * during the scan is "pid N fd": "process exited"; a descriptor closed between readdir and
+ * readlink is simply gone. /proc/<pid>/io is read for processes holding a channel.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "probes/fds.h"
+
+#ifndef MQUEUE_MAGIC
+#define MQUEUE_MAGIC 0x19800202
+#endif
+
+#define FDINFO_MAX 4096
+#define IO_MAX 1024
+#define DEV_CACHE_MAX 64
+
+/* ---- pure parsers ------------------------------------------------------------------------ */
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* An unsigned number in base 8, 10 or 16 from p up to the end of the line; only trailing
+ * blanks may follow. */
+static bool parse_num(const char *p, const char *end, int base, uint64_t *out)
+{
+	uint64_t v = 0;
+	int digits = 0;
+
+	p = skip_blanks(p, end);
+	for (; p < end; p++) {
+		int d;
+
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			d = *p - 'a' + 10;
+		else if (*p >= 'A' && *p <= 'F')
+			d = *p - 'A' + 10;
+		else
+			break;
+		if (d >= base)
+			return false;
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			return false;
+		v = v * (uint64_t)base + (uint64_t)d;
+		digits++;
+	}
+	p = skip_blanks(p, end);
+	if (!digits || p != end)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* A signed decimal ("pos:" may be negative for some files). */
+static bool parse_i64(const char *p, const char *end, int64_t *out)
+{
+	uint64_t v;
+	bool neg = false;
+
+	p = skip_blanks(p, end);
+	if (p < end && *p == '-') {
+		neg = true;
+		p++;
+	}
+	if (!parse_num(p, end, 10, &v) || v > (uint64_t)INT64_MAX)
+		return false;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return true;
+}
+
+static bool key_is(const char *line, size_t klen, const char *key)
+{
+	return strlen(key) == klen && memcmp(line, key, klen) == 0;
+}
+
+int fds_parse_fdinfo(const char *buf, size_t len, struct fds_fdinfo *out)
+{
+	const char *p = buf, *end = buf + len;
+	bool bad = false;
+
+	out->pos = SNAP_UNKNOWN;
+	out->flags = SNAP_UNKNOWN;
+	out->mnt_id = SNAP_UNKNOWN;
+	out->ino = SNAP_UNKNOWN;
+	out->eventfd_count = SNAP_UNKNOWN;
+	out->sigmask_known = false;
+	out->sigmask = 0;
+
+	while (p < end && !bad) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		const char *colon = memchr(p, ':', (size_t)(eol - p));
+		uint64_t v;
+
+		if (colon) {
+			size_t klen = (size_t)(colon - p);
+			const char *val = colon + 1;
+
+			if (key_is(p, klen, "pos")) {
+				bad = !parse_i64(val, eol, &out->pos);
+			} else if (key_is(p, klen, "flags")) {
+				bad = !parse_num(val, eol, 8, &v) || v > INT32_MAX;
+				if (!bad)
+					out->flags = (int64_t)v;
+			} else if (key_is(p, klen, "mnt_id")) {
+				bad = !parse_num(val, eol, 10, &v) || v > INT64_MAX;
+				if (!bad)
+					out->mnt_id = (int64_t)v;
+			} else if (key_is(p, klen, "ino")) {
+				bad = !parse_num(val, eol, 10, &v) || v > INT64_MAX;
+				if (!bad)
+					out->ino = (int64_t)v;
+			} else if (key_is(p, klen, "eventfd-count")) {
+				bad = !parse_num(val, eol, 16, &v) || v > INT64_MAX;
+				if (!bad)
+					out->eventfd_count = (int64_t)v;
+			} else if (key_is(p, klen, "sigmask")) {
+				bad = !parse_num(val, eol, 16, &out->sigmask);
+				out->sigmask_known = !bad;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return bad || out->flags < 0 ? -EBADMSG : 0;
+}
+
+unsigned fds_mode_from_flags(int64_t flags)
+{
+	if (flags < 0)
+		return FD_MODE_UNKNOWN;
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY: return FD_MODE_READ;
+	case O_WRONLY: return FD_MODE_WRITE;
+	case O_RDWR: return FD_MODE_RDWR;
+	}
+	return FD_MODE_UNKNOWN;
+}
+
+static bool starts(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && memcmp(s, prefix, n) == 0;
+}
+
+/* "PREFIX[DIGITS]" exactly: the inode. */
+static bool bracket_inode(const char *s, size_t len, size_t plen, uint64_t *inode)
+{
+	uint64_t v;
+
+	if (len < plen + 3 || s[len - 1] != ']' || s[plen] == '-' || s[plen] == '+' ||
+	    s[plen] == ' ' || s[len - 2] == ' ')
+		return false;
+	if (!parse_num(s + plen, s + len - 1, 10, &v) || v == 0)
+		return false;
+	*inode = v;
+	return true;
+}
+
+bool fds_classify_link(const char *target, size_t len, enum fd_type *type, uint64_t *inode)
+{
+	*inode = 0;
+	*type = FDT_OTHER;
+	if (starts(target, len, "pipe:[")) {
+		if (!bracket_inode(target, len, 6, inode))
+			return false;
+		*type = FDT_PIPE;
+	} else if (starts(target, len, "socket:[")) {
+		if (!bracket_inode(target, len, 8, inode))
+			return false;
+		*type = FDT_SOCKET;
+	} else if (len == 20 && starts(target, len, "anon_inode:[eventfd]")) {
+		*type = FDT_EVENTFD;
+	} else if (len == 21 && starts(target, len, "anon_inode:[signalfd]")) {
+		*type = FDT_SIGNALFD;
+	} else if (len > 0 && target[0] == '/') {
+		*type = FDT_FILE;
+	}
+	return true;
+}
+
+size_t fds_deleted_suffix(const char *target, size_t len)
+{
+	static const char suffix[] = " (deleted)";
+	size_t n = sizeof(suffix) - 1;
+
+	return len > n && memcmp(target + len - n, suffix, n) == 0 ? n : 0;
+}
+
+int fds_parse_io(const char *buf, size_t len, int64_t *rchar, int64_t *wchar)
+{
+	const char *p = buf, *end = buf + len;
+	bool have_r = false, have_w = false;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		uint64_t v;
+
+		if (starts(p, (size_t)(eol - p), "rchar:")) {
+			if (!parse_num(p + 6, eol, 10, &v) || v > INT64_MAX)
+				return -EBADMSG;
+			*rchar = (int64_t)v;
+			have_r = true;
+		} else if (starts(p, (size_t)(eol - p), "wchar:")) {
+			if (!parse_num(p + 6, eol, 10, &v) || v > INT64_MAX)
+				return -EBADMSG;
+			*wchar = (int64_t)v;
+			have_w = true;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return have_r && have_w ? 0 : -EBADMSG;
+}
+
+/* ---- the scan ------------------------------------------------------------------------------ */
+
+struct dev_magic {
+	dev_t dev;
+	bool mqueue;
+};
+
+/* One collection's scan. */
+struct scan {
+	struct probe_ctx *ctx;
+	struct dev_magic devs[DEV_CACHE_MAX];
+	size_t n_devs;
+	int mqdirfd;		/* --sysroot: <root>/dev/mqueue, -1 if absent (opened lazily) */
+	bool mqdir_tried;
+	char buf[FDINFO_MAX];
+};
+
+/* Reads a small file dirfd/name whole into buf (NUL-terminated). Returns its length or -errno. */
+static ssize_t read_small(int dirfd, const char *name, char *buf, size_t size)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t n = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (n < size - 1) {
+		ssize_t r = read(fd, buf + n, size - 1 - n);
+
+		if (r < 0) {
+			int err = errno;
+
+			if (err == EINTR)
+				continue;
+			close(fd);
+			return -err;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+/* Live: is this device the mqueue file system? One statfs per device, through the fd link
+ * (statfs follows it to the object; nothing is opened). */
+static bool live_dev_is_mqueue(struct scan *sc, dev_t dev, pid_t pid, const char *fdname)
+{
+	char path[64];
+	struct statfs sfs;
+	bool mq;
+
+	for (size_t i = 0; i < sc->n_devs; i++)
+		if (sc->devs[i].dev == dev)
+			return sc->devs[i].mqueue;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%s", (int)pid, fdname);
+	if (statfs(path, &sfs) < 0)
+		return false;	/* closed meanwhile: not cached, the next one asks again */
+	mq = (unsigned long)sfs.f_type == MQUEUE_MAGIC;
+	if (sc->n_devs < DEV_CACHE_MAX) {
+		sc->devs[sc->n_devs].dev = dev;
+		sc->devs[sc->n_devs].mqueue = mq;
+		sc->n_devs++;
+	}
+	return mq;
+}
+
+/* --sysroot: a queue's link reads "/NAME" (the kernel's internal mount) or
+ * "/dev/mqueue/NAME"; it is a queue when <root>/dev/mqueue/NAME exists. */
+static bool sysroot_is_mqueue(struct scan *sc, const char *path, size_t len)
+{
+	char name[NAME_MAX + 1];
+	const char *base = path + 1;
+	size_t blen = len - 1;
+	struct stat st;
+
+	if (starts(path, len, "/dev/mqueue/")) {
+		base = path + 12;
+		blen = len - 12;
+	}
+	if (blen == 0 || blen > NAME_MAX || memchr(base, '/', blen))
+		return false;
+	if (!sc->mqdir_tried) {
+		sc->mqdir_tried = true;
+		sc->mqdirfd = openat(sc->ctx->rootfd, "dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (sc->mqdirfd < 0)
+		return false;
+	memcpy(name, base, blen);
+	name[blen] = '\0';
+	return fstatat(sc->mqdirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Refines FDT_FILE into FDT_FIFO / FDT_MQUEUE. Returns 0, or -ENOENT if the descriptor was
+ * closed meanwhile (live). */
+static int classify_path(struct scan *sc, int fddirfd, pid_t pid, const char *fdname,
+			 const char *target, size_t len, struct fd_entry *e)
+{
+	struct stat st;
+
+	if (sc->ctx->live) {
+		if (fstatat(fddirfd, fdname, &st, 0) < 0)
+			return errno == ENOENT ? -ENOENT : 0;	/* other errors: stays a file */
+		e->dev = st.st_dev;
+		e->inode = st.st_ino;
+		if (S_ISFIFO(st.st_mode))
+			e->type = FDT_FIFO;
+		else if (live_dev_is_mqueue(sc, st.st_dev, pid, fdname))
+			e->type = FDT_MQUEUE;
+		return 0;
+	}
+	len -= fds_deleted_suffix(target, len);
+	if (sysroot_is_mqueue(sc, target, len)) {
+		e->type = FDT_MQUEUE;
+		return 0;
+	}
+	if (len > 1 && len < PATH_MAX) {
+		char path[PATH_MAX];
+
+		memcpy(path, target + 1, len - 1);
+		path[len - 1] = '\0';
+		if (fstatat(sc->ctx->rootfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			e->dev = st.st_dev;
+			e->inode = st.st_ino;
+			if (S_ISFIFO(st.st_mode))
+				e->type = FDT_FIFO;
+		}
+	}
+	return 0;
+}
+
+static bool needs_fdinfo(enum fd_type t)
+{
+	return t == FDT_PIPE || t == FDT_FIFO || t == FDT_MQUEUE || t == FDT_EVENTFD ||
+	       t == FDT_SIGNALFD;
+}
+
+static bool is_channel(enum fd_type t)
+{
+	return t == FDT_PIPE || t == FDT_FIFO || t == FDT_SOCKET || t == FDT_MQUEUE;
+}
+
+/* fdinfo of one descriptor into e. Returns 0, -ENOENT (closed meanwhile), or 1 when it no
+ * longer names the same object (the number was reused between readlink and fdinfo). */
+static int read_fdinfo(struct scan *sc, int infodirfd, pid_t pid, const char *fdname,
+		       struct fd_entry *e)
+{
+	struct fds_fdinfo fi;
+	ssize_t n = infodirfd >= 0 ? read_small(infodirfd, fdname, sc->buf, sizeof(sc->buf))
+				   : -EBADF;
+
+	if (n == -ENOENT && sc->ctx->live)
+		return -ENOENT;
+	if (n < 0) {
+		snapshot_add_errorf(sc->ctx->snap, probe_errname((int)-n), "pid %d fdinfo %s",
+				    (int)pid, fdname);
+		return 0;
+	}
+	if (fds_parse_fdinfo(sc->buf, (size_t)n, &fi) < 0)
+		snapshot_add_errorf(sc->ctx->snap, "malformed fdinfo", "pid %d fdinfo %s", (int)pid,
+				    fdname);
+	if (fi.ino > 0) {
+		if ((e->type == FDT_PIPE || (e->inode && sc->ctx->live)) &&
+		    (uint64_t)fi.ino != e->inode)
+			return 1;
+		e->inode = (uint64_t)fi.ino;	/* --sysroot: the recorded inode is the identity */
+	}
+	e->mode = fds_mode_from_flags(fi.flags);
+	e->eventfd_count = e->type == FDT_EVENTFD ? fi.eventfd_count : SNAP_UNKNOWN;
+	e->sigmask_known = e->type == FDT_SIGNALFD && fi.sigmask_known;
+	e->sigmask = e->sigmask_known ? fi.sigmask : 0;
+	return 0;
+}
+
+/* One descriptor. Returns 1 if it was added and is a channel, 0 otherwise, -errno when the
+ * process's descriptors cannot be read at all (EACCES: the links of a process we may not
+ * trace), which the caller records once for the process. */
+static int scan_fd(struct scan *sc, int fddirfd, int *infodirfd, const char *infopath,
+		   pid_t pid, const char *fdname, int fdnum)
+{
+	struct probe_ctx *ctx = sc->ctx;
+	char target[PATH_MAX + 32];
+	struct fd_entry tmp = { .pid = pid, .fd = fdnum, .eventfd_count = SNAP_UNKNOWN };
+	ssize_t len;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		len = readlinkat(fddirfd, fdname, target, sizeof(target) - 1);
+		if (len < 0) {
+			if (errno == EACCES || errno == EPERM)
+				return -errno;
+			if (errno != ENOENT)
+				snapshot_add_errorf(ctx->snap, probe_errname(errno), "pid %d fd %s",
+						    (int)pid, fdname);
+			return 0;	/* ENOENT: closed meanwhile */
+		}
+		target[len] = '\0';
+		if (!fds_classify_link(target, (size_t)len, &tmp.type, &tmp.inode))
+			snapshot_add_errorf(ctx->snap, "malformed link", "pid %d fd %s", (int)pid,
+					    fdname);
+		tmp.mode = tmp.type == FDT_SOCKET ? FD_MODE_RDWR : FD_MODE_UNKNOWN;
+		if (tmp.type == FDT_FILE &&
+		    classify_path(sc, fddirfd, pid, fdname, target, (size_t)len, &tmp) < 0)
+			return 0;
+		if (needs_fdinfo(tmp.type)) {
+			int rc;
+
+			if (*infodirfd < 0)
+				*infodirfd = openat(ctx->procfd, infopath,
+						    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			rc = read_fdinfo(sc, *infodirfd, pid, fdname, &tmp);
+			if (rc < 0)
+				return 0;
+			if (rc > 0) {	/* reused meanwhile: read it again, once */
+				tmp = (struct fd_entry){ .pid = pid, .fd = fdnum,
+							 .eventfd_count = SNAP_UNKNOWN };
+				if (attempt == 0)
+					continue;
+				snapshot_add_errorf(ctx->snap, "changed during scan", "pid %d fd %s",
+						    (int)pid, fdname);
+				return 0;
+			}
+		}
+		break;
+	}
+	tmp.target = arena_strndup(&ctx->scratch, target, (size_t)len);
+	*probe_add_fd(ctx) = tmp;
+	return is_channel(tmp.type) ? 1 : 0;
+}
+
+static void read_io(struct probe_ctx *ctx, pid_t pid, struct proc_rec *p)
+{
+	char path[32];
+	char buf[IO_MAX];
+	int64_t r = SNAP_UNKNOWN, w = SNAP_UNKNOWN;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/io", (int)pid);
+	n = read_small(ctx->procfd, path, buf, sizeof(buf));
+	if (n == -ENOENT)
+		return;		/* exited: its fd scan already said so or is complete */
+	if (n < 0) {
+		snapshot_add_errorf(ctx->snap, probe_errname((int)-n), "pid %d io", (int)pid);
+		return;
+	}
+	if (fds_parse_io(buf, (size_t)n, &r, &w) < 0) {
+		snapshot_add_errorf(ctx->snap, "malformed io", "pid %d io", (int)pid);
+		return;
+	}
+	p->io_rchar = r;
+	p->io_wchar = w;
+}
+
+/* The process's descriptors are unknown: say so once (errors and its proc_rec). */
+static void pid_unreadable(struct probe_ctx *ctx, pid_t pid, struct proc_rec *p, int err)
+{
+	const char *why = err == ENOENT || err == ESRCH ? "process exited" : probe_errname(err);
+
+	snapshot_add_errorf(ctx->snap, why, "pid %d fd", (int)pid);
+	if (p && !p->error)
+		p->error = arena_printf(&ctx->snap->arena, "fd: %s", why);
+}
+
+static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
+{
+	struct probe_ctx *ctx = sc->ctx;
+	char fdpath[32], infopath[32];
+	int dfd, infofd = -1;
+	DIR *dir;
+	struct dirent *de;
+	bool channels = false;
+	size_t first = ctx->n_fds;
+	int rc = 0;
+
+	snprintf(fdpath, sizeof(fdpath), "%d/fd", (int)pid);
+	snprintf(infopath, sizeof(infopath), "%d/fdinfo", (int)pid);
+	dfd = openat(ctx->procfd, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || !(dir = fdopendir(dfd))) {
+		int err = errno;
+
+		if (dfd >= 0)
+			close(dfd);
+		pid_unreadable(ctx, pid, p, err);
+		return;
+	}
+	errno = 0;
+	while ((de = readdir(dir))) {
+		char *end;
+		long fdnum;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		fdnum = strtol(de->d_name, &end, 10);
+		if (*end || fdnum < 0 || fdnum > INT_MAX)
+			continue;
+		rc = scan_fd(sc, dfd, &infofd, infopath, pid, de->d_name, (int)fdnum);
+		if (rc < 0) {
+			ctx->n_fds = first;	/* all or nothing: a partial list would mislead */
+			channels = false;
+			pid_unreadable(ctx, pid, p, -rc);
+			break;
+		}
+		channels |= rc > 0;
+		errno = 0;
+	}
+	if (rc >= 0 && errno && errno != ENOENT)
+		snapshot_add_errorf(ctx->snap, probe_errname(errno), "pid %d fd", (int)pid);
+	closedir(dir);
+	if (infofd >= 0)
+		close(infofd);
+	if (channels && p)
+		read_io(ctx, pid, p);
+}
+
+static int cmp_fd(const void *a, const void *b)
+{
+	const struct fd_entry *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+/* No process table from the proc_table probe: list <root>/proc here. */
+static int scan_proc_dir(struct scan *sc)
+{
+	struct probe_ctx *ctx = sc->ctx;
+	int dfd = openat(ctx->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir;
+	struct dirent *de;
+
+	if (dfd < 0)
+		return -errno;
+	dir = fdopendir(dfd);
+	if (!dir) {
+		int err = errno;
+
+		close(dfd);
+		return -err;
+	}
+	while ((de = readdir(dir))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' || *end || pid <= 0 || pid > INT_MAX)
+			continue;
+		if (ctx->self && pid == ctx->self)
+			continue;
+		scan_pid(sc, (pid_t)pid, NULL);
+	}
+	closedir(dir);
+	return 0;
+}
+
+int fds_collect(struct probe_ctx *ctx, void **state)
+{
+	struct scan *sc = xcalloc(1, sizeof(*sc));
+	int rc = 0;
+
+	(void)state;
+	sc->ctx = ctx;
+	sc->mqdirfd = -1;
+	ctx->n_fds = 0;
+	if (ctx->snap->n_procs) {
+		/* ctx->snap->procs does not move: no probe adds processes after proc_table */
+		for (size_t i = 0; i < ctx->snap->n_procs; i++) {
+			struct proc_rec *p = &ctx->snap->procs[i];
+
+			if (p->kthread || p->zombie || (ctx->self && p->pid == ctx->self))
+				continue;
+			scan_pid(sc, p->pid, p);
+		}
+	} else {
+		rc = scan_proc_dir(sc);
+	}
+	if (sc->mqdirfd >= 0)
+		close(sc->mqdirfd);
+	free(sc);
+	if (ctx->n_fds > 1)
+		qsort(ctx->fds, ctx->n_fds, sizeof(*ctx->fds), cmp_fd);
+	ctx->fds_scanned = rc == 0;
+	return rc;
+}

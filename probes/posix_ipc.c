@@ -1,0 +1,474 @@
+/*
+ * posix_ipc.c - POSIX message queues, shared memory objects and named semaphores.
+ *
+ * Models:
+ *   pmq_rec   each file of <root>/dev/mqueue: bytes queued (QSIZE from the file's text),
+ *             messages and limits (mq_getattr on the opened file: live only), holders from
+ *             the descriptor probe's FDT_MQUEUE entries with the same inode. Queues held
+ *             open but not in the directory (it is not mounted, or the name was unlinked)
+ *             are listed from their holders: name from the link ("/NAME"; " (deleted)" kept
+ *             in the name so it cannot clash with a new queue of that name), values read on
+ *             a pidfd_getfd duplicate (pread of the status text at offset 0, which leaves the
+ *             shared file offset alone, and mq_getattr).
+ *   pshm_rec  each file of <root>/dev/shm not named sem.*: size, and the processes mapping
+ *             it (proc_maps entries under /dev/shm/ with the same inode, and on the live
+ *             system the same device).
+ *   psem_rec  each sem.NAME of <root>/dev/shm: the value read from a read-only shared
+ *             mapping of the file (no sem_* call), mapped_pids matched by inode, because
+ *             glibc creates the file under a temporary name that the users' maps keep
+ *             showing ("sem.XXXXXX (deleted)").
+ * Opening a queue's file never receives and opening it read-only adds no sender; nothing is
+ * posted, waited on or unlinked. Errors are data: an object whose values cannot be read is
+ * listed with them unknown and "pmq:NAME" / "pshm:NAME" / "psem:NAME" in errors.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "probes/fds.h"
+#include "probes/pipes.h"
+#include "probes/posix_ipc.h"
+
+#define MQ_TEXT_MAX 256
+
+/* ---- pure parsers -------------------------------------------------------------------------- */
+
+int posix_ipc_parse_mq_text(const char *buf, size_t len, int64_t *qsize)
+{
+	const char *p = buf, *end = buf + len;
+	int64_t v = 0;
+	int digits = 0;
+
+	if (len < 6 || memcmp(p, "QSIZE:", 6) != 0)
+		return -EBADMSG;
+	for (p += 6; p < end && *p == ' '; p++)
+		;
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		if (v > (INT64_MAX - 9) / 10)
+			return -EBADMSG;
+		v = v * 10 + (*p - '0');
+		digits++;
+	}
+	if (!digits || (p < end && *p != ' ' && *p != '\n'))
+		return -EBADMSG;
+	*qsize = v;
+	return 0;
+}
+
+int posix_ipc_sem_value(const void *mem, size_t len, int64_t *value)
+{
+#if UINTPTR_MAX == UINT64_MAX
+	/* struct new_sem { uint64_t data; int private; int pad; } */
+	uint64_t data;
+
+	if (len < 16)
+		return -EBADMSG;
+	if (((uintptr_t)mem & 7) == 0)
+		data = __atomic_load_n((const uint64_t *)mem, __ATOMIC_RELAXED);
+	else
+		memcpy(&data, mem, sizeof(data));
+	*value = (int64_t)(data & 0xffffffffu);
+#else
+	/* struct new_sem { unsigned int value; int private; int pad; unsigned int nwaiters; } */
+	uint32_t v;
+
+	if (len < 16)
+		return -EBADMSG;
+	memcpy(&v, mem, sizeof(v));
+	*value = (int64_t)(v >> 1);
+#endif
+	return 0;
+}
+
+/* ---- message queues ------------------------------------------------------------------------ */
+
+struct mq_ref {
+	uint64_t inode;
+	uint64_t dev;
+	pid_t pid;
+	int fd;
+	const char *target;
+	bool used;		/* matched to a directory entry */
+};
+
+static int cmp_mq_ref(const void *a, const void *b)
+{
+	const struct mq_ref *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+struct mq_refs {
+	struct mq_ref *v;
+	size_t n;
+};
+
+/* Holders of (dev, inode): fills q->holders, marks the refs used. dev 0: any device. */
+static void set_holders(struct snapshot *s, struct mq_refs *refs, uint64_t dev, uint64_t inode,
+			struct pmq_rec *q)
+{
+	size_t lo = 0, hi = refs->n, n = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (refs->v[mid].inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < refs->n && refs->v[hi].inode == inode; hi++)
+		if (!dev || !refs->v[hi].dev || refs->v[hi].dev == dev)
+			n++;
+	if (!n)
+		return;
+	q->holders = snapshot_alloc(s, n * sizeof(*q->holders));
+	for (size_t i = lo; i < hi; i++) {
+		struct mq_ref *r = &refs->v[i];
+
+		if (dev && r->dev && r->dev != dev)
+			continue;
+		r->used = true;
+		q->holders[q->n_holders].pid = r->pid;
+		q->holders[q->n_holders].fd = r->fd;
+		q->holders[q->n_holders].mode = FD_MODE_RDWR;
+		q->n_holders++;
+	}
+}
+
+/* Copies the values read into a record being built. */
+struct mq_vals {
+	int64_t bytes, messages, max_messages, message_size;
+	const char *error;	/* first reason a value is unknown */
+};
+
+/* QSIZE from the status text at offset 0 (pread: the file offset, shared with a holder's
+ * descriptor when fd is a duplicate, does not move) and, live, mq_getattr. */
+static void mq_read_values(int fd, bool live, struct mq_vals *v)
+{
+	char buf[MQ_TEXT_MAX];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n < 0)
+		v->error = probe_errname(errno);
+	else if (posix_ipc_parse_mq_text(buf, (size_t)n, &v->bytes) < 0)
+		v->error = "malformed queue text";
+	if (live) {
+		struct mq_attr a;
+
+		if (mq_getattr((mqd_t)fd, &a) == 0) {
+			v->messages = a.mq_curmsgs;
+			v->max_messages = a.mq_maxmsg;
+			v->message_size = a.mq_msgsize;
+		} else if (!v->error) {
+			v->error = probe_errname(errno);
+		}
+	} else if (!v->error) {
+		v->error = "not live";
+	}
+}
+
+static void add_pmq(struct snapshot *s, const char *name, uint64_t inode, const struct mq_vals *v,
+		    struct mq_refs *refs, uint64_t dev)
+{
+	struct pmq_rec *q = snapshot_add_pmq(s);
+
+	q->name = snapshot_strdup(s, name);
+	q->inode = inode;
+	q->bytes = v->bytes;
+	q->messages = v->messages;
+	q->max_messages = v->max_messages;
+	q->message_size = v->message_size;
+	if (v->error) {
+		q->error = snapshot_strdup(s, v->error);
+		snapshot_add_errorf(s, v->error, "pmq:%s", name);
+	}
+	set_holders(s, refs, dev, inode, q);
+}
+
+static void mq_from_dir(struct probe_ctx *ctx, int dirfd, struct mq_refs *refs)
+{
+	DIR *dir = fdopendir(dirfd);
+	struct dirent *de;
+
+	if (!dir) {
+		close(dirfd);
+		return;
+	}
+	while ((de = readdir(dir))) {
+		struct mq_vals v = { SNAP_UNKNOWN, SNAP_UNKNOWN, SNAP_UNKNOWN, SNAP_UNKNOWN, NULL };
+		struct stat st;
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;	/* unlinked meanwhile, or not a queue */
+		fd = openat(dirfd, de->d_name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd < 0) {
+			v.error = probe_errname(errno);
+		} else {
+			mq_read_values(fd, ctx->live, &v);
+			close(fd);
+		}
+		add_pmq(ctx->snap, de->d_name, st.st_ino, &v, refs, ctx->live ? st.st_dev : 0);
+	}
+	closedir(dir);
+}
+
+/* Queues only their holders know about (live). */
+static void mq_from_holders(struct probe_ctx *ctx, struct mq_refs *refs)
+{
+	for (size_t i = 0; i < refs->n;) {
+		struct mq_vals v = { SNAP_UNKNOWN, SNAP_UNKNOWN, SNAP_UNKNOWN, SNAP_UNKNOWN, NULL };
+		size_t j = i;
+		const char *t;
+		char name[512];
+		size_t len, del;
+		int err = 0;
+		bool done = false;
+
+		while (j < refs->n && refs->v[j].inode == refs->v[i].inode)
+			j++;
+		if (refs->v[i].used) {
+			i = j;
+			continue;
+		}
+		t = refs->v[i].target ? refs->v[i].target : "?";
+		len = strlen(t);
+		del = fds_deleted_suffix(t, len);
+		len -= del;
+		if (len > 12 && strncmp(t, "/dev/mqueue/", 12) == 0) {
+			t += 12;
+			len -= 12;
+		} else if (len > 1 && t[0] == '/') {
+			t++;
+			len--;
+		}
+		snprintf(name, sizeof(name), "%.*s%s", (int)len, t, del ? " (deleted)" : "");
+
+		for (size_t k = i; k < j && !done && ctx->live; k++) {
+			int dup = pipes_getfd(refs->v[k].pid, refs->v[k].fd);
+			struct stat st;
+
+			if (dup < 0) {
+				if (!err || err == ESRCH || err == EBADF)
+					err = -dup;
+				continue;
+			}
+			if (fstat(dup, &st) == 0 && st.st_ino == refs->v[i].inode) {
+				v.error = NULL;
+				mq_read_values(dup, true, &v);
+				done = true;
+			} else if (!err) {
+				err = ESTALE;
+			}
+			close(dup);
+		}
+		if (!done)
+			v.error = !ctx->live ? "not live" : err == ESTALE || err == ESRCH || err == EBADF
+				  ? "closed during scan" : probe_errname(err);
+		add_pmq(ctx->snap, name, refs->v[i].inode, &v, refs, 0);
+		i = j;
+	}
+}
+
+static void collect_mqueues(struct probe_ctx *ctx)
+{
+	struct mq_refs refs = { xcalloc(ctx->n_fds + 1, sizeof(struct mq_ref)), 0 };
+	int dirfd;
+
+	for (size_t i = 0; i < ctx->n_fds; i++) {
+		const struct fd_entry *e = &ctx->fds[i];
+
+		if (e->type == FDT_MQUEUE && e->inode)
+			refs.v[refs.n++] = (struct mq_ref){ e->inode, e->dev, e->pid, e->fd, e->target,
+							     false };
+	}
+	if (refs.n > 1)
+		qsort(refs.v, refs.n, sizeof(*refs.v), cmp_mq_ref);
+
+	dirfd = openat(ctx->rootfd, "dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd >= 0)
+		mq_from_dir(ctx, dirfd, &refs);
+	else
+		snapshot_add_error(ctx->snap, "dev/mqueue",
+				   errno == ENOENT ? "ENOENT (not mounted: only queues held open are listed)"
+						   : probe_errname(errno));
+	mq_from_holders(ctx, &refs);
+	free(refs.v);
+}
+
+/* ---- /dev/shm ------------------------------------------------------------------------------ */
+
+struct map_ref {
+	uint64_t inode;
+	uint64_t dev;
+	pid_t pid;
+};
+
+static int cmp_map_ref(const void *a, const void *b)
+{
+	const struct map_ref *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* Distinct pids mapping (dev, inode); dev 0 = any. NULL/0 when none. */
+static pid_t *mapped_pids(struct snapshot *s, const struct map_ref *m, size_t n, uint64_t dev,
+			  uint64_t inode, size_t *count)
+{
+	size_t lo = 0, hi = n, k = 0;
+	pid_t *out;
+
+	*count = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m[mid].inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < n && m[hi].inode == inode; hi++)
+		;
+	if (hi == lo)
+		return NULL;
+	out = snapshot_alloc(s, (hi - lo) * sizeof(*out));
+	for (size_t i = lo; i < hi; i++) {
+		if (dev && m[i].dev != dev)
+			continue;
+		if (k && out[k - 1] == m[i].pid)
+			continue;	/* sorted by pid: several mappings of one process */
+		out[k++] = m[i].pid;
+	}
+	*count = k;
+	return k ? out : NULL;
+}
+
+static const char *read_sem(int dirfd, const char *name, int64_t *value)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	void *mem;
+	const char *err = NULL;
+
+	if (fd < 0)
+		return probe_errname(errno);
+	if (fstat(fd, &st) < 0) {
+		err = probe_errname(errno);
+	} else if (st.st_size < 16) {
+		err = "short file (not a sem_t)";
+	} else {
+		size_t len = (size_t)(st.st_size < 4096 ? st.st_size : 4096);
+
+		mem = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+		if (mem == MAP_FAILED) {
+			err = probe_errname(errno);
+		} else {
+			if (posix_ipc_sem_value(mem, len, value) < 0)
+				err = "short file (not a sem_t)";
+			munmap(mem, len);
+		}
+	}
+	close(fd);
+	return err;
+}
+
+static void collect_shm(struct probe_ctx *ctx)
+{
+	struct snapshot *s = ctx->snap;
+	struct map_ref *maps = xcalloc(ctx->n_maps + 1, sizeof(*maps));
+	size_t n_maps = 0;
+	int dirfd;
+	DIR *dir;
+	struct dirent *de;
+
+	for (size_t i = 0; i < ctx->n_maps; i++) {
+		const struct map_entry *e = &ctx->maps[i];
+
+		if (e->path && strncmp(e->path, "/dev/shm/", 9) == 0)
+			maps[n_maps++] = (struct map_ref){ e->inode, e->dev, e->pid };
+	}
+	if (n_maps > 1)
+		qsort(maps, n_maps, sizeof(*maps), cmp_map_ref);
+	if (!ctx->maps_scanned)
+		snapshot_add_error(s, "posix shm mappings", "no maps scan");
+
+	dirfd = openat(ctx->rootfd, "dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		if (errno != ENOENT)
+			snapshot_add_error(s, "dev/shm", probe_errname(errno));
+		free(maps);
+		return;
+	}
+	dir = fdopendir(dirfd);
+	if (!dir) {
+		close(dirfd);
+		free(maps);
+		return;
+	}
+	while ((de = readdir(dir))) {
+		struct stat st;
+		uint64_t dev;
+		size_t n = 0;
+		pid_t *pids;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		dev = ctx->live ? st.st_dev : 0;
+		pids = ctx->maps_scanned ? mapped_pids(s, maps, n_maps, dev, st.st_ino, &n) : NULL;
+		if (strncmp(de->d_name, "sem.", 4) == 0 && de->d_name[4]) {
+			int64_t value = SNAP_UNKNOWN;
+			const char *err = read_sem(dirfd, de->d_name, &value);
+			struct psem_rec *m = snapshot_add_psem(s);
+
+			m->name = snapshot_strdup(s, de->d_name + 4);
+			m->inode = st.st_ino;
+			m->value = err ? SNAP_UNKNOWN : value;
+			m->mapped_pids = pids;
+			m->n_mapped = n;
+			if (err) {
+				m->error = snapshot_strdup(s, err);
+				snapshot_add_errorf(s, err, "psem:%s", m->name);
+			}
+		} else {
+			struct pshm_rec *m = snapshot_add_pshm(s);
+
+			m->name = snapshot_strdup(s, de->d_name);
+			m->inode = st.st_ino;
+			m->size = st.st_size;
+			m->mapped_pids = pids;
+			m->n_mapped = n;
+		}
+	}
+	closedir(dir);
+	free(maps);
+}
+
+int posix_ipc_collect(struct probe_ctx *ctx, void **state)
+{
+	(void)state;
+	if (!ctx->fds_scanned)
+		snapshot_add_error(ctx->snap, "posix mqueue holders", "no descriptor scan");
+	collect_mqueues(ctx);
+	collect_shm(ctx);
+	return 0;
+}
