@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/futex.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -184,15 +183,15 @@ static void drain(struct conductor *c)
 
 /* ---- control ---- */
 
-static void control_changed(struct conductor *c)
+static int64_t step_ns(const struct conductor *c)
 {
-	struct demo_shared *sh = c->sh;
+	return c->speed > 0 ? (int64_t)(1e9 / c->speed + 0.5) : 0;
+}
 
-	__atomic_store_n(&sh->step_ns, c->speed > 0 ? (int64_t)(1e9 / c->speed + 0.5) : 0,
-			 __ATOMIC_RELEASE);
-	__atomic_store_n(&sh->paused, c->paused ? 1u : 0u, __ATOMIC_RELEASE);
-	__atomic_add_fetch(&sh->ctl_gen, 1, __ATOMIC_ACQ_REL);
-	syscall(SYS_futex, &sh->ctl_gen, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+/* Publishes speed and pause (and moves the virtual clock by advance_ns), waking everyone. */
+static void control_changed(struct conductor *c, int64_t advance_ns)
+{
+	demo_control_set(c->sh, c->paused, step_ns(c), advance_ns);
 }
 
 static void restart(struct conductor *c);
@@ -204,9 +203,11 @@ static void command(struct conductor *c, char ch)
 	case 'c': c->paused = false; break;
 	case ' ': c->paused = !c->paused; break;
 	case 's':
+		/* pause, then move the clock one step: every step that falls due happens */
 		c->paused = true;
-		__atomic_add_fetch(&c->sh->tokens, 1, __ATOMIC_ACQ_REL);
-		break;
+		control_changed(c, step_ns(c) > 0 ? step_ns(c) : 1);
+		print_status(c);
+		return;
 	case '+': c->speed = demo_speed_faster(c->speed); break;
 	case '-': c->speed = demo_speed_slower(c->speed); break;
 	case 'f': c->speed = 0; break;
@@ -215,7 +216,7 @@ static void command(struct conductor *c, char ch)
 	case 'q': c->end = "quit"; return;
 	default: return;	/* newlines and anything else */
 	}
-	control_changed(c);
+	control_changed(c, 0);
 	print_status(c);
 }
 
@@ -284,7 +285,7 @@ static void stop_scenario(struct conductor *c)
 
 	c->stopping = true;
 	__atomic_store_n(&c->sh->stop, 1u, __ATOMIC_RELEASE);
-	control_changed(c);
+	control_changed(c, 0);
 	if (c->top > 0) {
 		kill(-c->top, SIGKILL);
 		kill(c->top, SIGKILL);
@@ -361,11 +362,10 @@ static void restart(struct conductor *c)
 		return;
 	}
 	memset(c->sh->board, 0, sizeof(c->sh->board));
-	__atomic_store_n(&c->sh->tokens, 0u, __ATOMIC_RELEASE);
 	__atomic_store_n(&c->sh->stop, 0u, __ATOMIC_RELEASE);
 	c->stopping = false;
 	c->ready = false;
-	control_changed(c);
+	control_changed(c, 0);
 	out_line(c, "restart");
 	start_scenario(c);
 }
@@ -494,6 +494,12 @@ int demo_conductor_run(const struct demo *d, const struct demo_run_opts *o)
 	else
 		snprintf(c.ctx.exe, sizeof(c.ctx.exe), "/proc/self/exe");
 
+	/* Descriptors inherited from whoever started us (a shell's, make's jobserver pipe)
+	 * would show up as the demo's: keep only stdin/stdout/stderr and the control channel. */
+	if (o->control_fd > 3)
+		syscall(SYS_close_range, 3U, (unsigned)o->control_fd - 1, 0U);
+	syscall(SYS_close_range, (unsigned)(o->control_fd >= 3 ? o->control_fd + 1 : 3), ~0U, 0U);
+
 	if (setup_signals(&waitmask) < 0) {
 		fprintf(stderr, "ipctop: demo %s: sigprocmask: %s\n", d->name, strerror(errno));
 		return 1;
@@ -532,7 +538,7 @@ int demo_conductor_run(const struct demo *d, const struct demo_run_opts *o)
 		c.status = 1;
 		c.end = "error";
 	}
-	control_changed(&c);
+	control_changed(&c, 0);
 	print_status(&c);
 	if (!c.end)
 		start_scenario(&c);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/msg.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -40,12 +41,59 @@ static void futex_wake(uint32_t *addr)
 	syscall(SYS_futex, addr, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
-static int64_t now_ns(void)
+int64_t demo_clock_real(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A consistent copy of the control block (seqlock read). */
+struct ctl_view {
+	uint32_t gen;
+	bool paused, stop;
+	int64_t step_ns;
+	int64_t vnow;
+};
+
+static void ctl_read(struct demo_shared *sh, struct ctl_view *v)
+{
+	for (;;) {
+		uint32_t g1 = __atomic_load_n(&sh->ctl_gen, __ATOMIC_ACQUIRE);
+		int64_t vbase, rbase;
+
+		if (g1 & 1) {
+			sched_yield();
+			continue;
+		}
+		v->paused = __atomic_load_n(&sh->paused, __ATOMIC_RELAXED) != 0;
+		v->stop = __atomic_load_n(&sh->stop, __ATOMIC_RELAXED) != 0;
+		v->step_ns = __atomic_load_n(&sh->step_ns, __ATOMIC_RELAXED);
+		vbase = __atomic_load_n(&sh->vbase, __ATOMIC_RELAXED);
+		rbase = __atomic_load_n(&sh->rbase, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&sh->ctl_gen, __ATOMIC_RELAXED) != g1)
+			continue;
+		v->gen = g1;
+		v->vnow = v->paused ? vbase : vbase + (demo_clock_real() - rbase);
+		return;
+	}
+}
+
+void demo_control_set(struct demo_shared *sh, bool paused, int64_t step_ns, int64_t advance_ns)
+{
+	struct ctl_view v;
+	int64_t now = demo_clock_real();
+
+	ctl_read(sh, &v);	/* vnow before the change */
+	__atomic_add_fetch(&sh->ctl_gen, 1, __ATOMIC_ACQ_REL);	/* odd: writing */
+	__atomic_store_n(&sh->vbase, v.vnow + advance_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&sh->rbase, now, __ATOMIC_RELAXED);
+	__atomic_store_n(&sh->paused, paused ? 1u : 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&sh->step_ns, step_ns, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&sh->ctl_gen, 1, __ATOMIC_ACQ_REL);	/* even: done */
+	futex_wake(&sh->ctl_gen);
 }
 
 /* ---- processes ---- */
@@ -139,39 +187,26 @@ long demo_step_ms(const struct demo_ctx *ctx)
 	return (long)(__atomic_load_n(&ctx->sh->step_ns, __ATOMIC_ACQUIRE) / 1000000);
 }
 
-static bool take_token(struct demo_shared *sh)
-{
-	uint32_t t = __atomic_load_n(&sh->tokens, __ATOMIC_ACQUIRE);
-
-	while (t > 0)
-		if (__atomic_compare_exchange_n(&sh->tokens, &t, t - 1, false, __ATOMIC_ACQ_REL,
-						__ATOMIC_ACQUIRE))
-			return true;
-	return false;
-}
-
 bool demo_step_scaled(struct demo_ctx *ctx, double factor)
 {
 	struct demo_shared *sh = ctx->sh;
-	int64_t start = now_ns();
+	struct ctl_view v;
+	int64_t start;
 
+	ctl_read(sh, &v);
+	start = v.vnow;
 	for (;;) {
-		uint32_t gen = __atomic_load_n(&sh->ctl_gen, __ATOMIC_ACQUIRE);
-		int64_t step, left;
+		int64_t deadline;
 
-		if (__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE))
+		if (v.stop)
 			return false;
-		if (__atomic_load_n(&sh->paused, __ATOMIC_ACQUIRE)) {
-			if (take_token(sh))
-				return true;
-			futex_wait(&sh->ctl_gen, gen, 1000000000);
-			continue;
-		}
-		step = __atomic_load_n(&sh->step_ns, __ATOMIC_ACQUIRE);
-		left = start + (int64_t)((double)step * factor + 0.5) - now_ns();
-		if (left <= 0)
+		deadline = start + (int64_t)((double)v.step_ns * factor + 0.5);
+		/* Due: the deadline has come, and (when paused) time did move since we started. */
+		if (v.vnow >= deadline && (!v.paused || v.vnow > start))
 			return true;
-		futex_wait(&sh->ctl_gen, gen, left);	/* woken early by any control change */
+		/* Sleep until the deadline (running) or any control change (paused). */
+		futex_wait(&sh->ctl_gen, v.gen, v.paused ? 1000000000 : deadline - v.vnow);
+		ctl_read(sh, &v);
 	}
 }
 

@@ -3,7 +3,7 @@
  * pacing its steps, narrating them, and creating IPC objects that the registry knows about.
  *
  * Every demo process inherits one anonymous shared mapping (struct demo_shared) from the
- * conductor: the control state (speed, pause, single-step tokens, stop) behind a futex word,
+ * conductor: the control state (speed, pause, a virtual clock, stop) behind a futex word,
  * a small "board" of counters scenarios use to sequence their processes, and the caption
  * ring. It has no name and no descriptor, so it never shows up among the objects a learner
  * watches; only what the scenario deliberately makes does.
@@ -28,15 +28,26 @@
 
 #define DEMO_BOARD_SIZE 16
 
+/*
+ * Pacing runs on a virtual clock: vnow = vbase + (CLOCK_MONOTONIC - rbase) while running,
+ * vbase while paused. Pausing freezes it; a single step advances vbase by one step, so every
+ * process whose step falls due moves once. The conductor is the only writer; ctl_gen is a
+ * sequence lock (odd while it writes) and the futex word everyone sleeps on.
+ */
 struct demo_shared {
-	uint32_t ctl_gen;	/* futex word: bumped (and woken) on every control change */
+	uint32_t ctl_gen;	/* seqlock + futex word: changes (and wakes) on every control change */
 	uint32_t paused;
 	uint32_t stop;
-	uint32_t tokens;	/* single steps granted while paused */
 	int64_t step_ns;	/* length of one step; 0 = full speed */
+	int64_t vbase;		/* virtual time (ns) at real time rbase */
+	int64_t rbase;		/* CLOCK_MONOTONIC ns */
 	uint32_t board[DEMO_BOARD_SIZE];
 	struct caption_ring ring;
 };
+
+/* The conductor's side of the control block (demo_ctx.c). */
+int64_t demo_clock_real(void);
+void demo_control_set(struct demo_shared *sh, bool paused, int64_t step_ns, int64_t advance_ns);
 
 struct demo_ctx {
 	const struct demo *demo;

@@ -6,7 +6,8 @@
  * 64-byte messages). msg-sender sends types 1, 2, 3, 3, ... one per step; msg-recv-type1 and
  * msg-recv-type2 each msgrcv() only their type, so type 3 piles up until the queue is full
  * and msgsnd() blocks - even for a type-1 message its receiver is waiting for. msg-owner
- * then starts msg-drainer, which takes the lowest type <= 3 with IPC_NOWAIT until ENOMSG.
+ * then starts msg-drainer, which shows every way msgrcv() chooses (type 0, MSG_EXCEPT,
+ * MSG_NOERROR, a negative type) and stops at ENOMSG (IPC_NOWAIT).
  * The sender tells the receivers to quit, sends two last type-3 messages and exits. With no
  * process left using it, the queue still holds them, until msg-owner's IPC_RMID. Repeats
  * with a new queue. Processes: msg-owner (top), msg-sender, msg-recv-type1, msg-recv-type2,
@@ -135,18 +136,24 @@ static void sender(struct demo_ctx *ctx, int id, const char *qid, uint32_t round
 	_exit(0);
 }
 
+/* The drainer shows each way msgrcv() can choose, one call per step: type 0, MSG_EXCEPT,
+ * MSG_NOERROR with a short buffer, then the lowest type <= 3 with IPC_NOWAIT until ENOMSG. */
 static void drainer(struct demo_ctx *ctx, int id, const char *qid, uint32_t round)
 {
 	char objs[64];
 	struct msg m;
 
 	snprintf(objs, sizeof(objs), "%s,pid:%d", qid, (int)getpid());
-	for (;;) {
+	for (int call = 0;; call++) {
+		long type = call == 0 ? 0 : call == 1 ? 1 : -3;
+		int flags = call == 1 ? MSG_EXCEPT : call == 2 ? MSG_NOERROR : IPC_NOWAIT;
+		size_t size = call == 2 ? 16 : sizeof(m.mtext);
 		ssize_t n;
 
 		if (!demo_step(ctx))
 			_exit(0);
-		while ((n = msgrcv(id, &m, sizeof(m.mtext), -3, IPC_NOWAIT)) < 0 && errno == EINTR)
+		memset(&m, 0, sizeof(m));
+		while ((n = msgrcv(id, &m, size, type, flags)) < 0 && errno == EINTR)
 			;
 		if (n < 0 && errno == ENOMSG) {
 			demo_caption(ctx, objs, "msg-drainer: msgrcv(type -3, IPC_NOWAIT) failed with "
@@ -157,11 +164,25 @@ static void drainer(struct demo_ctx *ctx, int id, const char *qid, uint32_t roun
 		}
 		if (n < 0)
 			_exit(demo_fail(ctx, "msg-drainer: msgrcv: %s", strerror(errno)));
-		m.mtext[MSG_TEXT - 1] = '\0';
-		demo_caption(ctx, objs, "msg-drainer: msgrcv(%s, type -3) returned \"%s\" (type "
-			     "%ld): a negative type takes the lowest type up to 3 first, so "
-			     "messages need not leave in arrival order. Room is made: msg-sender "
-			     "can go on.", qid, m.mtext, m.mtype);
+		m.mtext[n < MSG_TEXT ? n : MSG_TEXT - 1] = '\0';
+		if (call == 0)
+			demo_caption(ctx, objs, "msg-drainer: msgrcv(%s, type 0) returned \"%s\" "
+				     "(type %ld): type 0 takes the oldest message, whatever its "
+				     "type. Room is made, so msg-sender can go on.", qid, m.mtext,
+				     m.mtype);
+		else if (call == 1)
+			demo_caption(ctx, objs, "msg-drainer: msgrcv(%s, type 1, MSG_EXCEPT) returned "
+				     "\"%s\" (type %ld): the oldest message of any type but 1.", qid,
+				     m.mtext, m.mtype);
+		else if (call == 2)
+			demo_caption(ctx, objs, "msg-drainer: msgrcv(%s, 16 bytes, MSG_NOERROR) "
+				     "returned %zd bytes, \"%s\": the 64-byte message was cut to fit "
+				     "instead of failing with E2BIG.", qid, n, m.mtext);
+		else
+			demo_caption(ctx, objs, "msg-drainer: msgrcv(%s, type -3) returned \"%s\" "
+				     "(type %ld): a negative type takes the lowest type up to 3 "
+				     "first, so messages need not leave in arrival order.", qid,
+				     m.mtext, m.mtype);
 	}
 }
 
@@ -245,10 +266,13 @@ static bool round_(struct demo_ctx *ctx, uint32_t round, bool *first)
 			alive += kids[i] > 0;
 		}
 	} while (alive > 0);
-	if (queue_state(id, &msgs, &bytes, &max) == 0)
+	if (msgctl(id, IPC_STAT, &ds) == 0)
 		demo_caption(ctx, objs, "Every process that used %s has exited, yet the queue and "
-			     "its %ld message(s) (%ld bytes) are still in the kernel: a System V "
-			     "queue lives until IPC_RMID (or ipcrm) or a reboot.", qid, msgs, bytes);
+			     "its %ld message(s) (%ld bytes) are still in the kernel, and IPC_STAT "
+			     "still names the last sender (PID %d) and receiver (PID %d): a System V "
+			     "queue lives until IPC_RMID (or ipcrm) or a reboot.", qid,
+			     (long)ds.msg_qnum, (long)ds.__msg_cbytes, (int)ds.msg_lspid,
+			     (int)ds.msg_lrpid);
 	if (!demo_steps(ctx, 3))
 		return false;
 	if (msgctl(id, IPC_RMID, NULL) < 0) {

@@ -3,7 +3,8 @@
  *
  * pshm-writer creates /ipctop-demo-ROOT-board (one page, mapped then its descriptor closed:
  * the mapping is enough) and two named semaphores, "free" (1) and "ready" (0). pshm-reader
- * opens all three by name. The writer waits for "free", writes a note into the page and
+ * opens all three by name. Both also map an ordinary file (MAP_SHARED) of the private
+ * directory, which shares memory just the same. The writer waits for "free", writes a note into the page and
  * posts "ready"; the reader, slower, waits for "ready", reads the note and posts "free".
  * Processes: pshm-writer (top), pshm-reader.
  */
@@ -42,10 +43,10 @@ static bool sem_wait_retry(struct demo_ctx *ctx, sem_t *s)
 }
 
 static void reader(struct demo_ctx *ctx, const char *shm_name, const char *ready_name,
-		   const char *free_name, const char *objs)
+		   const char *free_name, const char *file, const char *objs)
 {
-	char note[64];
-	char *page;
+	char note[64], fnote[64];
+	char *page, *fpage;
 	sem_t *ready, *freed;
 	int fd = shm_open(shm_name, O_RDONLY | O_CLOEXEC, 0);
 
@@ -55,7 +56,12 @@ static void reader(struct demo_ctx *ctx, const char *shm_name, const char *ready
 	close(fd);
 	ready = sem_open(ready_name, 0);
 	freed = sem_open(free_name, 0);
-	if (page == MAP_FAILED || ready == SEM_FAILED || freed == SEM_FAILED)
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	fpage = fd < 0 ? MAP_FAILED : mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	if (fd >= 0)
+		close(fd);
+	if (page == MAP_FAILED || fpage == MAP_FAILED || ready == SEM_FAILED ||
+	    freed == SEM_FAILED)
 		_exit(demo_fail(ctx, "pshm-reader: mmap/sem_open: %s", strerror(errno)));
 	demo_caption(ctx, objs, "pshm-reader dropped what it inherited and opened everything by "
 		     "name: shm_open(\"%s\") + mmap() of the same pages, sem_open(\"%s\") and "
@@ -69,19 +75,20 @@ static void reader(struct demo_ctx *ctx, const char *shm_name, const char *ready
 		if (!sem_wait_retry(ctx, ready))
 			_exit(1);
 		snprintf(note, sizeof(note), "%s", page);
+		snprintf(fnote, sizeof(fnote), "%s", fpage);
 		if (sem_post(freed) < 0)
 			_exit(demo_fail(ctx, "sem_post: %s", strerror(errno)));
 		demo_caption(ctx, objs, "pshm-reader: sem_wait(ready), read \"%s\" straight from the "
-			     "shared page (no copy through the kernel), sem_post(free) = %d.", note,
-			     semv(freed));
+			     "shared page (no copy through the kernel; \"%s\" in the file mapping), "
+			     "sem_post(free) = %d.", note, fnote, semv(freed));
 	}
 }
 
 int demo_posix_shm_run(struct demo_ctx *ctx)
 {
 	char shm_name[96], ready_name[96], free_name[96];
-	char ids[400], objs[420];
-	char *page;
+	char ids[400], objs[420], file[PATH_MAX];
+	char *page, *fpage;
 	sem_t *ready, *freed;
 	pid_t child;
 	int fd;
@@ -122,6 +129,17 @@ int demo_posix_shm_run(struct demo_ctx *ctx)
 		     "shared page (a file in /dev/shm); the descriptor is closed, the mapping "
 		     "stays. sem_open() made \"%s\" = 0 and \"%s\" = 1 (/dev/shm/sem.*).",
 		     shm_name, PAGE, ready_name, free_name);
+	demo_path(ctx, "notes", file, sizeof(file));
+	fd = open(file, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || ftruncate(fd, PAGE) < 0)
+		return demo_fail(ctx, "%s: %s", file, strerror(errno));
+	fpage = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (fpage == MAP_FAILED)
+		return demo_fail(ctx, "mmap %s: %s", file, strerror(errno));
+	demo_caption(ctx, objs, "mmap(MAP_SHARED) of an ordinary file, \"%s\", shares memory "
+		     "too: both processes map the same page-cache pages, and the kernel also "
+		     "writes them back to the file.", file);
 	demo_ready(ctx);
 	if (!demo_step(ctx))
 		return 0;
@@ -131,9 +149,10 @@ int demo_posix_shm_run(struct demo_ctx *ctx)
 	if (child == 0) {
 		snprintf(objs, sizeof(objs), "%s,pid:%d", ids, (int)getpid());
 		munmap(page, PAGE);
+		munmap(fpage, PAGE);
 		sem_close(ready);
 		sem_close(freed);
-		reader(ctx, shm_name, ready_name, free_name, objs);
+		reader(ctx, shm_name, ready_name, free_name, file, objs);
 		_exit(0);
 	}
 	for (int k = 1;; k++) {
@@ -145,6 +164,7 @@ int demo_posix_shm_run(struct demo_ctx *ctx)
 		if (!sem_wait_retry(ctx, freed))
 			return 1;
 		snprintf(page, PAGE, "note %d", k);
+		snprintf(fpage, PAGE, "note %d", k);
 		if (sem_post(ready) < 0)
 			return demo_fail(ctx, "sem_post: %s", strerror(errno));
 		demo_caption(ctx, objs, "pshm-writer: sem_wait(free), wrote \"note %d\" into the "

@@ -181,7 +181,7 @@ static bool parse_line(struct demo_registry *r, char *line)
 
 		if (!sysv_kind_parse(w[1], &k) || !num_ll(w[2], INT32_MIN, INT32_MAX, &v) || v == 0)
 			return false;
-		if (w[0][5] == '-' && w[0][6] == 'f') {
+		if (strcmp(w[0], "sysv-failed") == 0) {
 			s = sysv_find_pending(r, k, (int32_t)v);
 			if (s)
 				s->failed = true;

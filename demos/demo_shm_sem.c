@@ -3,10 +3,11 @@
  *
  * shm-owner creates a segment holding a ring of 4 slots and a set of three semaphores:
  * empty (free slots, starts at 4), full (filled slots, starts at 0) and mutex (1). For the
- * first 12 items shm-producer is fast and shm-consumer slow, so the buffer fills and the
- * producer sleeps in P(empty); for the next 12 it is the other way round and the consumer
- * sleeps in P(full). When the producer is done, the owner marks the segment for removal
- * (IPC_RMID) while the consumer is still attached: it lives until the last detach. The
+ * first 12 items shm-producer is slow and shm-consumer fast, so the consumer sleeps in
+ * P(full); for the next 12 it is the other way round: the buffer fills and the producer
+ * sleeps in P(empty). When the producer is done, the owner marks the segment for removal
+ * (IPC_RMID) while the consumer is still attached - it lives until the last detach - and
+ * waits for full to reach zero (semzcnt) while the consumer drains the buffer. The
  * semaphore set goes too, and the story repeats with new objects.
  * Processes: shm-owner (top), shm-producer, shm-consumer.
  */
@@ -61,7 +62,7 @@ static double pace(bool producer, int item)
 {
 	bool first_half = item <= ITEMS / 2;
 
-	return producer == first_half ? 0.5 : 1.5;
+	return producer == first_half ? 1.5 : 0.5;
 }
 
 static void producer(struct demo_ctx *ctx, int shmid, int semid, const char *ids)
@@ -130,6 +131,8 @@ static void consumer(struct demo_ctx *ctx, int shmid, int semid, const char *ids
 			     "V(mutex), V(empty). Now empty = %d, full = %d.", item, slot,
 			     semval(semid, SEM_EMPTY), semval(semid, SEM_FULL));
 	}
+	if (!demo_step(ctx))
+		_exit(0);
 	shmdt(r);
 	demo_caption(ctx, objs, "shm-consumer: shmdt(). It was the last process attached.");
 	_exit(0);
@@ -204,6 +207,7 @@ static bool round_(struct demo_ctx *ctx, bool *first)
 		}
 		if (kids[0] < 0 && !marked) {
 			struct shmid_ds ds;
+			struct sembuf zero = { SEM_FULL, 0, 0 };
 
 			marked = true;
 			if (shmctl(shmid, IPC_RMID, NULL) < 0) {
@@ -214,6 +218,20 @@ static bool round_(struct demo_ctx *ctx, bool *first)
 				     "becomes private, but it stays while anyone is attached "
 				     "(nattch = %ld now). The last shmdt() destroys it.", shm_id,
 				     shmctl(shmid, IPC_STAT, &ds) == 0 ? (long)ds.shm_nattch : -1L);
+			if (!demo_step(ctx))
+				return false;
+			demo_caption(ctx, objs, "shm-owner: semop(full, 0) waits until full is zero - "
+				     "until the consumer has emptied the buffer. The kernel counts it "
+				     "in semzcnt (waiting for zero) while it sleeps; full = %d now.",
+				     semval(semid, SEM_FULL));
+			while (semop(semid, &zero, 1) < 0) {
+				if (errno != EINTR) {
+					demo_fail(ctx, "semop: %s", strerror(errno));
+					return false;
+				}
+			}
+			demo_caption(ctx, objs, "shm-owner's wait-for-zero returned: the buffer is "
+				     "empty.");
 		}
 	} while (alive > 0);
 	if (semctl(semid, 0, IPC_RMID) < 0) {

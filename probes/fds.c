@@ -14,9 +14,9 @@
  *
  * Processes come from the proc_table probe (kernel threads and zombies have no descriptors);
  * if it found none, <root>/proc is listed here. Errors are data: an unreadable fd directory
- * is "pid N fd": "EACCES" and the other processes are still scanned; a process that exits
- * during the scan is "pid N fd": "process exited"; a descriptor closed between readdir and
- * readlink is simply gone. /proc/<pid>/io is read for processes holding a channel.
+ * is "pid N fd": "EACCES" (once per process) and the other processes are still scanned; a
+ * process that exits during the scan is "pid N fd": "process exited"; a descriptor closed
+ * between readdir and readlink is simply gone. /proc/<pid>/io is read for processes holding a channel.
  */
 #include "config.h"
 
@@ -500,10 +500,12 @@ static void read_io(struct probe_ctx *ctx, pid_t pid, struct proc_rec *p)
 	p->io_wchar = w;
 }
 
-/* The process's descriptors are unknown: say so once (errors and its proc_rec). */
+/* The process's descriptors are unknown: say so once (errors and its proc_rec). Live, a
+ * missing directory means the process exited since it was listed. */
 static void pid_unreadable(struct probe_ctx *ctx, pid_t pid, struct proc_rec *p, int err)
 {
-	const char *why = err == ENOENT || err == ESRCH ? "process exited" : probe_errname(err);
+	const char *why = (err == ENOENT || err == ESRCH) && ctx->live ? "process exited"
+								       : probe_errname(err);
 
 	snapshot_add_errorf(ctx->snap, why, "pid %d fd", (int)pid);
 	if (p && !p->error)

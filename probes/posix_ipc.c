@@ -116,30 +116,57 @@ struct mq_refs {
 	size_t n;
 };
 
-/* Holders of (dev, inode): fills q->holders, marks the refs used. dev 0: any device. */
-static void set_holders(struct snapshot *s, struct mq_refs *refs, uint64_t dev, uint64_t inode,
-			struct pmq_rec *q)
+/* The queue name in a holder's link ("/NAME" from mq_open, "/dev/mqueue/NAME" from open),
+ * without " (deleted)": pointer into t, *len its length, *deleted whether it was unlinked. */
+static const char *link_queue_name(const char *t, size_t *len, bool *deleted)
 {
-	size_t lo = 0, hi = refs->n, n = 0;
+	size_t n = strlen(t), del = fds_deleted_suffix(t, n);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (refs->v[mid].inode < inode)
-			lo = mid + 1;
-		else
-			hi = mid;
+	n -= del;
+	*deleted = del > 0;
+	if (n > 12 && strncmp(t, "/dev/mqueue/", 12) == 0) {
+		t += 12;
+		n -= 12;
+	} else if (n > 1 && t[0] == '/') {
+		t++;
+		n--;
 	}
-	for (hi = lo; hi < refs->n && refs->v[hi].inode == inode; hi++)
-		if (!dev || !refs->v[hi].dev || refs->v[hi].dev == dev)
-			n++;
+	*len = n;
+	return t;
+}
+
+/* Does this holder hold the queue (dev, inode) called name? Live: the same inode on the same
+ * device. --sysroot: the same inode, or the same name (a recorded tree's files do not keep
+ * their inode numbers). */
+static bool holds(const struct mq_ref *r, bool live, uint64_t dev, uint64_t inode, const char *name)
+{
+	size_t len;
+	bool deleted;
+	const char *n;
+
+	if (r->inode == inode)
+		return !live || !r->dev || r->dev == dev;
+	if (live || !name || !r->target)
+		return false;
+	n = link_queue_name(r->target, &len, &deleted);
+	return !deleted && strlen(name) == len && memcmp(n, name, len) == 0;
+}
+
+/* Fills q->holders (sorted by pid, fd as refs are) and marks those refs used. */
+static void set_holders(struct snapshot *s, struct mq_refs *refs, bool live, uint64_t dev,
+			uint64_t inode, const char *name, struct pmq_rec *q)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < refs->n; i++)
+		n += holds(&refs->v[i], live, dev, inode, name);
 	if (!n)
 		return;
 	q->holders = snapshot_alloc(s, n * sizeof(*q->holders));
-	for (size_t i = lo; i < hi; i++) {
+	for (size_t i = 0; i < refs->n; i++) {
 		struct mq_ref *r = &refs->v[i];
 
-		if (dev && r->dev && r->dev != dev)
+		if (!holds(r, live, dev, inode, name))
 			continue;
 		r->used = true;
 		q->holders[q->n_holders].pid = r->pid;
@@ -182,7 +209,7 @@ static void mq_read_values(int fd, bool live, struct mq_vals *v)
 }
 
 static void add_pmq(struct snapshot *s, const char *name, uint64_t inode, const struct mq_vals *v,
-		    struct mq_refs *refs, uint64_t dev)
+		    struct mq_refs *refs, bool live, uint64_t dev, bool by_name)
 {
 	struct pmq_rec *q = snapshot_add_pmq(s);
 
@@ -196,7 +223,7 @@ static void add_pmq(struct snapshot *s, const char *name, uint64_t inode, const 
 		q->error = snapshot_strdup(s, v->error);
 		snapshot_add_errorf(s, v->error, "pmq:%s", name);
 	}
-	set_holders(s, refs, dev, inode, q);
+	set_holders(s, refs, live, dev, inode, by_name ? name : NULL, q);
 }
 
 static void mq_from_dir(struct probe_ctx *ctx, int dirfd, struct mq_refs *refs)
@@ -224,7 +251,7 @@ static void mq_from_dir(struct probe_ctx *ctx, int dirfd, struct mq_refs *refs)
 			mq_read_values(fd, ctx->live, &v);
 			close(fd);
 		}
-		add_pmq(ctx->snap, de->d_name, st.st_ino, &v, refs, ctx->live ? st.st_dev : 0);
+		add_pmq(ctx->snap, de->d_name, st.st_ino, &v, refs, ctx->live, st.st_dev, true);
 	}
 	closedir(dir);
 }
@@ -237,9 +264,9 @@ static void mq_from_holders(struct probe_ctx *ctx, struct mq_refs *refs)
 		size_t j = i;
 		const char *t;
 		char name[512];
-		size_t len, del;
+		size_t len;
 		int err = 0;
-		bool done = false;
+		bool done = false, deleted;
 
 		while (j < refs->n && refs->v[j].inode == refs->v[i].inode)
 			j++;
@@ -247,18 +274,8 @@ static void mq_from_holders(struct probe_ctx *ctx, struct mq_refs *refs)
 			i = j;
 			continue;
 		}
-		t = refs->v[i].target ? refs->v[i].target : "?";
-		len = strlen(t);
-		del = fds_deleted_suffix(t, len);
-		len -= del;
-		if (len > 12 && strncmp(t, "/dev/mqueue/", 12) == 0) {
-			t += 12;
-			len -= 12;
-		} else if (len > 1 && t[0] == '/') {
-			t++;
-			len--;
-		}
-		snprintf(name, sizeof(name), "%.*s%s", (int)len, t, del ? " (deleted)" : "");
+		t = link_queue_name(refs->v[i].target ? refs->v[i].target : "?", &len, &deleted);
+		snprintf(name, sizeof(name), "%.*s%s", (int)len, t, deleted ? " (deleted)" : "");
 
 		for (size_t k = i; k < j && !done && ctx->live; k++) {
 			int dup = pipes_getfd(refs->v[k].pid, refs->v[k].fd);
@@ -281,7 +298,7 @@ static void mq_from_holders(struct probe_ctx *ctx, struct mq_refs *refs)
 		if (!done)
 			v.error = !ctx->live ? "not live" : err == ESTALE || err == ESRCH || err == EBADF
 				  ? "closed during scan" : probe_errname(err);
-		add_pmq(ctx->snap, name, refs->v[i].inode, &v, refs, 0);
+		add_pmq(ctx->snap, name, refs->v[i].inode, &v, refs, ctx->live, refs->v[i].dev, false);
 		i = j;
 	}
 }
@@ -318,6 +335,7 @@ struct map_ref {
 	uint64_t inode;
 	uint64_t dev;
 	pid_t pid;
+	const char *path;	/* "/dev/shm/..." */
 };
 
 static int cmp_map_ref(const void *a, const void *b)
@@ -329,12 +347,23 @@ static int cmp_map_ref(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* Distinct pids mapping (dev, inode); dev 0 = any. NULL/0 when none. */
-static pid_t *mapped_pids(struct snapshot *s, const struct map_ref *m, size_t n, uint64_t dev,
-			  uint64_t inode, size_t *count)
+static int cmp_pid(const void *a, const void *b)
 {
-	size_t lo = 0, hi = n, k = 0;
-	pid_t *out;
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Distinct pids mapping the object (sorted); NULL/0 when none. Live: same inode on the same
+ * device. --sysroot: same inode, or the same path (a recorded tree's files do not keep their
+ * inode numbers; a semaphore's users show a temporary name, so only the inode finds them).
+ */
+static pid_t *mapped_pids(struct snapshot *s, const struct map_ref *m, size_t n, bool live,
+			  uint64_t dev, uint64_t inode, const char *name, size_t *count)
+{
+	size_t lo = 0, hi = n, k = 0, cap = 0;
+	pid_t *out = NULL;
 
 	*count = 0;
 	while (lo < hi) {
@@ -347,18 +376,26 @@ static pid_t *mapped_pids(struct snapshot *s, const struct map_ref *m, size_t n,
 	}
 	for (hi = lo; hi < n && m[hi].inode == inode; hi++)
 		;
-	if (hi == lo)
+	cap = hi - lo;
+	if (!live)
+		cap = n;
+	if (!cap)
 		return NULL;
-	out = snapshot_alloc(s, (hi - lo) * sizeof(*out));
-	for (size_t i = lo; i < hi; i++) {
-		if (dev && m[i].dev != dev)
-			continue;
-		if (k && out[k - 1] == m[i].pid)
-			continue;	/* sorted by pid: several mappings of one process */
-		out[k++] = m[i].pid;
+	out = snapshot_alloc(s, cap * sizeof(*out));
+	for (size_t i = lo; i < hi; i++)
+		if (!live || m[i].dev == dev)
+			out[k++] = m[i].pid;
+	if (!live) {
+		for (size_t i = 0; i < n; i++)
+			if (m[i].inode != inode && strcmp(m[i].path + 9, name) == 0)
+				out[k++] = m[i].pid;
+		qsort(out, k, sizeof(*out), cmp_pid);
 	}
-	*count = k;
-	return k ? out : NULL;
+	/* sorted: drop repeats (several mappings of one process) */
+	for (size_t i = 0; i < k; i++)
+		if (!*count || out[*count - 1] != out[i])
+			out[(*count)++] = out[i];
+	return *count ? out : NULL;
 }
 
 static const char *read_sem(int dirfd, const char *name, int64_t *value)
@@ -403,7 +440,7 @@ static void collect_shm(struct probe_ctx *ctx)
 		const struct map_entry *e = &ctx->maps[i];
 
 		if (e->path && strncmp(e->path, "/dev/shm/", 9) == 0)
-			maps[n_maps++] = (struct map_ref){ e->inode, e->dev, e->pid };
+			maps[n_maps++] = (struct map_ref){ e->inode, e->dev, e->pid, e->path };
 	}
 	if (n_maps > 1)
 		qsort(maps, n_maps, sizeof(*maps), cmp_map_ref);
@@ -425,7 +462,6 @@ static void collect_shm(struct probe_ctx *ctx)
 	}
 	while ((de = readdir(dir))) {
 		struct stat st;
-		uint64_t dev;
 		size_t n = 0;
 		pid_t *pids;
 
@@ -433,8 +469,8 @@ static void collect_shm(struct probe_ctx *ctx)
 			continue;
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		dev = ctx->live ? st.st_dev : 0;
-		pids = ctx->maps_scanned ? mapped_pids(s, maps, n_maps, dev, st.st_ino, &n) : NULL;
+		pids = ctx->maps_scanned ? mapped_pids(s, maps, n_maps, ctx->live, st.st_dev, st.st_ino,
+						       de->d_name, &n) : NULL;
 		if (strncmp(de->d_name, "sem.", 4) == 0 && de->d_name[4]) {
 			int64_t value = SNAP_UNKNOWN;
 			const char *err = read_sem(dirfd, de->d_name, &value);

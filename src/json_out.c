@@ -31,6 +31,19 @@ static struct json_object *jint_known(int64_t v)
 	return v < 0 ? NULL : json_object_new_int64(v);
 }
 
+/* A pid from a /proc/sysvipc column: -1 when the column is missing -> null (0 = none, kept). */
+static struct json_object *jpid_known(pid_t pid)
+{
+	return pid < 0 ? NULL : json_object_new_int64(pid);
+}
+
+/* A uid or gid: (uid_t)-1 is no user (chown(2)'s "leave alone"), only seen when a
+ * /proc/sysvipc column is missing -> null. */
+static struct json_object *jid_known(uid_t id)
+{
+	return id == (uid_t)-1 ? NULL : json_object_new_int64((int64_t)id);
+}
+
 static struct json_object *juint(uint64_t v)
 {
 	return json_object_new_uint64(v);
@@ -146,10 +159,10 @@ static struct json_object *jperm_common(struct json_object *o, const struct sysv
 	add(o, "sysv_id", jint(p->id));
 	add(o, "key", jint(p->key));
 	add(o, "perms", jstr(fmt_perms(p->mode, perms, sizeof(perms))));
-	add(o, "uid", jint(p->uid));
-	add(o, "gid", jint(p->gid));
-	add(o, "cuid", jint(p->cuid));
-	add(o, "cgid", jint(p->cgid));
+	add(o, "uid", jid_known(p->uid));
+	add(o, "gid", jid_known(p->gid));
+	add(o, "cuid", jid_known(p->cuid));
+	add(o, "cgid", jid_known(p->cgid));
 	return o;
 }
 
@@ -279,8 +292,8 @@ static struct json_object *j_msgq(const struct msgq_rec *q, const struct snapsho
 	add(o, "messages", jint_known(q->messages));
 	add(o, "bytes", jint_known(q->bytes));
 	add(o, "max_bytes", jint_known(q->max_bytes));
-	add(o, "last_send_pid", jint(q->last_send_pid));
-	add(o, "last_recv_pid", jint(q->last_recv_pid));
+	add(o, "last_send_pid", jpid_known(q->last_send_pid));
+	add(o, "last_recv_pid", jpid_known(q->last_recv_pid));
 	/* extensions */
 	add(o, "stime", jtime_or_null(q->stime));
 	add(o, "rtime", jtime_or_null(q->rtime));
@@ -298,8 +311,8 @@ static struct json_object *j_shm(const struct shm_rec *m)
 	jperm_common(o, &m->perm, fmt_id_shm(m->perm.id, id, sizeof(id)));
 	add(o, "size", jint_known(m->size));
 	add(o, "nattch", jint_known(m->nattch));
-	add(o, "creator_pid", jint(m->creator_pid));
-	add(o, "last_pid", jint(m->last_pid));
+	add(o, "creator_pid", jpid_known(m->creator_pid));
+	add(o, "last_pid", jpid_known(m->last_pid));
 	/* Unknown only when the attachers could not be read while some exist. */
 	add(o, "attached_pids", m->attached_pids || m->n_attached || m->nattch == 0
 					? jpids(m->attached_pids, m->n_attached) : NULL);
@@ -321,7 +334,7 @@ static struct json_object *j_sem(const struct sem_rec *m)
 	size_t n = m->nsems > 0 ? (size_t)m->nsems : 0;
 
 	jperm_common(o, &m->perm, fmt_id_sem(m->perm.id, id, sizeof(id)));
-	add(o, "nsems", jint(m->nsems));
+	add(o, "nsems", jint_known(m->nsems));	/* -1: no nsems column */
 	add(o, "values", ji64s(m->values, n));
 	add(o, "wait_increase", ji64s(m->wait_increase, n));
 	add(o, "wait_zero", ji64s(m->wait_zero, n));

@@ -211,7 +211,8 @@ struct misc_fd_rec {
 struct sysv_perm {
 	int32_t key;			/* 0 = IPC_PRIVATE */
 	int id;				/* identity */
-	unsigned mode;			/* permission bits (plus SHM_DEST etc. as the kernel shows) */
+	unsigned mode;			/* as the kernel shows it, except SHM_DEST (01000), which is
+					 * shm_rec.destroy_pending instead; SHM_LOCKED (02000) stays */
 	uid_t uid, gid, cuid, cgid;
 };
 

@@ -49,8 +49,10 @@ void panel_init(struct panel *p, const struct panel_def *def)
 	memset(p, 0, sizeof(*p));
 	p->def = def;
 	p->table = fmt_table_get(def->kind);
-	p->fmt_cols = xcalloc(def->n_cols ? def->n_cols : 1, sizeof(*p->fmt_cols));
-	for (size_t i = 0; i < def->n_cols; i++)
+	/* more than MAX_COLS is a bug panel_def_check() reports; never overrun the layout */
+	p->n_cols = def->n_cols < MAX_COLS ? def->n_cols : MAX_COLS;
+	p->fmt_cols = xcalloc(p->n_cols ? p->n_cols : 1, sizeof(*p->fmt_cols));
+	for (size_t i = 0; i < p->n_cols; i++)
 		if (def->cols[i].type == PCOL_FMT)
 			p->fmt_cols[i] = find_fmt_col(p->table, def->cols[i].title);
 	arena_init(&p->arena);
@@ -183,7 +185,9 @@ bool panel_key(struct panel *p, int key)
 
 static int col_width(const struct panel *p, size_t i)
 {
-	return p->fmt_cols[i] ? p->fmt_cols[i]->width : p->def->cols[i].width;
+	if (p->fmt_cols[i] && p->def->cols[i].width == 0)
+		return p->fmt_cols[i]->width;
+	return p->def->cols[i].width;
 }
 
 static int col_min(const struct panel *p, size_t i)
@@ -194,12 +198,12 @@ static int col_min(const struct panel *p, size_t i)
 /* Fills widths[i] (0 = not shown) for a line of W columns. */
 static void layout(const struct panel *p, int W, int *widths)
 {
-	size_t n = p->def->n_cols;
+	size_t n = p->n_cols;
 	bool shown[MAX_COLS];
 	int total, n_flex, extra;
 
 	for (size_t i = 0; i < n; i++)
-		shown[i] = p->def->n_cols <= MAX_COLS && (p->fmt_cols[i] || p->def->cols[i].type != PCOL_FMT);
+		shown[i] = p->fmt_cols[i] || p->def->cols[i].type != PCOL_FMT;
 	for (;;) {
 		int n_shown = 0, worst = -1;
 
@@ -287,7 +291,7 @@ static void draw_row(struct panel *p, const struct ui_frame *f, WINDOW *w, int y
 	struct fmt_ctx ctx = ui_frame_fmt(f);
 	int x = r->x;
 
-	for (size_t i = 0; i < p->def->n_cols && x < r->x + r->w; i++) {
+	for (size_t i = 0; i < p->n_cols && x < r->x + r->w; i++) {
 		const struct panel_col *c = &p->def->cols[i];
 		char buf[FMT_CELL_MAX], full[FMT_CELL_MAX * 2];
 		int cw = widths[i] < r->x + r->w - x ? widths[i] : r->x + r->w - x;
@@ -327,7 +331,7 @@ void panel_draw(struct panel *p, const struct ui_frame *f, WINDOW *w, const stru
 	layout(p, r->w, widths);
 	term_fill(w, r->y + 1, r->x, r->w, term_attr(ROLE_COLHEAD));
 	x = r->x;
-	for (size_t i = 0; i < p->def->n_cols; i++) {
+	for (size_t i = 0; i < p->n_cols; i++) {
 		if (!widths[i])
 			continue;
 		if (x < r->x + r->w)

@@ -24,6 +24,7 @@ struct panel_row {
 struct panel {
 	const struct panel_def *def;
 	const struct fmt_table *table;
+	size_t n_cols;				/* columns of def used (at most 32) */
 	const struct fmt_column **fmt_cols;	/* per def column: the format.h column or NULL */
 
 	struct arena arena;			/* indent strings of the current rows */

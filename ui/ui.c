@@ -169,6 +169,9 @@ static void draw_header(const struct ui *ui, int cols)
 	snprintf(left, sizeof(left),
 		 " ipctop  %zu procs  %zu zombies  %zu queues  %zu shm  %zu sem sets  %zu errors",
 		 s->n_procs, zombies, s->n_msgqs, s->n_shms, s->n_sems, errors);
+	if (term_width(left) + 4 > cols)	/* narrow: the same counts, shorter */
+		snprintf(left, sizeof(left), " %zu procs  %zu zombies  %zu msgq  %zu shm  %zu sem  %zu errors",
+			 s->n_procs, zombies, s->n_msgqs, s->n_shms, s->n_sems, errors);
 	if (s->time > 0) {
 		time_t t = (time_t)s->time;
 		struct tm tm;
@@ -196,13 +199,16 @@ struct err_group {
 	const char *error;
 	const char *first_where;
 	size_t count;
+	size_t first;		/* index of the first error: equal counts keep snapshot order */
 };
 
 static int cmp_group(const void *a, const void *b)
 {
 	const struct err_group *x = a, *y = b;
 
-	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->first < y->first ? -1 : x->first > y->first;
 }
 
 #define MAX_GROUPS 8
@@ -238,6 +244,7 @@ static bool unknown_summary(const struct ui *ui, char *buf, size_t len)
 			g[n_groups].error = s->errors[i].error;
 			g[n_groups].first_where = s->errors[i].where;
 			g[n_groups].count = 0;
+			g[n_groups].first = i;
 			n_groups++;
 		}
 		g[k].count++;
@@ -441,7 +448,7 @@ static void handle_key(struct ui *ui, int key)
 	apply(ui, &cmd);
 }
 
-/* Reads every key waiting; false when the terminal is gone (end of input). */
+/* Reads every key waiting; false when there was none. */
 static bool read_keys(struct ui *ui)
 {
 	int key;
@@ -478,8 +485,8 @@ static struct collector_thread *start_collector(const struct options *opts, char
 		co.self = 0;
 	sm = sampler_new(&co, &rc);
 	if (!sm) {
-		snprintf(err, len, "cannot read %s/proc: %s", opts->sysroot ? opts->sysroot : "",
-			 strerror(-rc));
+		snprintf(err, len, "cannot read the process table under %s: %s",
+			 opts->sysroot ? opts->sysroot : "/", strerror(-rc));
 		return NULL;
 	}
 	ct = collector_thread_new(sm, opts->delay, opts->pids, opts->n_pids, &rc);
@@ -510,14 +517,14 @@ static void loop(struct ui *ui)
 				break;
 			}
 			/* SIGWINCH: curses queues KEY_RESIZE */
-			dirty = read_keys(ui) || true;
+			read_keys(ui);
+			dirty = true;
 			continue;
 		}
 		if (pfd[1].revents & POLLIN) {
 			unsigned char signo = 0;
 
 			if (read(sig_pipe[0], &signo, 1) == 1) {
-				_exit(128 + signo);	/* MUTATION */
 				ui->status = 128 + signo;
 				break;
 			}
@@ -526,12 +533,12 @@ static void loop(struct ui *ui)
 			take_snapshot(ui);
 			dirty = true;
 		}
-		if (pfd[0].revents & POLLIN) {
-			read_keys(ui);
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
+			if (!read_keys(ui) && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
+				ui->status = 1;	/* the terminal went away */
+				break;
+			}
 			dirty = true;
-		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-			ui->status = 1;	/* the terminal went away */
-			break;
 		}
 	}
 }

@@ -20,6 +20,9 @@
  *    function that fills a page with every field of one record. The dashboard and the detail
  *    view find panels in ui_panels[] (view_dash.c): a new panel is one entry there.
  *
+ * Names: ui_* are UI-wide (the panel registry in view_dash.c, helpers in view_util.c);
+ * everything else carries its file's prefix (panel_*, page_*, term_*, view_msgq_panel...).
+ *
  * Identity: a selection is an object id as format.h builds it ("pid:12", "msg:5", ...),
  * never a row number or a pointer, so it survives refreshes, re-sorting and filtering.
  */
@@ -131,7 +134,8 @@ enum panel_col_type {
 struct panel_col {
 	enum panel_col_type type;
 	const char *title;	/* PCOL_FMT: the format.h column's title; else the heading */
-	int width;		/* PCOL_TEXT/BAR: columns, 0 = share the rest of the line */
+	int width;		/* columns, 0 = share the rest of the line; for PCOL_FMT
+				 * 0 = the format.h column's width, > 0 overrides it */
 	int min;		/* a shared (width 0) column's minimum; 0 = 8 */
 	enum fmt_align align;	/* PCOL_TEXT */
 	int drop;		/* 0 always shown; when narrow the highest is dropped first */

@@ -5,8 +5,8 @@
  * its column headings and at least one row, so all of them stay visible at 80x24. The
  * focused panel (Tab / Shift-Tab / 1-9) grows: the other panels first get a small share of
  * the spare lines (up to what they need), the focused one takes what it needs of the rest,
- * and anything still left goes to panels that can use it. On a tall terminal every panel
- * shows all of its rows.
+ * and anything still left goes to panels that can use it, then to the last panel (blank
+ * lines at the bottom). On a tall terminal every panel shows all of its rows.
  */
 #include "config.h"
 
@@ -92,7 +92,7 @@ static void split_heights(const struct dash *d, int H, int *h)
 			}
 		}
 	} while (grew && rem > 0);
-	h[d->focus] += rem;
+	h[n - 1] += rem;	/* nobody needs more: the blank lines go to the bottom */
 }
 
 static void dash_draw(struct view *v, const struct ui_frame *f, WINDOW *w, const struct ui_rect *r)

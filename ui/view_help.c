@@ -23,12 +23,12 @@ static const struct {
 	{ "Tab, Shift-Tab", "next / previous panel (the focused panel grows)" },
 	{ "1-4", "focus the panel with that number" },
 	{ "Enter", "details of the selected object: every field and the errors about it" },
-	{ "Esc, Backspace", "back" },
+	{ "Esc, Backspace, Left", "back" },
 	{ "e", "every error and source of the current snapshot" },
 	{ "K", "show / hide kernel threads in the process tree" },
 	{ "r", "take a snapshot now" },
 	{ "+ / -", "refresh slower / faster" },
-	{ "? , F1", "this help" },
+	{ "?, h, F1", "this help" },
 	{ "q, F10", "quit (Ctrl-C too)" },
 };
 

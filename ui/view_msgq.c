@@ -34,7 +34,7 @@ static const char *receiver(const struct ui_frame *f, const void *rec, char *buf
  * shows them), then the receiver and the message rate; the last sender and the byte rate
  * stay down to the minimum width. */
 static const struct panel_col cols[] = {
-	{ .type = PCOL_FMT, .title = "ID" },
+	{ .type = PCOL_FMT, .title = "ID", .width = 10 },	/* SysV ids grow past 6 digits */
 	{ .type = PCOL_FMT, .title = "KEY", .drop = 6 },
 	{ .type = PCOL_FMT, .title = "PERMS", .drop = 7 },
 	{ .type = PCOL_FMT, .title = "UID", .drop = 7 },

@@ -67,6 +67,11 @@ struct tree {
 	size_t *first_child;	/* index + 1 of the first child, 0 none */
 	size_t *next_sibling;	/* index + 1 of the next sibling, 0 none */
 	bool *shown;
+	/* scratch for the walk, sized once for the whole snapshot */
+	size_t *stack;
+	size_t *depth;
+	bool *more;		/* per depth: the ancestor at that depth has a later sibling */
+	char *prefix;
 };
 
 static bool visible(const struct ui_frame *f, const struct proc_rec *p)
@@ -78,50 +83,37 @@ static bool visible(const struct ui_frame *f, const struct proc_rec *p)
 static void add_subtree(struct panel *p, const struct tree *t, size_t root)
 {
 	const struct term_glyphs *g = term_glyphs();
-	size_t n = t->s->n_procs;
-	size_t *stack = xreallocarray(NULL, n + 1, sizeof(*stack));
-	bool *more = xcalloc(n + 1, sizeof(*more));	/* per depth: ancestor has a later sibling */
 	size_t sp = 0;
-	size_t *depth = xcalloc(n, sizeof(*depth));
-	char *prefix = xmalloc(8 * (n + 1) + 1);
 
-	stack[sp++] = root;
-	depth[root] = 0;
+	t->stack[sp++] = root;
+	t->depth[root] = 0;
 	while (sp) {
-		size_t i = stack[--sp], d = depth[i], off = 0;
+		size_t i = t->stack[--sp], d = t->depth[i], off = 0, c, start = sp;
 
 		if (t->shown[i])
 			continue;	/* a cycle in bad data: show each process once */
 		t->shown[i] = true;
-		more[d] = t->next_sibling[i] != 0;
-		prefix[0] = 0;
+		t->more[d] = t->next_sibling[i] != 0;
+		t->prefix[0] = 0;
 		for (size_t k = 1; k < d; k++)
-			off += (size_t)sprintf(prefix + off, "%s", more[k] ? g->tree_pipe : g->tree_blank);
+			off += (size_t)sprintf(t->prefix + off, "%s",
+					       t->more[k] ? g->tree_pipe : g->tree_blank);
 		if (d > 0)
-			sprintf(prefix + off, "%s", more[d] ? g->tree_mid : g->tree_last);
-		panel_add_row(p, &t->s->procs[i], d > 0 ? prefix : NULL);
+			sprintf(t->prefix + off, "%s", t->more[d] ? g->tree_mid : g->tree_last);
+		panel_add_row(p, &t->s->procs[i], d > 0 ? t->prefix : NULL);
 
-		/* push children in reverse so the lowest pid comes out first */
-		{
-			size_t c = t->first_child[i], nk = 0, start = sp;
+		/* push the children, then reverse them so the lowest pid comes out first */
+		for (c = t->first_child[i]; c; c = t->next_sibling[c - 1]) {
+			t->stack[sp++] = c - 1;
+			t->depth[c - 1] = d + 1;
+		}
+		for (size_t a = start, b = sp; a + 1 < b; a++, b--) {
+			size_t tmp = t->stack[a];
 
-			for (; c; c = t->next_sibling[c - 1]) {
-				stack[sp++] = c - 1;
-				depth[c - 1] = d + 1;
-				nk++;
-			}
-			for (size_t a = start, b = sp; nk > 1 && a < --b; a++) {
-				size_t tmp = stack[a];
-
-				stack[a] = stack[b];
-				stack[b] = tmp;
-			}
+			t->stack[a] = t->stack[b - 1];
+			t->stack[b - 1] = tmp;
 		}
 	}
-	free(prefix);
-	free(depth);
-	free(more);
-	free(stack);
 }
 
 static void build(struct panel *p, const struct ui_frame *f)
@@ -135,6 +127,10 @@ static void build(struct panel *p, const struct ui_frame *f)
 	t.first_child = xcalloc(n, sizeof(size_t));
 	t.next_sibling = xcalloc(n, sizeof(size_t));
 	t.shown = xcalloc(n, sizeof(bool));
+	t.stack = xcalloc(n + 1, sizeof(size_t));
+	t.depth = xcalloc(n, sizeof(size_t));
+	t.more = xcalloc(n + 1, sizeof(bool));
+	t.prefix = xmalloc(8 * (n + 1) + 1);	/* a glyph pair is at most 6 bytes per level */
 	last_child = xcalloc(n, sizeof(size_t));
 
 	/* procs are sorted by pid, so appending keeps every child list sorted */
@@ -169,6 +165,10 @@ static void build(struct panel *p, const struct ui_frame *f)
 		if (visible(f, &s->procs[i]) && !t.shown[i])
 			add_subtree(p, &t, i);
 	free(last_child);
+	free(t.prefix);
+	free(t.more);
+	free(t.depth);
+	free(t.stack);
 	free(t.shown);
 	free(t.next_sibling);
 	free(t.first_child);

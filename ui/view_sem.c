@@ -10,7 +10,7 @@
 #include "ui/panel.h"
 
 static const struct panel_col cols[] = {
-	{ .type = PCOL_FMT, .title = "ID" },
+	{ .type = PCOL_FMT, .title = "ID", .width = 10 },	/* SysV ids grow past 6 digits */
 	{ .type = PCOL_FMT, .title = "KEY", .drop = 4 },
 	{ .type = PCOL_FMT, .title = "PERMS", .drop = 6 },
 	{ .type = PCOL_FMT, .title = "UID", .drop = 6 },

@@ -11,6 +11,7 @@
 #   -t SECONDS   how long to run each target (default: $IPCTOP_FUZZ_SECONDS, else 10);
 #                0 builds without running
 #   -j JOBS      parallel compiles (default: the number of CPUs)
+#   -L           only list the sources the build compiles into libfuzz.a, then exit
 #   MODULE       run only these (sysv_parse, proc_status, ...); default: every fuzz_*.c
 #
 # The project's probe and model sources (the build's probes_libprobes_a_SOURCES and
@@ -30,14 +31,16 @@ build=${top_builddir:-$srcdir/build}
 out=""
 secs=${IPCTOP_FUZZ_SECONDS:-10}
 jobs=$(nproc 2>/dev/null || echo 2)
+list_only=0
 
-while getopts B:o:t:j: opt; do
+while getopts B:o:t:j:L opt; do
 	case $opt in
 	B) build=$OPTARG ;;
 	o) out=$OPTARG ;;
 	t) secs=$OPTARG ;;
 	j) jobs=$OPTARG ;;
-	*) sed -n '2,12s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	L) list_only=1 ;;
+	*) sed -n '2,13s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -50,6 +53,27 @@ build=$(cd "$build" && pwd)
 out=${out:-$build/tests/fuzz/out}
 mkdir -p "$out/obj" "$out/bin" "$out/corpus" "$out/crashes" "$out/logs" || exit 99
 out=$(cd "$out" && pwd)
+
+# ---- what the build says: sources, flags, libraries --------------------------------------
+# The source lists that make up libfuzz.a (add a variable here if a parser lives elsewhere).
+LIB_VARS="probes_libprobes_a_SOURCES src_libmodel_a_SOURCES"
+{
+	echo 'fuzz-print-vars:'
+	for v in $LIB_VARS; do printf '\t@echo "src $(%s)"\n' "$v"; done
+	printf '\t@echo "cflags $(PROC_CFLAGS)"\n'
+	printf '\t@echo "libs $(PROC_LIBS) $(LIBS)"\n'
+} >"$out/vars.mk"
+vars=$(cd "$build" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -s --no-print-directory -f Makefile -f "$out/vars.mk" fuzz-print-vars 2>"$out/logs/vars.log")
+if [ $? -ne 0 ] || [ -z "$vars" ]; then
+	echo "run.sh: cannot read the source lists from $build/Makefile: $(head -n 3 "$out/logs/vars.log")" >&2
+	exit 99
+fi
+sources=$(printf '%s\n' "$vars" | sed -n 's/^src //p' | tr ' ' '\n' | grep '\.c$')
+if [ "$list_only" = 1 ]; then
+	printf '%s\n' "$sources"
+	exit 0
+fi
 
 # ---- the compiler and its fuzzer runtime -------------------------------------------------
 CC=${CLANG:-}
@@ -72,23 +96,6 @@ if ! "$CC" -fsanitize=fuzzer,address,undefined "$out/probe.c" -o "$out/probe" \
 		"libclang-rt-dev package of that clang version): $(head -n 3 "$out/logs/probe.log")" >&2
 	exit 77
 fi
-
-# ---- what the build says: sources, flags, libraries --------------------------------------
-# The source lists that make up libfuzz.a (add a variable here if a parser lives elsewhere).
-LIB_VARS="probes_libprobes_a_SOURCES src_libmodel_a_SOURCES"
-{
-	echo 'fuzz-print-vars:'
-	for v in $LIB_VARS; do printf '\t@echo "src $(%s)"\n' "$v"; done
-	printf '\t@echo "cflags $(PROC_CFLAGS)"\n'
-	printf '\t@echo "libs $(PROC_LIBS) $(LIBS)"\n'
-} >"$out/vars.mk"
-vars=$(cd "$build" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-	make -s --no-print-directory -f Makefile -f "$out/vars.mk" fuzz-print-vars 2>"$out/logs/vars.log")
-if [ $? -ne 0 ] || [ -z "$vars" ]; then
-	echo "run.sh: cannot read the source lists from $build/Makefile: $(head -n 3 "$out/logs/vars.log")" >&2
-	exit 99
-fi
-sources=$(printf '%s\n' "$vars" | sed -n 's/^src //p' | tr ' ' '\n' | grep '\.c$')
 pcflags=$(printf '%s\n' "$vars" | sed -n 's/^cflags //p')
 libs=$(printf '%s\n' "$vars" | sed -n 's/^libs //p')
 
@@ -203,7 +210,9 @@ for m in $modules; do
 		od -A d -c "$input" | head -n 8 | sed 's/^/#     /'
 	fi
 	echo "#   report (whole log: $log):"
-	grep -E 'ERROR: |runtime error|broken promise|^ *#[0-9]+ |SUMMARY' "$log" | head -n 25 |
+	# the error, and the stack frames with a source line (the project's, libc's)
+	grep -E 'ERROR: |runtime error|broken promise|^ *#[0-9]+ .* in .*\.[ch]:[0-9]+|SUMMARY' "$log" |
+		grep -v 'libFuzzer: deadly signal' | sed 's/ (BuildId: [0-9a-f]*)//' | head -n 16 |
 		sed 's/^/#     /'
 	echo "#   reproduce: $bin $input"
 done

@@ -7,8 +7,9 @@
 # status, then drives it with keys: the queue appears in the Message queues panel, Tab and
 # Enter open its details, Esc goes back, ? shows help, a 20x10 window says "too small",
 # q quits. Afterwards the pane must be dead with status 0, out of the alternate screen and
-# with the terminal modes restored. The same again for SIGTERM and Ctrl-C, once in the C
-# locale with NO_COLOR (ASCII glyphs, no colour). Every wait is a condition with a deadline.
+# with the terminal modes restored. The same again for SIGTERM (in the C locale with
+# NO_COLOR: ASCII glyphs, no colour), SIGHUP and Ctrl-C. Every wait is a condition with a
+# deadline; no bare sleeps.
 . "${top_srcdir:-.}/tests/integration/lib.sh" || exit 99
 
 HOLDER=${top_builddir:-.}/tests/integration/msgq_holder
@@ -18,7 +19,8 @@ export LSAN_OPTIONS="suppressions=${top_srcdir:-.}/tests/integration/lsan-libpro
 D=$(mktemp -d "${TMPDIR:-/tmp}/ipctop-tmux.XXXXXX")
 SOCK="ipctop-test-$$-$RANDOM"
 on_exit "rm -rf '$D'"
-on_exit "tmux -L '$SOCK' kill-server >/dev/null 2>&1"
+# kill-server leaves the socket file behind: remove it too
+on_exit "tmux -L '$SOCK' kill-server >/dev/null 2>&1; rm -f '${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK'"
 
 if ! command -v tmux >/dev/null; then
 	fail "tmux installed" "tmux is missing (Debian package tmux)"
@@ -74,7 +76,7 @@ status_is() {
 # The Message queues panel (between its title bar and the next panel's) has a row for qid.
 queue_row_shown() {
 	screen "$1" | awk '/^ 2 Message queues/ {in_panel = 1; next} /^ 3 Shared memory/ {in_panel = 0}
-		in_panel' | grep -qE "^ +$qid +"
+		in_panel' | grep -qE "^ *$qid "
 }
 
 # SGR sequences in capture-pane -e output: colours (30-37, 40-47, 256-colour) and reverse.
@@ -92,12 +94,12 @@ child_of() {
 	[ $# -eq 1 ] && echo "$1"
 }
 
-# start SESSION ENV... : a new session running ipctop under the wrapper; sets PANE and IPID.
-# (Variables here avoid `name`: lib.sh's check() uses it.)
+# start SESSION 'ENV...' [OPTION...]: a new session running ipctop (with the options) under
+# the wrapper; sets PANE and IPID. (Variables here avoid `name`: lib.sh's check() uses it.)
 start() {
-	local sess=$1 wpid; shift
+	local sess=$1 envs=$2 wpid; shift 2
 	T new-session -d -s "$sess" -x 100 -y 30 \
-		"exec /bin/sh '$D/wrap.sh' '$D/$sess' env $* '$IPCTOP'" || return 1
+		"exec /bin/sh '$D/wrap.sh' '$D/$sess' env $envs '$IPCTOP' $*" || return 1
 	PANE="$sess:0.0"
 	wait_for 15 screen_has "$PANE" "1 Processes" || return 1
 	# the dashboard is drawn, so the wrapper's only child is ipctop (env exec'd it)
@@ -124,35 +126,37 @@ ended_clean() {
 	check "$sess: exit status $want" wait_for 10 status_is "$pane" "$want"
 }
 
-# ---- 1. keys, in a UTF-8 locale with colours ----
-if start keys LC_ALL=C.UTF-8 TERM=screen-256color; then
+# ---- 1. keys, the whole machine, in a UTF-8 locale with colours ----
+# Other tests may be creating queues at the same time: the test selects its own queue by
+# walking the panel (Enter shows which one is selected), after which the focused panel keeps
+# the selected row on screen.
+if start keys "LC_ALL=C.UTF-8 TERM=screen-256color"; then
 	ok "keys: dashboard started"
-	check "keys: queue msg:$qid in the Message queues panel" wait_for 10 queue_row_shown "$PANE"
-	check "keys: header counts" screen_has "$PANE" " queues "
+	check "keys: header counts" wait_for 10 screen_has "$PANE" " queues "
 	check "keys: colours on a colour terminal" has_colour "$PANE"
 	check "keys: alternate screen while running" [ "$(pane_fmt "$PANE" '#{alternate_on}')" = 1 ]
 	check "keys: keypad mode while running" [ "$(pane_fmt "$PANE" '#{keypad_cursor_flag}')" = 1 ]
 	check "keys: cursor hidden while running" [ "$(pane_fmt "$PANE" '#{cursor_flag}')" = 0 ]
 	check "keys: UTF-8 tree or gauge glyphs" wait_for 5 eval "screen '$PANE' | grep -qE '├─|└─|·'"
 
-	# Tab to the queues panel; Enter on the selected queue until it is ours (other queues
-	# may exist on this machine).
+	# Tab to the queues panel; Enter on the selected queue until it is ours, Down to the
+	# next one (back to Home from the last row, "n/n" in the title bar).
 	T send-keys -t "$PANE" Tab Home
 	found=0
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 200); do
 		T send-keys -t "$PANE" Enter
-		if wait_for 5 screen_has "$PANE" "Message queue" && wait_for 5 eval \
-			"screen '$PANE' | grep -qE '^ msg:[0-9]+ - Message queues'"; then
-			if screen_has "$PANE" " msg:$qid - Message queues"; then
-				found=1
-				break
-			fi
-		else
+		wait_for 5 eval "screen '$PANE' | grep -qE '^ msg:[0-9]+ - Message queues'" || break
+		if screen_has "$PANE" " msg:$qid - Message queues"; then
+			found=1
 			break
 		fi
 		T send-keys -t "$PANE" Escape
 		wait_for 5 screen_has "$PANE" "2 Message queues" || break
-		T send-keys -t "$PANE" Down
+		if screen "$PANE" | grep -E '^ 2 Message queues' | grep -qE ' ([0-9]+)/\1 *$'; then
+			T send-keys -t "$PANE" Home
+		else
+			T send-keys -t "$PANE" Down
+		fi
 	done
 	if [ $found = 1 ]; then ok "keys: Tab + Enter open msg:$qid"; else fail "keys: Tab + Enter open msg:$qid"; fi
 	check "keys: details show the message count" eval "screen '$PANE' | grep -qE '^ messages +3\$'"
@@ -162,7 +166,7 @@ if start keys LC_ALL=C.UTF-8 TERM=screen-256color; then
 
 	T send-keys -t "$PANE" Escape
 	check "keys: Esc goes back to the panels" wait_for 5 screen_has "$PANE" "2 Message queues"
-	check "keys: queue still listed after Esc" queue_row_shown "$PANE"
+	check "keys: msg:$qid selected in the Message queues panel" wait_for 5 queue_row_shown "$PANE"
 
 	T send-keys -t "$PANE" '?'
 	check "keys: ? shows help" wait_for 5 screen_has "$PANE" "ipctop help"
@@ -187,12 +191,14 @@ else
 	fail "keys: dashboard started" "$(screen keys:0.0 2>&1 | head -5)"
 fi
 
-# ---- 2. SIGTERM, in the C locale without colour ----
-if start term LC_ALL=C NO_COLOR=1 TERM=screen-256color; then
+# ---- 2. SIGTERM, --pid of the queue's owner, in the C locale without colour ----
+if start term "LC_ALL=C NO_COLOR=1 TERM=screen-256color" --pid "$holder_pid"; then
 	ok "term: dashboard started"
-	check "term: queue shown" wait_for 10 queue_row_shown "$PANE"
+	check "term: --pid shows the owner's queue" wait_for 10 queue_row_shown "$PANE"
+	check "term: --pid shows the owner" eval "screen '$PANE' | grep -qE '^ +$holder_pid +[0-9]+ '"
+	check "term: --pid marked in the header" screen_has "$PANE" "--pid"
 	check "term: ASCII only in the C locale" eval "! screen '$PANE' | LC_ALL=C grep -q '[^ -~]'"
-	check "term: ASCII gauge" eval "screen '$PANE' | grep -qE '^ +$qid .*[#.]{8}'"
+	check "term: ASCII gauge" eval "screen '$PANE' | grep -qE '^ *$qid .*[#.]{8}'"
 	check "term: no colour with NO_COLOR" no_colour "$PANE"
 	check "term: selection still visible (reverse video)" has_reverse "$PANE"
 	kill -TERM "$IPID"
@@ -201,8 +207,17 @@ else
 	fail "term: dashboard started" "$(screen term:0.0 2>&1 | head -5)"
 fi
 
-# ---- 3. Ctrl-C ----
-if start int LC_ALL=C.UTF-8; then
+# ---- 3. SIGHUP ----
+if start hup "LC_ALL=C.UTF-8"; then
+	ok "hup: dashboard started"
+	kill -HUP "$IPID"
+	ended_clean hup 129
+else
+	fail "hup: dashboard started" "$(screen hup:0.0 2>&1 | head -5)"
+fi
+
+# ---- 4. Ctrl-C ----
+if start int "LC_ALL=C.UTF-8"; then
 	ok "int: dashboard started"
 	T send-keys -t "$PANE" C-c
 	ended_clean int 130
@@ -211,7 +226,7 @@ else
 fi
 
 # ---- the queue goes away with its holder (stdin closed: end of file) ----
-exited() { [ ! -e "/proc/$1" ] || grep -qE '^[0-9]+ \(.*\) Z' "/proc/$1/stat"; }
+exited() { [ ! -e "/proc/$1" ] || grep -qE '^[0-9]+ \(.*\) Z' "/proc/$1/stat" 2>/dev/null; }
 eval "exec $holder_in>&-"
 if wait_for 10 exited "$holder_pid"; then
 	wait "$holder_pid"

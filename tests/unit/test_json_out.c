@@ -542,6 +542,82 @@ static void test_escaping(void)
 	snapshot_unref(s);
 }
 
+/* A /proc/sysvipc table without its pid or uid columns leaves pids -1 and uids/gids
+ * (uid_t)-1 (probes/sysv_msg.c, sysv_shm.c, sysv_sem.c): unknown, so null, never -1 or
+ * 4294967295; pid 0 (no process yet) and uid 0 stay numbers. */
+static void test_sysv_unknown_ids(void)
+{
+	struct snapshot *s = snapshot_new();
+	struct msgq_rec *q = snapshot_add_msgq(s);
+	struct shm_rec *m;
+	struct sem_rec *sm;
+	struct json_object *o, *j;
+
+	q->perm.id = 1;
+	q->perm.uid = (uid_t)-1;
+	q->perm.gid = (gid_t)-1;
+	q->perm.cuid = (uid_t)-1;
+	q->perm.cgid = (gid_t)-1;
+	q->last_send_pid = -1;
+	q->last_recv_pid = -1;
+	q = snapshot_add_msgq(s);	/* known: pid 0 = never, uid/gid 0 = root */
+	q->perm.id = 2;
+	q->last_send_pid = 0;
+	q->last_recv_pid = 42;
+	m = snapshot_add_shm(s);
+	m->perm.id = 3;
+	m->perm.uid = (uid_t)-1;
+	m->perm.gid = 7;
+	m->perm.cuid = (uid_t)-1;
+	m->perm.cgid = (gid_t)-1;
+	m->creator_pid = -1;
+	m->last_pid = -1;
+	sm = snapshot_add_sem(s);
+	sm->perm.id = 4;
+	sm->perm.uid = (uid_t)-1;
+	sm->perm.gid = (gid_t)-1;
+	sm->perm.cuid = 1000;
+	sm->perm.cgid = (gid_t)-1;
+	sm->nsems = 1;
+	sm = snapshot_add_sem(s);	/* no nsems column and no semctl (--sysroot) */
+	sm->perm.id = 5;
+	sm->nsems = -1;
+	snapshot_seal(s);
+	o = roundtrip(s, NULL);
+
+	j = at(get(o, "msg_queues"), 0);
+	CU_ASSERT_EQUAL(geti(j, "sysv_id"), 1);
+	CU_ASSERT_TRUE(is_null(j, "uid"));
+	CU_ASSERT_TRUE(is_null(j, "gid"));
+	CU_ASSERT_TRUE(is_null(j, "cuid"));
+	CU_ASSERT_TRUE(is_null(j, "cgid"));
+	CU_ASSERT_TRUE(is_null(j, "last_send_pid"));
+	CU_ASSERT_TRUE(is_null(j, "last_recv_pid"));
+	j = at(get(o, "msg_queues"), 1);
+	CU_ASSERT_EQUAL(geti(j, "uid"), 0);
+	CU_ASSERT_EQUAL(geti(j, "cgid"), 0);
+	CU_ASSERT_EQUAL(geti(j, "last_send_pid"), 0);
+	CU_ASSERT_EQUAL(geti(j, "last_recv_pid"), 42);
+	j = at(get(o, "shm_segments"), 0);
+	CU_ASSERT_TRUE(is_null(j, "uid"));
+	CU_ASSERT_EQUAL(geti(j, "gid"), 7);
+	CU_ASSERT_TRUE(is_null(j, "cuid"));
+	CU_ASSERT_TRUE(is_null(j, "cgid"));
+	CU_ASSERT_TRUE(is_null(j, "creator_pid"));
+	CU_ASSERT_TRUE(is_null(j, "last_pid"));
+	j = at(get(o, "sem_sets"), 0);
+	CU_ASSERT_TRUE(is_null(j, "uid"));
+	CU_ASSERT_TRUE(is_null(j, "gid"));
+	CU_ASSERT_EQUAL(geti(j, "cuid"), 1000);
+	CU_ASSERT_TRUE(is_null(j, "cgid"));
+	CU_ASSERT_EQUAL(geti(j, "nsems"), 1);
+	j = at(get(o, "sem_sets"), 1);
+	CU_ASSERT_TRUE(is_null(j, "nsems"));
+	CU_ASSERT_TRUE(is_null(j, "values"));
+	json_object_put(o);
+	snapshot_unref(s);
+}
+
 void test_register(void)
 {
 	TEST_SUITE("json_out", NULL, NULL,
@@ -551,5 +627,6 @@ void test_register(void)
 		   "System V objects", test_sysv,
 		   "signal events and deadlocks", test_events_deadlocks,
 		   "rates and events from a delta", test_rates_and_events,
-		   "string escaping", test_escaping);
+		   "string escaping", test_escaping,
+		   "System V unknown pids, uids and nsems are null", test_sysv_unknown_ids);
 }

@@ -159,8 +159,14 @@ static bool spawn(struct kid *k, kid_fn fn, void *arg)
 		return false;
 	if (k->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(rp[0]);
-		close(gp[1]);
+		/* keep only our two pipe ends: an inherited copy of a sibling's "go" end would
+		 * keep that sibling from ever seeing EOF */
+		if (dup2(rp[1], 100) < 0 || dup2(gp[0], 101) < 0)
+			_exit(2);
+		close_range(3, 99, 0);
+		close_range(102, ~0U, 0);
+		rp[1] = 100;
+		gp[0] = 101;
 		if (fn)
 			fn(arg);
 		c = 'r';
@@ -195,6 +201,32 @@ static int finish(struct kid *k, bool kill_it)
 	return status;
 }
 
+static char state_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return '?';
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+static bool wait_state(pid_t pid, char want)
+{
+	double end = now_ms() + DEADLINE_MS;
+
+	while (state_of(pid) != want && now_ms() < end)
+		pause_ms(2);
+	return state_of(pid) == want;
+}
+
 /* ---- snapshots ---- */
 
 static struct snapshot *live_snapshot(void)
@@ -218,6 +250,17 @@ static bool has_error(const struct snapshot *s, const char *where, const char *e
 {
 	for (size_t i = 0; i < s->n_errors; i++)
 		if (strcmp(s->errors[i].where, where) == 0 && strcmp(s->errors[i].error, error) == 0)
+			return true;
+	return false;
+}
+
+/* p->error set by proc_table (other probes may explain their own unknowns there too) */
+static bool own_error(const struct proc_rec *p)
+{
+	static const char *const files[] = { "stat:", "status:", "cmdline:" };
+
+	for (size_t i = 0; p->error && i < sizeof(files) / sizeof(files[0]); i++)
+		if (strncmp(p->error, files[i], strlen(files[i])) == 0)
 			return true;
 	return false;
 }
@@ -380,6 +423,7 @@ static void test_sem_blocked(void)
 	while (semctl(id, 1, GETNCNT) != 1 && now_ms() < end)
 		pause_ms(2);
 	CU_ASSERT_EQUAL_FATAL(semctl(id, 1, GETNCNT), 1);
+	CU_ASSERT_FATAL(wait_state(k.pid, 'S'));	/* queued, then asleep */
 
 	s = live_snapshot();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -460,7 +504,7 @@ static void test_signal_pending(void)
 	CU_ASSERT_TRUE(p->sigq_limit > 0);
 	CU_ASSERT_FALSE(p->zombie);
 	CU_ASSERT_FALSE(p->orphan);
-	CU_ASSERT_PTR_NULL(p->error);
+	CU_ASSERT_FALSE(own_error(p));
 	/* ipctop's own process is left out */
 	CU_ASSERT_PTR_NULL(snapshot_find_proc(s, getpid()));
 	snapshot_unref(s);
@@ -496,7 +540,8 @@ static bool same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static void compare_rec(const struct snapshot *a, const struct snapshot *b, pid_t pid)
+static void compare_rec(const struct snapshot *a, const struct snapshot *b, pid_t pid,
+			bool check_state)
 {
 	const struct proc_rec *x = snapshot_find_proc(a, pid), *y = snapshot_find_proc(b, pid);
 
@@ -506,7 +551,8 @@ static void compare_rec(const struct snapshot *a, const struct snapshot *b, pid_
 	CU_ASSERT_EQUAL(x->pgid, y->pgid);
 	CU_ASSERT_EQUAL(x->sid, y->sid);
 	CU_ASSERT_EQUAL(x->start_ticks, y->start_ticks);
-	CU_ASSERT_EQUAL(x->state, y->state);
+	if (check_state)
+		CU_ASSERT_EQUAL(x->state, y->state);
 	CU_ASSERT_TRUE(same_str(x->comm, y->comm));
 	CU_ASSERT_TRUE(same_str(x->cmdline, y->cmdline));
 	CU_ASSERT_EQUAL(x->uid, y->uid);
@@ -520,32 +566,6 @@ static void compare_rec(const struct snapshot *a, const struct snapshot *b, pid_
 	CU_ASSERT_EQUAL(x->sigq_limit, y->sigq_limit);
 	CU_ASSERT_TRUE(x->sigq_queued >= 0 && y->sigq_queued >= 0);
 	CU_ASSERT_TRUE(same_str(x->error, y->error));
-}
-
-static char state_of(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return '?';
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
-
-static bool wait_state(pid_t pid, char want)
-{
-	double end = now_ms() + DEADLINE_MS;
-
-	while (state_of(pid) != want && now_ms() < end)
-		pause_ms(2);
-	return state_of(pid) == want;
 }
 
 static void test_paths_agree(void)
@@ -602,13 +622,20 @@ static void test_paths_agree(void)
 		CU_ASSERT_STRING_EQUAL_FATAL(comm, "sleep\n");
 	}
 
+	/* asleep, so that both reads see the same state */
+	CU_ASSERT_FATAL(wait_state(sig.pid, 'S'));
+	CU_ASSERT_FATAL(wait_state(sleeper, 'S'));
+
 	a = table_only(PROC_TABLE_AUTO);
 	b = table_only(PROC_TABLE_PARSER);
-	compare_rec(a, b, sig.pid);
-	compare_rec(a, b, sleeper);
-	compare_rec(a, b, zombie);
-	compare_rec(a, b, stopped);
-	compare_rec(a, b, 2);		/* kthreadd */
+	compare_rec(a, b, sig.pid, true);
+	compare_rec(a, b, sleeper, true);
+	compare_rec(a, b, zombie, true);
+	compare_rec(a, b, stopped, true);
+	/* kthreadd, where this pid namespace shows it; it may wake between the two reads */
+	p = snapshot_find_proc(b, 2);
+	if (p && p->kthread)
+		compare_rec(a, b, 2, false);
 
 	p = snapshot_find_proc(a, sleeper);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -622,9 +649,8 @@ static void test_paths_agree(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(p->state, 'T');
 	p = snapshot_find_proc(a, 2);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	CU_ASSERT_TRUE(p->kthread);
-	CU_ASSERT_STRING_EQUAL(p->cmdline, "");
+	if (p && p->kthread)
+		CU_ASSERT_STRING_EQUAL(p->cmdline, "");
 	CU_ASSERT_PTR_NULL(snapshot_find_proc(a, getpid()));
 	CU_ASSERT_PTR_NULL(snapshot_find_proc(b, getpid()));
 	snapshot_unref(a);

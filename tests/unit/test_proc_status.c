@@ -152,6 +152,7 @@ static void test_status_malformed(void)
 {
 	struct proc_status_fields f;
 	char buf[4096];
+	const char *t;
 	char *p;
 
 	/* empty */
@@ -175,13 +176,13 @@ static void test_status_malformed(void)
 	CU_ASSERT_TRUE(f.bad & PSF_SIGBLK);
 	CU_ASSERT_FALSE(f.have & PSF_SIGBLK);
 	CU_ASSERT_TRUE(f.have & PSF_SIGIGN);
-	CU_ASSERT_EQUAL(proc_status_parse("SigQ:\t0/1\nUid:\t0\t0\t0\t0\nSigPnd:\t00\n", 37, &f),
-			-EBADMSG);
+	t = "SigQ:\t0/1\nUid:\t0\t0\t0\t0\nSigPnd:\t00\n";
+	CU_ASSERT_EQUAL(proc_status_parse(t, strlen(t), &f), -EBADMSG);
 	CU_ASSERT_TRUE(f.bad & PSF_SIGPND);
 
 	/* Uid out of range; SigQ without a limit; Threads a word */
-	CU_ASSERT_EQUAL(proc_status_parse("Uid:\t99999999999\t0\t0\t0\nSigQ:\t3\nThreads:\tmany\n",
-					  47, &f), -EBADMSG);
+	t = "Uid:\t99999999999\t0\t0\t0\nSigQ:\t3\nThreads:\tmany\n";
+	CU_ASSERT_EQUAL(proc_status_parse(t, strlen(t), &f), -EBADMSG);
 	CU_ASSERT_TRUE(f.bad & PSF_UID);
 	CU_ASSERT_TRUE(f.bad & PSF_SIGQ);
 	CU_ASSERT_TRUE(f.bad & PSF_THREADS);
@@ -217,6 +218,17 @@ static void test_cmdline_join(void)
 }
 
 /* ---- the probe on fixture trees ---- */
+
+/* p->error set by proc_table (other probes may explain their own unknowns there too) */
+static bool own_error(const struct proc_rec *p)
+{
+	static const char *const files[] = { "stat:", "status:", "cmdline:" };
+
+	for (size_t i = 0; p->error && i < sizeof(files) / sizeof(files[0]); i++)
+		if (strncmp(p->error, files[i], strlen(files[i])) == 0)
+			return true;
+	return false;
+}
 
 static struct snapshot *collect_fixture(const char *scenario)
 {
@@ -294,7 +306,7 @@ static void test_fixture_basic(void)
 	CU_ASSERT_EQUAL(p->sig[SIGSET_IGNORED], (1u << (SIGINT - 1)) | (1u << (SIGQUIT - 1)));
 	CU_ASSERT_EQUAL(p->sigq_queued, 2);
 	CU_ASSERT_EQUAL(p->sigq_limit, 96365);
-	CU_ASSERT_PTR_NULL(p->error);
+	CU_ASSERT_FALSE(own_error(p));
 
 	p = snapshot_find_proc(s, FX_KID_SIG);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -374,7 +386,7 @@ static void test_fixture_malformed(void)
 	CU_ASSERT_STRING_EQUAL(p->comm, "we) (ird");
 	CU_ASSERT_STRING_EQUAL(p->cmdline, "worker: idle");
 	CU_ASSERT_EQUAL(p->start_ticks, 75209ULL);
-	CU_ASSERT_PTR_NULL(p->error);
+	CU_ASSERT_FALSE(own_error(p));
 
 	p = snapshot_find_proc(s, 104);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);

@@ -196,6 +196,19 @@ static void test_process_tree(void)
 	settings.show_kthreads = false;
 	panel_fini(&p);
 	snapshot_unref(s);
+
+	/* bad data: a parent cycle still shows each process exactly once */
+	s = snapshot_new();
+	add_proc(s, 50, 51, "a", false);
+	add_proc(s, 51, 50, "b", false);
+	add_proc(s, 52, 52, "self-parent", false);
+	snapshot_seal(s);
+	panel_init(&p, &view_procs_panel);
+	f = frame(s);
+	panel_update(&p, &f);
+	CU_ASSERT_EQUAL(p.n_rows, 3);
+	panel_fini(&p);
+	snapshot_unref(s);
 }
 
 static void test_error_about(void)

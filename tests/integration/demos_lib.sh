@@ -1,0 +1,178 @@
+# tests/integration/demos_lib.sh - helpers for demos.sh (sourced after lib.sh).
+#
+# A demo runs under demo_reaper (a child subreaper: PID 1 may never reap), with its registry
+# in a private directory ($IPCTOP_DEMO_DIR) so `demo cleanup` only ever sees this test's
+# demos. State of the demo under test: D_NAME, D_OUT (its stdout: the record stream), D_ERR,
+# D_JOB (the reaper's pid), D_ROOT (the root pid from "ready"); D_IN: the demo's stdin.
+
+DT=$(mktemp -d)
+export IPCTOP_DEMO_DIR="$DT/registry"
+REAPER=${top_builddir:-.}/tests/integration/demo_reaper
+D_JOB=""
+on_exit "rm -rf '$DT'"
+# a demo still running when the test ends: TERM (it cleans up), then reap the reaper
+on_exit '[ -n "$D_JOB" ] && kill -TERM "$D_JOB" 2>/dev/null; [ -n "$D_JOB" ] && wait "$D_JOB" 2>/dev/null'
+
+# demo_start NAME [ARG]...: `demo run NAME ARG...` in the background; waits for "ready PID".
+demo_start() {
+	D_NAME=$1
+	shift
+	D_OUT=$DT/$D_NAME.out
+	D_ERR=$DT/$D_NAME.err
+	D_ROOT=""
+	# stdin explicitly (an asynchronous command's would be /dev/null), the test's fd 7 closed
+	"$REAPER" "$IPCTOP" demo run "$D_NAME" "$@" <"${D_IN:-/dev/null}" >"$D_OUT" 2>"$D_ERR" 7>&- &
+	D_JOB=$!
+	if wait_for 15 grep -q '^ready [0-9][0-9]*$' "$D_OUT"; then
+		D_ROOT=$(sed -n 's/^ready \([0-9]*\)$/\1/p' "$D_OUT" | head -n 1)
+		ok "$D_NAME: prints 'ready <root pid>' once its objects exist"
+		return 0
+	fi
+	fail "$D_NAME: prints 'ready <root pid>' once its objects exist" "$(tail -n 3 "$D_ERR")"
+	return 1
+}
+
+# The root and every process the stream announced that still exists, comma separated.
+demo_pids() {
+	{ echo "$D_ROOT"; awk -F'\t' '$1 == "process" { print $2 }' "$D_OUT"; } | sort -un |
+		while read -r p; do [ -d "/proc/$p" ] && echo "$p"; done | paste -sd, -
+}
+
+# The first object id of a kind ("msg", "pipe", ...) the stream announced.
+demo_object() {
+	awk -F'\t' -v k="$1" '$1 == "object" && index($2, k ":") == 1 { print $2; exit }' "$D_OUT"
+}
+
+job_done() {
+	[ ! -d "/proc/$D_JOB" ] || [ "$(cut -d' ' -f3 "/proc/$D_JOB/stat" 2>/dev/null)" = Z ]
+}
+
+JQ_DEFS='
+def has($x): any(.[]?; . == $x);
+def pids($c): [.processes[] | select(.comm == $c) | .pid];
+def pid($c): pids($c)[0];
+def proc($c): .processes[] | select(.comm == $c);
+def ends(l): [l[]?.pid] | unique;
+def sigs: (.signals.pending // []) + (.signals.shared_pending // []);
+'
+
+# snap: one `--once --json --pid <the demo's processes>` into $DT/snap.json.
+snap() {
+	"$IPCTOP" --once --json --pid "$(demo_pids)" >"$DT/snap.json" 2>"$DT/snap.err"
+}
+
+# snap_true FILTER [jq args]: a fresh snapshot satisfies FILTER ($root is the root pid).
+snap_true() {
+	f=$1
+	shift
+	snap && jq -e --argjson root "$D_ROOT" "$@" "$JQ_DEFS $f" "$DT/snap.json" >/dev/null 2>&1
+}
+
+# expect NAME DEADLINE SHOW FILTER [jq args]: FILTER holds in some snapshot within DEADLINE
+# seconds; on failure prints SHOW (a jq expression) of the last snapshot.
+expect() {
+	e_name=$1 e_deadline=$2 e_show=$3 e_filter=$4
+	shift 4
+	if wait_for "$e_deadline" snap_true "$e_filter" "$@"; then
+		ok "$D_NAME: $e_name"
+	else
+		fail "$D_NAME: $e_name" "never true in ${e_deadline}s; last snapshot: $(jq -c \
+			--argjson root "$D_ROOT" "$@" "$JQ_DEFS $e_show" "$DT/snap.json" 2>&1 | head -c 1500)"
+	fi
+}
+
+# snap_value EXPR [jq args]: EXPR of a fresh snapshot, printed compactly ("null" if none).
+snap_value() {
+	v=$1
+	shift
+	snap && jq -c --argjson root "$D_ROOT" "$@" "$JQ_DEFS $v" "$DT/snap.json" 2>/dev/null
+}
+
+value_changed() {
+	cur=$(snap_value "$@")
+	[ -n "$cur" ] && [ "$cur" != null ] && [ "$cur" != "$first" ]
+}
+
+# expect_change NAME DEADLINE EXPR [jq args]: EXPR (not null) takes two different values in
+# two snapshots within DEADLINE seconds.
+expect_change() {
+	c_name=$1 c_deadline=$2
+	shift 2
+	first=""
+	cur=""
+	if wait_for "$c_deadline" first_value "$@" && wait_for "$c_deadline" value_changed "$@"; then
+		ok "$D_NAME: $c_name ($first -> $cur)"
+	else
+		fail "$D_NAME: $c_name" "first value '${first:-none}', last '${cur:-none}'"
+	fi
+}
+
+first_value() {
+	first=$(snap_value "$@")
+	[ -n "$first" ] && [ "$first" != null ]
+}
+
+# mq_listing: the names in the mqueue file system (/dev/mqueue, or a private mount).
+mq_listing() {
+	if grep -q ' /dev/mqueue mqueue ' /proc/mounts 2>/dev/null; then
+		ls /dev/mqueue
+	elif [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null 2>&1; then
+		unshare -m sh -c 'mount --make-rprivate / && mount -t tmpfs none /mnt &&
+			mkdir /mnt/mq && mount -t mqueue none /mnt/mq && ls /mnt/mq'
+	else
+		return 1
+	fi
+}
+
+# leftovers: prints what the demo D_ROOT left behind (nothing when clean).
+leftovers() {
+	awk -F'\t' '$1 == "process" { print $2, $3 }' "$D_OUT" | sort -u |
+		while read -r p role; do
+			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$role" ] && echo "process $p ($role)"
+		done
+	[ "$(cat "/proc/$D_ROOT/comm" 2>/dev/null)" = ipctop-demo ] && echo "root process $D_ROOT"
+	awk -F'\t' '$1 == "object" { print $2 }' "$D_OUT" | sort -u | while IFS=: read -r kind id; do
+		case $kind in
+		msg | shm | sem)
+			awk -v id="$id" 'NR > 1 && $2 == id { found = 1 } END { exit !found }' \
+				"/proc/sysvipc/$kind" && echo "$kind:$id"
+			;;
+		esac
+	done
+	for f in /dev/shm/ipctop-demo-"$D_ROOT"-* /dev/shm/sem.ipctop-demo-"$D_ROOT"-*; do
+		[ -e "$f" ] && echo "$f"
+	done
+	if mq_listing >"$DT/mq.txt" 2>/dev/null; then
+		grep "^ipctop-demo-$D_ROOT-" "$DT/mq.txt" | sed 's|^|/dev/mqueue/|'
+	fi
+	[ -e "$IPCTOP_DEMO_DIR/$D_ROOT" ] && echo "directory $IPCTOP_DEMO_DIR/$D_ROOT (FIFOs, sockets)"
+	return 0
+}
+
+# demo_end REASON: the demo ends (by itself or after the caller's signal) within 15 s with
+# status 0, its last line is "end REASON", stderr is empty, and nothing is left.
+demo_end() {
+	reason=$1
+	if wait_for 15 job_done; then
+		wait "$D_JOB"
+		rc=$?
+		D_JOB=""
+		check "$D_NAME: exits 0" [ "$rc" -eq 0 ]
+	else
+		fail "$D_NAME: exits 0" "still running after 15 s"
+		kill -TERM "$D_JOB" 2>/dev/null
+		wait "$D_JOB"
+		D_JOB=""
+	fi
+	last=$(tail -n 1 "$D_OUT")
+	check "$D_NAME: the last record is 'end	$reason' (got '$last')" [ "$last" = "end	$reason" ]
+	check "$D_NAME: nothing on stderr ($(head -c 300 "$D_ERR"))" [ ! -s "$D_ERR" ]
+	left=$(leftovers)
+	check "$D_NAME: nothing is left${left:+: $(echo "$left" | paste -sd, -)}" [ -z "$left" ]
+}
+
+# demo_stop: SIGTERM to the root, then demo_end signal.
+demo_stop() {
+	kill -TERM "$D_ROOT"
+	demo_end signal
+}
