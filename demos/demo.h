@@ -42,9 +42,12 @@
  *
  * ---- the control channel (`--control FD`, usually 0 = stdin) ----
  * One byte per command; newlines, carriage returns and unknown bytes are ignored:
- *   p pause        c continue      ' ' toggle pause      s single step (pauses if running,
- *   + faster       - slower        f full speed           then lets one step happen)
- *   1 normal speed (1 step/s)      r restart              q quit (clean up, exit 0)
+ *   p pause        c continue      ' ' toggle pause      s single step (see below)
+ *   + faster       - slower        f full speed          1 normal speed (1 step/s)
+ *   r restart      q quit (clean up, exit 0)
+ * Pacing runs on a virtual clock that pause freezes; 's' pauses (if running) and moves the
+ * clock on by one step, so every demo process whose next step falls due takes it, once;
+ * processes woken by those steps (a reader getting data) react at once, as they would.
  * The speed ladder for + and -: 0.125 0.25 0.5 1 2 4 8 16 full. End of file on the channel
  * stops the demo (its controller is gone). Without --control nothing is read from stdin.
  *

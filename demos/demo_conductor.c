@@ -91,30 +91,41 @@ static int64_t now_ns(void)
 
 /* ---- output ---- */
 
+/* The mask the conductor waits with (stop signals and SIGCHLD unblocked), set up once. */
+static sigset_t wait_mask;
+static bool wait_mask_set;
+
 static void out_line(struct conductor *c, const char *line)
 {
 	char buf[CAPTION_LINE_MAX + 2];
 	size_t len = (size_t)snprintf(buf, sizeof(buf) - 1, "%s", line);
 	size_t off = 0;
+	sigset_t old;
 
 	if (len > sizeof(buf) - 2)
 		len = sizeof(buf) - 2;
 	buf[len++] = '\n';
 	if (c->out_broken)
 		return;
+	/* A reader that stops reading must not make us deaf to SIGTERM: write() with the stop
+	 * signals unblocked, so one interrupts it (no SA_RESTART) and we give up the stream. */
+	if (wait_mask_set)
+		sigprocmask(SIG_SETMASK, &wait_mask, &old);
 	while (off < len) {
 		ssize_t n = write(STDOUT_FILENO, buf + off, len - off);
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR && !got_stop_sig)
 			continue;
 		if (n <= 0) {
-			c->out_broken = true;	/* nobody reads us any more: stop */
+			c->out_broken = true;	/* nobody reads us any more, or we must stop */
 			if (!c->end)
-				c->end = "output";
-			return;
+				c->end = got_stop_sig ? "signal" : "output";
+			break;
 		}
 		off += (size_t)n;
 	}
+	if (wait_mask_set)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static void print_status(struct conductor *c)
@@ -509,6 +520,8 @@ int demo_conductor_run(const struct demo *d, const struct demo_run_opts *o)
 	sigdelset(&waitmask, SIGHUP);
 	sigdelset(&waitmask, SIGQUIT);
 	sigdelset(&waitmask, SIGCHLD);
+	wait_mask = waitmask;
+	wait_mask_set = true;
 	/* Die with whatever launched us, but cleanly: SIGTERM runs the teardown. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
 	if (getppid() != ppid)

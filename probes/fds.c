@@ -261,7 +261,10 @@ struct scan {
 	size_t n_devs;
 	int mqdirfd;		/* --sysroot: <root>/dev/mqueue, -1 if absent (opened lazily) */
 	bool mqdir_tried;
+	bool have_pipefs;	/* live: pipefs_dev is known */
+	dev_t pipefs_dev;	/* the device of anonymous pipes (every pipe is on the one pipefs) */
 	char buf[FDINFO_MAX];
+	char dents[32 * 1024];	/* getdents64 buffer */
 };
 
 /* Reads a small file dirfd/name whole into buf (NUL-terminated). Returns its length or -errno. */
@@ -283,9 +286,9 @@ static ssize_t read_small(int dirfd, const char *name, char *buf, size_t size)
 			close(fd);
 			return -err;
 		}
-		if (r == 0)
-			break;
 		n += (size_t)r;
+		if (r == 0 || n < size - 1)
+			break;	/* proc's text files give all that fits in one read */
 	}
 	close(fd);
 	buf[n] = '\0';
@@ -477,6 +480,79 @@ static int scan_fd(struct scan *sc, int fddirfd, int *infodirfd, const char *inf
 	return is_channel(tmp.type) ? 1 : 0;
 }
 
+/*
+ * Live: one stat of the object through the link tells sockets, pipes, FIFOs, files and queues
+ * apart; the access mode comes from the link's own permission bits (lstat: the kernel sets
+ * u+r / u+w from the file's FMODE_READ / FMODE_WRITE); readlink only where the text matters
+ * (a FIFO's path, a queue's name, which anonymous inode), fdinfo only for eventfd/signalfd.
+ * Returns as scan_fd.
+ */
+static int scan_fd_live(struct scan *sc, int fddirfd, int *infodirfd, const char *infopath,
+			pid_t pid, const char *fdname, int fdnum)
+{
+	struct probe_ctx *ctx = sc->ctx;
+	struct fd_entry tmp = { .pid = pid, .fd = fdnum, .eventfd_count = SNAP_UNKNOWN };
+	char target[PATH_MAX + 32];
+	struct stat st, lst;
+	bool need_link = false;
+	ssize_t len = 0;
+
+	if (fstatat(fddirfd, fdname, &st, 0) < 0) {
+		if (errno == EACCES || errno == EPERM)
+			return -errno;
+		if (errno != ENOENT)
+			snapshot_add_errorf(ctx->snap, probe_errname(errno), "pid %d fd %s", (int)pid,
+					    fdname);
+		return 0;	/* ENOENT: closed meanwhile */
+	}
+	tmp.dev = st.st_dev;
+	tmp.inode = st.st_ino;
+	switch (st.st_mode & S_IFMT) {
+	case S_IFSOCK:
+		tmp.type = FDT_SOCKET;
+		tmp.mode = FD_MODE_RDWR;
+		break;
+	case S_IFIFO:
+		if (fstatat(fddirfd, fdname, &lst, AT_SYMLINK_NOFOLLOW) < 0)
+			return 0;
+		tmp.mode = ((lst.st_mode & S_IRUSR) ? FD_MODE_READ : 0) |
+			   ((lst.st_mode & S_IWUSR) ? FD_MODE_WRITE : 0);
+		tmp.type = sc->have_pipefs && st.st_dev == sc->pipefs_dev ? FDT_PIPE : FDT_FIFO;
+		need_link = tmp.type == FDT_FIFO;
+		break;
+	case 0:			/* an anonymous inode: eventfd, signalfd, epoll, ... */
+		tmp.type = FDT_OTHER;
+		need_link = true;
+		break;
+	default:
+		tmp.type = live_dev_is_mqueue(sc, st.st_dev, pid, fdname) ? FDT_MQUEUE : FDT_FILE;
+		need_link = tmp.type == FDT_MQUEUE;
+		break;
+	}
+	if (need_link) {
+		enum fd_type t;
+		uint64_t ino;
+
+		len = readlinkat(fddirfd, fdname, target, sizeof(target) - 1);
+		if (len < 0)
+			return errno == EACCES || errno == EPERM ? -errno : 0;
+		target[len] = '\0';
+		if (fds_classify_link(target, (size_t)len, &t, &ino) && t == FDT_PIPE)
+			tmp.type = FDT_PIPE;	/* pipefs not learnt: the link says */
+		else if (tmp.type == FDT_OTHER)
+			tmp.type = t;
+		tmp.target = arena_strndup(&ctx->scratch, target, (size_t)len);
+	}
+	if (tmp.type == FDT_EVENTFD || tmp.type == FDT_SIGNALFD) {
+		if (*infodirfd < 0)
+			*infodirfd = openat(ctx->procfd, infopath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (read_fdinfo(sc, *infodirfd, pid, fdname, &tmp) != 0)
+			return 0;	/* closed or reused meanwhile */
+	}
+	*probe_add_fd(ctx) = tmp;
+	return is_channel(tmp.type) ? 1 : 0;
+}
+
 static void read_io(struct probe_ctx *ctx, pid_t pid, struct proc_rec *p)
 {
 	char path[32];
@@ -517,46 +593,44 @@ static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 	struct probe_ctx *ctx = sc->ctx;
 	char fdpath[32], infopath[32];
 	int dfd, infofd = -1;
-	DIR *dir;
-	struct dirent *de;
 	bool channels = false;
 	size_t first = ctx->n_fds;
 	int rc = 0;
+	ssize_t n;
 
 	snprintf(fdpath, sizeof(fdpath), "%d/fd", (int)pid);
 	snprintf(infopath, sizeof(infopath), "%d/fdinfo", (int)pid);
 	dfd = openat(ctx->procfd, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || !(dir = fdopendir(dfd))) {
-		int err = errno;
-
-		if (dfd >= 0)
-			close(dfd);
-		pid_unreadable(ctx, pid, p, err);
+	if (dfd < 0) {
+		pid_unreadable(ctx, pid, p, errno);
 		return;
 	}
-	errno = 0;
-	while ((de = readdir(dir))) {
-		char *end;
-		long fdnum;
+	/* getdents64 into a buffer reused for every process (no DIR allocation each time) */
+	while (rc >= 0 && (n = getdents64(dfd, sc->dents, sizeof(sc->dents))) > 0) {
+		for (ssize_t off = 0; off < n && rc >= 0;) {
+			struct dirent64 *de = (struct dirent64 *)(sc->dents + off);
+			char *end;
+			long fdnum;
 
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		fdnum = strtol(de->d_name, &end, 10);
-		if (*end || fdnum < 0 || fdnum > INT_MAX)
-			continue;
-		rc = scan_fd(sc, dfd, &infofd, infopath, pid, de->d_name, (int)fdnum);
-		if (rc < 0) {
-			ctx->n_fds = first;	/* all or nothing: a partial list would mislead */
-			channels = false;
-			pid_unreadable(ctx, pid, p, -rc);
-			break;
+			off += de->d_reclen;
+			if (de->d_name[0] < '0' || de->d_name[0] > '9')
+				continue;
+			fdnum = strtol(de->d_name, &end, 10);
+			if (*end || fdnum < 0 || fdnum > INT_MAX)
+				continue;
+			rc = ctx->live ? scan_fd_live(sc, dfd, &infofd, infopath, pid, de->d_name, (int)fdnum)
+				       : scan_fd(sc, dfd, &infofd, infopath, pid, de->d_name, (int)fdnum);
+			channels |= rc > 0;
 		}
-		channels |= rc > 0;
-		errno = 0;
 	}
-	if (rc >= 0 && errno && errno != ENOENT)
+	if (rc < 0) {
+		ctx->n_fds = first;	/* all or nothing: a partial list would mislead */
+		channels = false;
+		pid_unreadable(ctx, pid, p, -rc);
+	} else if (n < 0 && errno != ENOENT) {
 		snapshot_add_errorf(ctx->snap, probe_errname(errno), "pid %d fd", (int)pid);
-	closedir(dir);
+	}
+	close(dfd);
 	if (infofd >= 0)
 		close(infofd);
 	if (channels && p)
@@ -612,6 +686,19 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 	sc->ctx = ctx;
 	sc->mqdirfd = -1;
 	ctx->n_fds = 0;
+	if (ctx->live) {
+		int p[2];
+		struct stat st;
+
+		if (pipe2(p, O_CLOEXEC) == 0) {
+			if (fstat(p[0], &st) == 0) {
+				sc->have_pipefs = true;
+				sc->pipefs_dev = st.st_dev;
+			}
+			close(p[0]);
+			close(p[1]);
+		}
+	}
 	if (ctx->snap->n_procs) {
 		/* ctx->snap->procs does not move: no probe adds processes after proc_table */
 		for (size_t i = 0; i < ctx->snap->n_procs; i++) {

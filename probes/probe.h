@@ -72,6 +72,10 @@ struct probe_ctx {
 	struct map_entry *maps;	/* filled by the maps probe */
 	size_t n_maps, cap_maps;
 	bool maps_scanned;	/* the maps probe ran (attached lists are meaningful) */
+	/* Processes whose maps could not be read (exited ones not counted) and the errno of
+	 * the first: lists built from the maps (shm attachers) may miss those processes. */
+	size_t maps_unreadable;
+	int maps_unreadable_err;
 	bool fds_scanned;
 };
 

@@ -5,7 +5,8 @@
  * zombies, whose maps are empty); if it found none, the probe lists <root>/proc itself.
  * Each maps file is read once; only lines whose path starts with /SYSV or /dev/shm/ are
  * parsed in full. A process gone meanwhile simply has no entries; an unreadable maps file is
- * "pid N maps" in errors. ctx->maps_scanned tells later probes the list is meaningful.
+ * "pid N maps" in errors (and counted in ctx->maps_unreadable). ctx->maps_scanned tells later
+ * probes the list is meaningful.
  */
 #include "config.h"
 
@@ -172,6 +173,8 @@ static void scan_pid(struct probe_ctx *ctx, struct pm_state *st, pid_t pid)
 		return;		/* exited: it maps nothing any more */
 	if (rc < 0) {
 		snapshot_add_errorf(ctx->snap, probe_errname(-rc), "pid %d maps", (int)pid);
+		if (ctx->maps_unreadable++ == 0)
+			ctx->maps_unreadable_err = -rc;
 		return;
 	}
 	scan_text(ctx, pid, st->buf, len);

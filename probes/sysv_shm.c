@@ -9,7 +9,9 @@
  * attached_pids: the processes with a /SYSV mapping whose inode is the shmid, from the maps
  * probe (sorted, each pid once); NULL when maps were not scanned. nattch is the kernel's
  * count: it includes attachments in processes ipctop cannot see and never ipctop itself,
- * since nothing here attaches.
+ * since nothing here attaches. When some processes' maps were unreadable (an unprivileged
+ * user) and fewer attachers were found than nattch, the list is kept (those seen) and
+ * "shm:ID attached_pids" says it may be incomplete.
  */
 #include "config.h"
 
@@ -118,6 +120,14 @@ static void shm_row(struct probe_ctx *ctx, const struct sysv_row *row, void *arg
 			if (m->n_attached == 0 || pids[m->n_attached - 1] != sc->att[i].pid)
 				pids[m->n_attached++] = sc->att[i].pid;
 		m->attached_pids = pids;
+		if (ctx->maps_unreadable && m->nattch > (int64_t)m->n_attached) {
+			const char *why = arena_printf(&ctx->snap->arena,
+				"%s (maps of %zu processes unreadable): attachers may be missing",
+				probe_errname(ctx->maps_unreadable_err), ctx->maps_unreadable);
+
+			snapshot_add_errorf(ctx->snap, why, "shm:%d attached_pids", m->perm.id);
+			m->error = why;
+		}
 	}
 }
 

@@ -140,10 +140,11 @@ static void rates_pmq(struct snapshot_delta *d, const struct snapshot *prev,
  *  - the change of what is queued (known exactly, but only the net of writes minus reads);
  *  - each holder's /proc/<pid>/io rchar/wchar change, split evenly over the channels it can
  *    read / write in cur (a process's counters cover all its reads and writes).
- * Bytes written W, read R and the queue change dq obey W = R + dq. For a pipe both io sides
- * are upper bounds (other files count too), so W = min(writers' share, readers' share + dq).
- * For a socket, send()/recv()/sendmsg() bypass rchar/wchar, so each side is rather a lower
- * bound: W = max(its holders' share, peer holders' share + peer's dq). Never below dq or 0.
+ * Bytes written W, read R and the queue change dq obey W = R + dq. Each io side is an upper
+ * bound (the counters include the process's other files), so W = min(writers' share,
+ * readers' share + dq), never below dq or 0: traffic is only shown when both ends can account
+ * for it. For a socket, W is what its holders sent to the peer (the peer's queue change and
+ * readers). send()/recv()/sendmsg() bypass rchar/wchar: such traffic is under-reported.
  * A holder not in both snapshots (or without io) makes its side unknown; nothing known: NaN.
  */
 struct io_share {
@@ -232,8 +233,8 @@ static double queue_change(int64_t before, int64_t after)
 	return before < 0 || after < 0 ? NAN : (double)(after - before);
 }
 
-/* W from its estimates (NaN = unknown) combined by min (pipes) or max (sockets), kept >= dq, 0. */
-static double combine(double a, double b, double dq, bool use_max)
+/* W from its two upper bounds (NaN = unknown): the smaller, kept >= dq and >= 0. */
+static double combine(double a, double b, double dq)
 {
 	double w;
 
@@ -242,7 +243,7 @@ static double combine(double a, double b, double dq, bool use_max)
 	else if (isnan(b))
 		w = a;
 	else
-		w = use_max ? (a > b ? a : b) : (a < b ? a : b);	/* (no libm) */
+		w = a < b ? a : b;
 	if (isnan(w))
 		return NAN;
 	if (!isnan(dq) && w < dq)
@@ -270,7 +271,7 @@ static void rates_pipe(struct snapshot_delta *d, const struct snapshot *prev,
 		dq = queue_change(p->queued_bytes, c->queued_bytes);
 		w_io = io_side(cur, io, c->ends, c->n_ends, FD_MODE_WRITE);
 		r_io = io_side(cur, io, c->ends, c->n_ends, FD_MODE_READ);
-		w = combine(w_io, isnan(r_io) || isnan(dq) ? NAN : r_io + dq, dq, false);
+		w = combine(w_io, isnan(r_io) || isnan(dq) ? NAN : r_io + dq, dq);
 		r = snapshot_delta_add_rate(d, fmt_id_pipe(c, id, sizeof(id)));
 		r->estimate = true;
 		r->bytes_per_s = isnan(w) ? NAN : w / dt;
@@ -310,7 +311,7 @@ static void rates_usock(struct snapshot_delta *d, const struct snapshot *prev,
 			dqy = queue_change(py->queued_bytes, cy->queued_bytes);
 		}
 		/* sent by x = read by its peer + growth of the peer's queue */
-		w = combine(w_io, isnan(ry_io) || isnan(dqy) ? NAN : ry_io + dqy, dqy, true);
+		w = combine(w_io, isnan(ry_io) || isnan(dqy) ? NAN : ry_io + dqy, dqy);
 		/* read from x: its holders' share (x's own queue growth was not read yet) */
 		rd = isnan(r_io) ? NAN : r_io;
 		r = snapshot_delta_add_rate(d, fmt_id_usock(c->inode, id, sizeof(id)));

@@ -72,6 +72,7 @@ static const attr_t mono[ROLE_COUNT] = {
 	[ROLE_KEY] = A_BOLD,
 	[ROLE_LABEL] = A_BOLD,
 	[ROLE_SECTION] = A_BOLD | A_UNDERLINE,
+	[ROLE_ALERT] = A_REVERSE | A_BOLD,
 };
 
 /* Role -> colours (-1: the terminal's default) plus extra attributes. */
@@ -99,6 +100,7 @@ static const struct {
 	[ROLE_KEY] = { COLOR_CYAN, -1, A_BOLD },
 	[ROLE_LABEL] = { COLOR_CYAN, -1, A_NORMAL },
 	[ROLE_SECTION] = { COLOR_YELLOW, -1, A_BOLD },
+	[ROLE_ALERT] = { COLOR_WHITE, COLOR_RED, A_BOLD },
 };
 
 static bool want_colour(void)

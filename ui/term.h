@@ -43,6 +43,7 @@ enum ui_role {
 	ROLE_KEY,		/* key names in help and hints */
 	ROLE_LABEL,		/* field names in detail pages */
 	ROLE_SECTION,		/* section headings in detail and help pages */
+	ROLE_ALERT,		/* a banner that must not be missed (a deadlock): white on red */
 	ROLE_COUNT
 };
 

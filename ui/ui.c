@@ -26,6 +26,7 @@
 #include "src/filter.h"
 #include "src/sampler.h"
 #include "ui/collector_thread.h"
+#include "ui/evlog.h"
 #include "ui/term.h"
 #include "ui/ui.h"
 #include "ui/view.h"
@@ -38,6 +39,7 @@ struct ui {
 	struct snapshot *snap;
 	struct snapshot_delta *delta;
 	int collect_error;
+	struct evlog *log;		/* events across snapshots, for the event log */
 	struct view *stack[MAX_DEPTH];
 	int depth;
 	bool quit;
@@ -94,6 +96,7 @@ static struct ui_frame frame_of(const struct ui *ui)
 		.delta = ui->delta,
 		.set = &ui->set,
 		.collect_error = ui->collect_error,
+		.log = ui->log,
 	};
 
 	return f;
@@ -141,6 +144,7 @@ static void take_snapshot(struct ui *ui)
 	}
 	ui->snap = s;
 	ui->delta = delta;
+	evlog_add(ui->log, old_snap, s, delta);
 	update_all(ui);
 	snapshot_delta_free(old_delta);
 	snapshot_unref(old_snap);
@@ -328,6 +332,10 @@ static void draw(struct ui *ui)
 		struct ui_rect r = { 1, 0, LINES - 2, COLS };
 
 		draw_header(ui, COLS);
+		if (view_deadlock_banner(&f, stdscr, 1, 0, COLS)) {	/* a red line under the header */
+			r.y++;
+			r.h--;
+		}
 		top->ops->draw(top, &f, stdscr, &r);
 		draw_status(ui, LINES - 1, COLS);
 	}
@@ -381,6 +389,9 @@ static void apply(struct ui *ui, const struct ui_cmd *cmd)
 	case CMD_SETTINGS:
 		update_all(ui);
 		break;
+	case CMD_PUSH:
+		push(ui, cmd->view);
+		break;
 	}
 }
 
@@ -388,7 +399,10 @@ static void apply(struct ui *ui, const struct ui_cmd *cmd)
 static struct ui_cmd global_key(struct ui *ui, int key)
 {
 	struct ui_cmd cmd = { .kind = CMD_HANDLED };
-	const char *top = ui->stack[ui->depth - 1]->ops->name;
+	struct view *tv = ui->stack[ui->depth - 1];
+	const char *top = tv->ops->name;
+	struct ui_frame f = frame_of(ui);
+	pid_t pid;
 
 	switch (key) {
 	case 'q':
@@ -422,6 +436,31 @@ static struct ui_cmd global_key(struct ui *ui, int key)
 		break;
 	case '-':
 		change_delay(ui, -1);
+		break;
+	case 's':	/* issue 4: signal matrix, event log, deadlocks, send a signal */
+		if (strcmp(top, "signals") != 0) {
+			cmd.kind = CMD_PUSH;
+			cmd.view = view_signals_new();
+		}
+		break;
+	case 'l':
+		if (strcmp(top, "events") != 0) {
+			cmd.kind = CMD_PUSH;
+			cmd.view = view_events_new();
+		}
+		break;
+	case 'D':
+		if (strcmp(top, "deadlocks") != 0) {
+			cmd.kind = CMD_PUSH;
+			cmd.view = view_deadlock_new();
+		}
+		break;
+	case 'k':
+	case KEY_F(9):
+		if (tv->ops->selected_pid && tv->ops->selected_pid(tv, &f, &pid)) {
+			cmd.kind = CMD_PUSH;
+			cmd.view = view_kill_new(pid, &f);
+		}
 		break;
 	default:
 		cmd.kind = CMD_UNHANDLED;
@@ -574,6 +613,7 @@ int ui_run(const struct options *opts)
 		return 1;
 	}
 
+	ui.log = evlog_new(EVLOG_CAP);
 	push(&ui, view_dash_new());
 	loop(&ui);
 
@@ -586,6 +626,7 @@ int ui_run(const struct options *opts)
 	}
 	snapshot_delta_free(ui.delta);
 	snapshot_unref(ui.snap);
+	evlog_free(ui.log);
 	term_release();
 	xalloc_fatal_hook = old_hook;
 	signals_fini();

@@ -33,6 +33,7 @@
 #include <stddef.h>
 
 #include <curses.h>
+#include <sys/types.h>
 
 #include "src/diff.h"
 #include "src/format.h"
@@ -40,6 +41,7 @@
 #include "src/snapshot.h"
 #include "ui/term.h"
 
+struct evlog;
 struct page;
 struct panel;
 
@@ -57,6 +59,7 @@ struct ui_frame {
 	const struct snapshot_delta *delta;	/* vs. the previous one; NULL for the first */
 	const struct ui_settings *set;
 	int collect_error;			/* last collection failure (negative errno) or 0 */
+	const struct evlog *log;		/* events kept across snapshots (ui/evlog.h); may be NULL */
 };
 
 /* The fmt_ctx the shared cells need for this frame. */
@@ -88,11 +91,13 @@ enum ui_cmd_kind {
 	CMD_HELP,		/* push the help page */
 	CMD_ERRORS,		/* push the page of every error and source */
 	CMD_SETTINGS,		/* a setting changed: every view updates, then redraw */
+	CMD_PUSH,		/* push cmd.view, which the view that asked has made */
 };
 
 struct ui_cmd {
 	enum ui_cmd_kind kind;
 	struct ui_obj obj;	/* CMD_OPEN */
+	struct view *view;	/* CMD_PUSH: the loop owns it from here on */
 };
 
 struct view;
@@ -107,6 +112,9 @@ struct view_ops {
 	/* Short key hints for the status line ("Enter details  Tab next panel"). */
 	const char *(*hints)(const struct view *v);
 	void (*free)(struct view *v);
+	/* The process the user has selected, for actions (k / F9 sends it a signal); NULL or
+	 * false: none. */
+	bool (*selected_pid)(const struct view *v, const struct ui_frame *f, pid_t *pid);
 };
 
 /* Embedded as the first member of each view's own struct. */
@@ -122,6 +130,18 @@ struct view *view_detail_new(const struct ui_obj *obj);
 struct view *view_errors_new(void);
 /* Keys, layout and what each panel shows (view_help.c). */
 struct view *view_help_new(void);
+
+/* Signals and blocking (issue 4). The signal matrix: processes x signals (view_signals.c). */
+struct view *view_signals_new(void);
+/* The event log: signals, fork/exec/exit, zombies, orphans, from f->log (view_events.c). */
+struct view *view_events_new(void);
+/* Deadlock cycles and stalls (view_deadlock.c). */
+struct view *view_deadlock_new(void);
+/* Picks a signal and, after a y/N confirmation, sends it to pid (view_kill.c). */
+struct view *view_kill_new(pid_t pid, const struct ui_frame *f);
+/* The red alert line when f->snap has deadlocks: drawn across width at (y, x); false (and
+ * nothing drawn) when there are none (view_deadlock.c). */
+bool view_deadlock_banner(const struct ui_frame *f, WINDOW *w, int y, int x, int width);
 
 /* ---- panels -------------------------------------------------------------------------------- */
 

@@ -140,6 +140,20 @@ static struct ui_cmd dash_key(struct view *v, const struct ui_frame *f, int key)
 	return cmd;
 }
 
+/* k / F9: the selected process, while the process panel has the focus. */
+static bool dash_selected_pid(const struct view *v, const struct ui_frame *f, pid_t *pid)
+{
+	const struct dash *d = (const struct dash *)v;
+	const struct panel *p = &d->panels[d->focus];
+	const struct proc_rec *rec;
+
+	(void)f;
+	if (p->def->kind != FMT_PROCESSES || !(rec = panel_selected(p)))
+		return false;
+	*pid = rec->pid;
+	return true;
+}
+
 static const char *dash_hints(const struct view *v)
 {
 	(void)v;
@@ -162,6 +176,7 @@ static const struct view_ops dash_ops = {
 	.key = dash_key,
 	.hints = dash_hints,
 	.free = dash_free,
+	.selected_pid = dash_selected_pid,
 };
 
 struct view *view_dash_new(void)

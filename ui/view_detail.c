@@ -89,6 +89,19 @@ static struct ui_cmd detail_key(struct view *v, const struct ui_frame *f, int ke
 	return cmd;
 }
 
+/* k / F9 on a process's page: that process, while it is in the snapshot. */
+static bool detail_selected_pid(const struct view *v, const struct ui_frame *f, pid_t *pid)
+{
+	const struct detail *d = (const struct detail *)v;
+	const struct proc_rec *p;
+
+	if (d->obj.kind != FMT_PROCESSES || d->gone ||
+	    !(p = ui_find_record(f->snap, FMT_PROCESSES, d->obj.id)))
+		return false;
+	*pid = p->pid;
+	return true;
+}
+
 static const char *detail_hints(const struct view *v)
 {
 	(void)v;
@@ -110,6 +123,7 @@ static const struct view_ops detail_ops = {
 	.key = detail_key,
 	.hints = detail_hints,
 	.free = detail_free,
+	.selected_pid = detail_selected_pid,
 };
 
 struct view *view_detail_new(const struct ui_obj *obj)

@@ -26,6 +26,14 @@ static const struct {
 	{ "Esc, Backspace, Left", "back" },
 	{ "e", "every error and source of the current snapshot" },
 	{ "K", "show / hide kernel threads in the process tree" },
+	{ "s", "signal matrix: processes x signals; there < > pick a signal, m filters "
+	       "(all / non-default / pending), / or F4 filters by command name, a shows every "
+	       "signal column" },
+	{ "l", "event log: signals and fork / exec / exit / zombie / orphan events; there c "
+	       "shows or hides SIGCHLD, m picks what is shown" },
+	{ "D", "deadlock cycles and stalls, with how long they have lasted" },
+	{ "k, F9", "send a signal to the selected process (process panel, its details, the "
+		   "matrix, the log): pick it, then confirm with y" },
 	{ "r", "take a snapshot now" },
 	{ "+ / -", "refresh slower / faster" },
 	{ "?, h, F1", "this help" },
@@ -64,6 +72,18 @@ static void build(struct page *pg)
 		  "the selection is shown in reverse video.");
 	page_text(pg, ROLE_NORMAL, "Gauges and tree lines use Unicode when the locale is "
 		  "UTF-8, plain ASCII otherwise.");
+
+	page_section(pg, "Signals and deadlocks");
+	page_text(pg, ROLE_NORMAL, "Matrix marks: P pending for the process, p pending for one "
+		  "thread, B blocked, C caught by a handler, I ignored, . default. Threads whose "
+		  "masks differ from their process get rows of their own. SIGQ is the number of "
+		  "signals queued for the user and the limit.");
+	page_text(pg, ROLE_NORMAL, "As root ipctop traces signals live (tracefs): the log "
+		  "shows each signal's sender and result. Otherwise the log says why the trace is "
+		  "off, and signal events are inferred from pending masks between snapshots, "
+		  "marked \"inferred\", without a sender.");
+	page_text(pg, ROLE_NORMAL, "A red line under the header means a deadlock: blocked "
+		  "processes each waiting for the next, so none can go on. D draws the cycle.");
 
 	page_section(pg, "Command line");
 	page_field(pg, "-d SECONDS", "time between snapshots (default 1)");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "src/signames.h"
+#include "src/waitgraph.h"
 #include "ui/page.h"
 #include "ui/panel.h"
 
@@ -178,7 +179,10 @@ static enum ui_role row_role(const struct ui_frame *f, const void *rec)
 {
 	const struct proc_rec *p = rec;
 
-	(void)f;
+	for (size_t i = 0; f->snap && i < f->snap->n_deadlocks; i++)
+		for (size_t k = 0; k < f->snap->deadlocks[i].n_pids; k++)
+			if (f->snap->deadlocks[i].pids[k] == p->pid)
+				return ROLE_ERROR;	/* deadlocked: red, like the alert */
 	if (p->zombie)
 		return ROLE_ZOMBIE;
 	if (p->orphan)
@@ -216,6 +220,41 @@ static void sigset_field(struct page *pg, const char *label, uint64_t mask)
 			mask ? sigmask_format(mask, buf, sizeof(buf)) : "none");
 }
 
+/* What p waits in, who could end it, and whether it is part of a deadlock or a stall. */
+static void wait_fields(struct page *pg, const struct snapshot *s, const struct proc_rec *p)
+{
+	pid_t ub[16];
+	char b2[64];
+	bool known;
+	size_t n;
+
+	page_field(pg, "wait kind", "%s", wait_kind_name(p->waiting.kind));
+	page_field(pg, "object", "%s", p->waiting.object ? p->waiting.object : "-");
+	page_field(pg, "detail", "%s", p->waiting.detail ? p->waiting.detail : "-");
+	n = waitgraph_unblockers(s, p, ub, sizeof(ub) / sizeof(ub[0]), &known);
+	if (!known)
+		page_field_role(pg, ROLE_DIM, "could be woken by", "? (not determinable for this wait)");
+	else if (!n)
+		page_field_role(pg, ROLE_WARN, "could be woken by", "no live process");
+	else
+		ui_page_pids(pg, s, "could be woken by", ub, n < 16 ? n : 16);
+	if (n > 16)
+		page_field(pg, "", "and %zu more", n - 16);
+	for (size_t i = 0; i < s->n_deadlocks; i++)
+		for (size_t k = 0; k < s->deadlocks[i].n_pids; k++)
+			if (s->deadlocks[i].pids[k] == p->pid)
+				page_field_role(pg, ROLE_ZOMBIE, "DEADLOCKED", "yes: waits for %s in "
+						"a cycle of %zu processes (D draws it)",
+						ui_pid_comm(s, s->deadlocks[i].pids[(k + 1) %
+						s->deadlocks[i].n_pids], b2, sizeof(b2)),
+						s->deadlocks[i].n_pids);
+	for (size_t i = 0; i < s->n_stalls; i++)
+		if (s->stalls[i].pid == p->pid)
+			page_field_role(pg, ROLE_WARN, "stalled", "%s: %s",
+					s->stalls[i].object ? s->stalls[i].object : "-",
+					s->stalls[i].reason ? s->stalls[i].reason : "?");
+}
+
 static void detail(struct page *pg, const struct ui_frame *f, const void *rec)
 {
 	const struct proc_rec *p = rec;
@@ -237,8 +276,16 @@ static void detail(struct page *pg, const struct ui_frame *f, const void *rec)
 	page_field(pg, "start (clock ticks)", "%llu", p->start_ticks);
 	if (p->kthread)
 		page_field(pg, "kernel thread", "yes");
-	if (p->zombie)
-		page_field_role(pg, ROLE_ZOMBIE, "zombie", "yes: its parent has not called wait() yet");
+	if (p->zombie) {
+		char age[32];
+
+		page_field_role(pg, ROLE_ZOMBIE, "zombie", "yes: its parent %s has not called wait() "
+				"yet", ui_pid_comm(s, p->ppid, b2, sizeof(b2)));
+		if (p->zombie_since > 0)
+			page_field_role(pg, ROLE_ZOMBIE, "zombie for", "%s%s",
+					p->zombie_seen_alive ? "" : "at least ",
+					fmt_age(s->time - p->zombie_since, age, sizeof(age)));
+	}
 	if (p->orphan)
 		page_field_role(pg, ROLE_ORPHAN, "orphan", "yes: re-parented to %s%s%s",
 				ui_pid_comm(s, p->ppid, b2, sizeof(b2)),
@@ -264,6 +311,8 @@ static void detail(struct page *pg, const struct ui_frame *f, const void *rec)
 
 	page_section(pg, "Waiting");
 	page_field(pg, "waiting on", "%s", fmt_wait(&p->waiting, buf, sizeof(buf)));
+	if (p->waiting.kind != WAIT_NONE)
+		wait_fields(pg, s, p);
 	page_field(pg, "kernel function", "%s", p->wchan ? p->wchan : "-");
 	if (p->syscall_known)
 		page_field(pg, "system call", "%lld", (long long)p->syscall_nr);
@@ -346,5 +395,7 @@ const struct panel_def view_procs_panel = {
 		"D uninterruptible, T stopped, Z zombie). FLG: Z zombie, O orphan (re-parented "
 		"to init or a subreaper), K kernel thread. SIGNALS: !NAMES are pending, then "
 		"how many signals are blocked (B), ignored (I) and caught by a handler (C). "
-		"K shows or hides kernel threads.",
+		"WAITING: what a sleeping process is blocked in (pipe_read pipe:123 (fd 4), "
+		"sem_wait sem:5, ...); red rows are deadlocked. k or F9 sends the selected "
+		"process a signal. K shows or hides kernel threads.",
 };

@@ -23,7 +23,7 @@ demo_start() {
 	# stdin explicitly (an asynchronous command's would be /dev/null), the test's fd 7 closed
 	"$REAPER" "$IPCTOP" demo run "$D_NAME" "$@" <"${D_IN:-/dev/null}" >"$D_OUT" 2>"$D_ERR" 7>&- &
 	D_JOB=$!
-	if wait_for 15 grep -q '^ready [0-9][0-9]*$' "$D_OUT"; then
+	if wait_for 15 grep -qs '^ready [0-9][0-9]*$' "$D_OUT"; then
 		D_ROOT=$(sed -n 's/^ready \([0-9]*\)$/\1/p' "$D_OUT" | head -n 1)
 		ok "$D_NAME: prints 'ready <root pid>' once its objects exist"
 		return 0
@@ -43,17 +43,24 @@ demo_object() {
 	awk -F'\t' -v k="$1" '$1 == "object" && index($2, k ":") == 1 { print $2; exit }' "$D_OUT"
 }
 
+# Every object id the stream announced so far, as a JSON array.
+demo_objects_json() {
+	awk -F'\t' '$1 == "object" { print $2 }' "$D_OUT" | jq -R . | jq -sc .
+}
+
 job_done() {
 	[ ! -d "/proc/$D_JOB" ] || [ "$(cut -d' ' -f3 "/proc/$D_JOB/stat" 2>/dev/null)" = Z ]
 }
 
-JQ_DEFS='
+# Filters see the snapshot as "." and, anywhere inside, as $S (what pids() and pid() read);
+# ours($kind): the objects of that list the demo announced.
+JQ_DEFS='. as $S |
 def has($x): any(.[]?; . == $x);
-def pids($c): [.processes[] | select(.comm == $c) | .pid];
+def pids($c): [$S.processes[] | select(.comm == $c) | .pid];
 def pid($c): pids($c)[0];
-def proc($c): .processes[] | select(.comm == $c);
 def ends(l): [l[]?.pid] | unique;
 def sigs: (.signals.pending // []) + (.signals.shared_pending // []);
+def ours(l): [l[]? | select(.id | IN($objs[]))];
 '
 
 # snap: one `--once --json --pid <the demo's processes>` into $DT/snap.json.
@@ -61,11 +68,26 @@ snap() {
 	"$IPCTOP" --once --json --pid "$(demo_pids)" >"$DT/snap.json" 2>"$DT/snap.err"
 }
 
-# snap_true FILTER [jq args]: a fresh snapshot satisfies FILTER ($root is the root pid).
+# jq_snap [jq options] FILTER: jq on the last snapshot with $root (the root pid) and $objs
+# (every object id announced so far) bound, and the helpers defined.
+jq_snap() {
+	jq --argjson root "$D_ROOT" --argjson objs "$(demo_objects_json)" "$@" "$DT/snap.json"
+}
+
+# snap_true FILTER [jq args]: a fresh snapshot satisfies FILTER.
 snap_true() {
 	f=$1
 	shift
-	snap && jq -e --argjson root "$D_ROOT" "$@" "$JQ_DEFS $f" "$DT/snap.json" >/dev/null 2>&1
+	snap || return 1
+	jq_snap -e "$@" "$JQ_DEFS $f" >/dev/null 2>"$DT/jq.err"
+	jq_rc=$?
+	# 0 true, 1 false/null; anything else is a broken filter: say so, stop polling
+	if [ "$jq_rc" -gt 1 ]; then
+		echo "# jq filter error (exit $jq_rc): $(head -c 300 "$DT/jq.err")"
+		BROKEN_FILTER=1
+		return 0
+	fi
+	return "$jq_rc"
 }
 
 # expect NAME DEADLINE SHOW FILTER [jq args]: FILTER holds in some snapshot within DEADLINE
@@ -73,11 +95,12 @@ snap_true() {
 expect() {
 	e_name=$1 e_deadline=$2 e_show=$3 e_filter=$4
 	shift 4
-	if wait_for "$e_deadline" snap_true "$e_filter" "$@"; then
+	BROKEN_FILTER=""
+	if wait_for "$e_deadline" snap_true "$e_filter" "$@" && [ -z "$BROKEN_FILTER" ]; then
 		ok "$D_NAME: $e_name"
 	else
-		fail "$D_NAME: $e_name" "never true in ${e_deadline}s; last snapshot: $(jq -c \
-			--argjson root "$D_ROOT" "$@" "$JQ_DEFS $e_show" "$DT/snap.json" 2>&1 | head -c 1500)"
+		fail "$D_NAME: $e_name" "never true in ${e_deadline}s; last snapshot: $(jq_snap -c \
+			"$@" "$JQ_DEFS $e_show" 2>&1 | head -c 1500)"
 	fi
 }
 
@@ -85,7 +108,7 @@ expect() {
 snap_value() {
 	v=$1
 	shift
-	snap && jq -c --argjson root "$D_ROOT" "$@" "$JQ_DEFS $v" "$DT/snap.json" 2>/dev/null
+	snap && jq_snap -c "$@" "$JQ_DEFS $v" 2>/dev/null
 }
 
 value_changed() {

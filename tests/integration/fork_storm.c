@@ -3,12 +3,13 @@
  * fast as it can for a bounded time, so that ipctop's scans run while thousands of processes
  * a second appear, turn into zombies and are reaped.
  *
- *   fork_storm SECONDS [MAXKIDS]
+ *   fork_storm SECONDS [MAXKIDS [LIFE_US [NAME]]]
  *
- * The storm names itself "hstorm" and each child names itself "hstorm-kid" (prctl
- * PR_SET_NAME) right after fork, so a scan may see a child under either name, always with the
- * storm as its parent. A child lives 0-2 ms (a pseudo-random sleep), then _exits; at most
- * MAXKIDS (default 64) are alive or unreaped at once, so the storm never exhausts pids.
+ * The storm names itself NAME (default "hstorm", at most 12 bytes) and each child names itself
+ * NAME-k (prctl PR_SET_NAME) right after fork, so a scan may see a child under either name,
+ * always with the storm as its parent. A child lives 0 to LIFE_US microseconds (a pseudo-random sleep, default
+ * 10000), then _exits; at most MAXKIDS (default 64) are alive or unreaped at once, so the storm
+ * never exhausts pids.
  * Prints "ready PID" once running, and "forks N seconds S" on exit. Stops after SECONDS, on
  * SIGTERM/SIGINT, or when its parent dies (PR_SET_PDEATHSIG); children die with it
  * (PR_SET_PDEATHSIG SIGKILL) and every child is reaped before it exits.
@@ -41,13 +42,14 @@ static double now_mono(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void child(pid_t parent, unsigned seed)
+static void child(pid_t parent, const char *name, unsigned seed, long life_us)
 {
-	struct timespec ts = { 0, (long)(seed % 2000) * 1000L };	/* 0-2 ms */
+	long us = (long)(seed % (unsigned long)(life_us + 1));
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000L };
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(1);	/* the storm is already gone */
-	prctl(PR_SET_NAME, "hstorm-kid", 0, 0, 0);
+	prctl(PR_SET_NAME, name, 0, 0, 0);
 	nanosleep(&ts, NULL);
 	_exit(0);
 }
@@ -56,13 +58,17 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa;
 	double seconds, t0, end;
-	long maxkids = 64, alive = 0, forks = 0;
+	long maxkids = 64, life_us = 10000, alive = 0, forks = 0;
+	const char *name = "hstorm";
+	char kidname[16];
 	unsigned seed = 12345;
 	pid_t self = getpid();
 
-	if (argc < 2 || argc > 3 || (seconds = atof(argv[1])) <= 0 ||
-	    (argc == 3 && (maxkids = atol(argv[2])) <= 0)) {
-		fprintf(stderr, "usage: fork_storm SECONDS [MAXKIDS]\n");
+	if (argc < 2 || argc > 5 || (seconds = atof(argv[1])) <= 0 ||
+	    (argc >= 3 && (maxkids = atol(argv[2])) <= 0) ||
+	    (argc >= 4 && (life_us = atol(argv[3])) < 0) ||
+	    (argc == 5 && (strlen(name = argv[4]) == 0 || strlen(name) > 12))) {
+		fprintf(stderr, "usage: fork_storm SECONDS [MAXKIDS [LIFE_US [NAME]]]\n");
 		return 2;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -72,7 +78,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	prctl(PR_SET_NAME, "hstorm", 0, 0, 0);
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+	snprintf(kidname, sizeof(kidname), "%s-k", name);
 	if (getppid() == 1)
 		return 1;	/* the test is already gone */
 
@@ -91,7 +98,7 @@ int main(int argc, char **argv)
 		seed = seed * 1103515245u + 12345u;
 		pid = fork();
 		if (pid == 0)
-			child(self, seed >> 8);
+			child(self, kidname, seed >> 8, life_us);
 		if (pid < 0) {
 			if (errno == EAGAIN || errno == ENOMEM) {
 				if (alive > 0 && waitpid(-1, NULL, 0) > 0)
@@ -104,7 +111,7 @@ int main(int argc, char **argv)
 		alive++;
 		forks++;
 	}
-	/* children are at most 2 ms from exiting on their own */
+	/* children are at most LIFE_US from exiting on their own */
 	while (alive > 0) {
 		if (waitpid(-1, NULL, 0) > 0)
 			alive--;

@@ -480,6 +480,15 @@ int main(int argc, char **argv)
 	while (!stop) {
 		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 		int n = ppoll(ignore_stdin ? NULL : &pfd, ignore_stdin ? 0 : 1, NULL, &unblocked);
+		sigset_t pending;
+
+		/* ppoll delivers a signal only when it interrupts it: not when stdin was ready */
+		sigpending(&pending);
+		if (sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT) ||
+		    sigismember(&pending, SIGHUP))
+			break;
+		if (sigismember(&pending, SIGCHLD))
+			child_ended = 1;
 
 		if (n > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) {
 			char buf[256];
