@@ -475,10 +475,37 @@ static int find_tracefs(struct sig_trace_state *st, struct probe_ctx *ctx)
 }
 
 /* When process pid started, in epoch seconds; < 0 if it does not exist or cannot be read. */
+/* btime from <proc>/stat, read line by line: the "intr" line before it can be kilobytes long. */
+static int boot_time(int procfd, unsigned long long *btime)
+{
+	int fd = openat(procfd, "stat", O_RDONLY | O_CLOEXEC);
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = -1;
+
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return -1;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		if (strncmp(line, "btime ", 6) == 0) {
+			rc = sscanf(line + 6, "%llu", btime) == 1 ? 0 : -1;
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
 static double process_start(int procfd, pid_t pid)
 {
 	static long hz;
-	char path[32], buf[1024], *p, *line;
+	char path[32], buf[1024], *p;
 	unsigned long long start = 0, btime = 0;
 	ssize_t n;
 	int field = 2;
@@ -495,8 +522,7 @@ static double process_start(int procfd, pid_t pid)
 			field++;
 	if (field != 22 || sscanf(p, "%llu", &start) != 1)
 		return -1;
-	n = read_at(procfd, "stat", buf, sizeof(buf));
-	if (n <= 0 || !(line = strstr(buf, "\nbtime ")) || sscanf(line + 7, "%llu", &btime) != 1)
+	if (boot_time(procfd, &btime) < 0)
 		return -1;
 	return (double)btime + (double)start / (double)(hz > 0 ? hz : 100);
 }
