@@ -145,6 +145,17 @@ bool caption_ring_pop(struct caption_ring *r, char *buf, size_t len, uint64_t *d
 	return got;
 }
 
+uint64_t caption_ring_take_dropped(struct caption_ring *r)
+{
+	uint64_t n;
+
+	ring_lock(r);
+	n = r->dropped;
+	r->dropped = 0;
+	ring_unlock(r);
+	return n;
+}
+
 void caption_ring_clear(struct caption_ring *r)
 {
 	ring_lock(r);

@@ -44,6 +44,8 @@ bool caption_ring_caption(struct caption_ring *r, pid_t pid, const char *objects
 /* Copies the oldest record into buf (NUL-terminated, no newline); false if empty.
  * *dropped receives the count of records lost since the previous pop (0 usually). */
 bool caption_ring_pop(struct caption_ring *r, char *buf, size_t len, uint64_t *dropped);
+/* Takes (returns and resets) the count of records dropped since the last pop or take. */
+uint64_t caption_ring_take_dropped(struct caption_ring *r);
 /* Forgets every queued record (restart). */
 void caption_ring_clear(struct caption_ring *r);
 

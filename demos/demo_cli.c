@@ -149,6 +149,6 @@ int demo_cli_main(int argc, char **argv)
 		return cmd_cleanup();
 	}
 	if (strcmp(cmd, "_exec-child") == 0)
-		return demo_exec_child_main(argc, argv);
+		return demo_fork_exec_child_main(argc, argv);
 	return usage("demo '%s': unknown subcommand (list, run NAME, cleanup)", cmd);
 }

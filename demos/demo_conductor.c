@@ -184,7 +184,8 @@ static void drain(struct conductor *c)
 			out_line(c, line);
 		}
 	}
-	if (caption_ring_pop(&c->sh->ring, line, 0, &dropped), dropped) {
+	dropped = caption_ring_take_dropped(&c->sh->ring);
+	if (dropped) {
 		char d[48];
 
 		snprintf(d, sizeof(d), "dropped\t%llu", (unsigned long long)dropped);
@@ -319,7 +320,8 @@ static void stop_scenario(struct conductor *c)
 	drain(c);	/* records written before the end */
 	rc = demo_registry_load(c->ctx.dir, &r);
 	if (rc == 0) {
-		/* also kills (verified) any listed process that escaped the process group */
+		/* any listed process that escaped the process group (none should), then objects */
+		demo_registry_kill(&r, getpid(), &log);
 		demo_registry_remove_objects(&r, &log);
 		demo_registry_fini(&r);
 	} else {
@@ -334,7 +336,7 @@ static void stop_scenario(struct conductor *c)
 static int write_header(struct conductor *c)
 {
 	unsigned long long start = 0;
-	int rc = demo_proc_start(getpid(), &start, NULL);
+	int rc = demo_registry_proc_start(getpid(), &start, NULL);
 
 	if (rc < 0)
 		return rc;
@@ -347,16 +349,15 @@ static int write_header(struct conductor *c)
 	return 0;
 }
 
-/* Empties the private directory but for the registry, then starts a fresh registry. */
+/* Empties the private directory (FIFOs, sockets, the key file, the registry), then starts a
+ * fresh registry: the next round must be able to create the same names again. */
 static int reset_dir(struct conductor *c)
 {
-	char path[PATH_MAX];
+	struct demo_cleanup_log log = { stderr, false, 0, 0 };
 
-	demo_path(&c->ctx, DEMO_REGISTRY_FILE, path, sizeof(path));
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	demo_path(&c->ctx, "ftok", path, sizeof(path));
-	unlink(path);
+	demo_registry_empty_dir(c->ctx.dir, &log);
+	if (log.failed)
+		return -EIO;
 	return write_header(c);
 }
 

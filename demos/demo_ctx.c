@@ -115,7 +115,7 @@ void demo_become(struct demo_ctx *ctx, const char *role)
 
 	snprintf(name, sizeof(name), "%s", role);
 	prctl(PR_SET_NAME, name, 0, 0, 0);
-	if (demo_proc_start(getpid(), &start, NULL) == 0)
+	if (demo_registry_proc_start(getpid(), &start, NULL) == 0)
 		demo_registry_append(ctx->dir, "proc %d %llu %s", (int)getpid(), start, name);
 	demo_announce(ctx, getpid(), name, getppid());
 }
@@ -323,7 +323,7 @@ static int key_for(struct demo_ctx *ctx, int proj, key_t *key)
 static int sysv_create(struct demo_ctx *ctx, enum reg_sysv_kind kind, int proj, size_t arg,
 		       key_t *key_out)
 {
-	const char *kn = reg_sysv_kind_name(kind);
+	const char *kn = demo_registry_sysv_kind(kind);
 
 	for (int attempt = 0; attempt < 16; attempt++) {
 		int p = ((proj + attempt * 17) & 0xff) ? (proj + attempt * 17) & 0xff : 1;
@@ -372,6 +372,6 @@ const char *demo_posix_name(struct demo_ctx *ctx, enum reg_posix_kind kind, cons
 			    char *buf, size_t len)
 {
 	snprintf(buf, len, "/" DEMO_POSIX_PREFIX "%d-%s", (int)ctx->root, suffix);
-	demo_registry_append(ctx->dir, "posix %s %s", reg_posix_kind_name(kind), buf + 1);
+	demo_registry_append(ctx->dir, "posix %s %s", demo_registry_posix_kind(kind), buf + 1);
 	return buf;
 }

@@ -8,6 +8,9 @@
  * ring. It has no name and no descriptor, so it never shows up among the objects a learner
  * watches; only what the scenario deliberately makes does.
  *
+ * Naming: this is the scenarios' vocabulary, so it uses the short demo_ prefix (demo_step,
+ * demo_fork, demo_caption) rather than the file stem; it is small and used everywhere.
+ *
  * Rules for scenarios: call demo_become() first; fork only with demo_fork(); create System V
  * and POSIX objects only through the demo_* helpers below (they write the registry before
  * the object exists); put FIFOs and sockets under demo_path(); call demo_ready() once the
@@ -136,6 +139,6 @@ struct demo_run_opts {
 /* `demo run`: the conductor. Returns the exit status. */
 int demo_conductor_run(const struct demo *d, const struct demo_run_opts *o);
 /* `demo _exec-child MS STATUS`: the program fork-exec's child execs into. */
-int demo_exec_child_main(int argc, char **argv);
+int demo_fork_exec_child_main(int argc, char **argv);
 
 #endif

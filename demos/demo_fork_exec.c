@@ -232,7 +232,7 @@ int demo_fork_exec_run(struct demo_ctx *ctx)
 			return demo_stopping(ctx) ? 0 : 1;
 }
 
-int demo_exec_child_main(int argc, char **argv)
+int demo_fork_exec_child_main(int argc, char **argv)
 {
 	struct timespec ts;
 	long ms;

@@ -4,8 +4,9 @@
  * pshm-writer creates /ipctop-demo-ROOT-board (one page, mapped then its descriptor closed:
  * the mapping is enough) and two named semaphores, "free" (1) and "ready" (0). pshm-reader
  * opens all three by name. Both also map an ordinary file (MAP_SHARED) of the private
- * directory, which shares memory just the same. The writer waits for "free", writes a note into the page and
- * posts "ready"; the reader, slower, waits for "ready", reads the note and posts "free".
+ * directory, which shares memory just the same. The writer waits for "free", spends a step
+ * on the next note, writes it into the page and posts "ready"; the reader, slower, waits
+ * for "ready", reads the note and posts "free".
  * Processes: pshm-writer (top), pshm-reader.
  */
 #include "config.h"
@@ -156,13 +157,13 @@ int demo_posix_shm_run(struct demo_ctx *ctx)
 		_exit(0);
 	}
 	for (int k = 1;; k++) {
-		if (!demo_step(ctx))
-			return 0;
 		if (semv(freed) == 0)
 			demo_caption(ctx, objs, "pshm-writer: sem_wait(free) with free = 0 - the "
 				     "reader has not taken the last note, so the writer sleeps.");
 		if (!sem_wait_retry(ctx, freed))
 			return 1;
+		if (!demo_step(ctx))	/* composing the next note takes a step */
+			return 0;
 		snprintf(page, PAGE, "note %d", k);
 		snprintf(fpage, PAGE, "note %d", k);
 		if (sem_post(ready) < 0)

@@ -27,12 +27,12 @@
 #include "demos/demo_registry.h"
 #include "src/arena.h"
 
-const char *reg_sysv_kind_name(enum reg_sysv_kind k)
+const char *demo_registry_sysv_kind(enum reg_sysv_kind k)
 {
 	return k == REG_MSG ? "msg" : k == REG_SHM ? "shm" : "sem";
 }
 
-const char *reg_posix_kind_name(enum reg_posix_kind k)
+const char *demo_registry_posix_kind(enum reg_posix_kind k)
 {
 	return k == REG_PMQ ? "mq" : k == REG_PSHM ? "shm" : "sem";
 }
@@ -340,7 +340,7 @@ int demo_registry_load(const char *dir, struct demo_registry *out)
 
 /* ---- processes ---------------------------------------------------------------------------- */
 
-int demo_proc_start(pid_t pid, unsigned long long *start, char *state)
+int demo_registry_proc_start(pid_t pid, unsigned long long *start, char *state)
 {
 	char path[64], buf[1024];
 	const char *p;
@@ -373,12 +373,12 @@ int demo_proc_start(pid_t pid, unsigned long long *start, char *state)
 	return 0;
 }
 
-bool demo_proc_alive(pid_t pid, unsigned long long start)
+bool demo_registry_proc_alive(pid_t pid, unsigned long long start)
 {
 	unsigned long long s;
 	char state;
 
-	if (pid <= 0 || demo_proc_start(pid, &s, &state) < 0)
+	if (pid <= 0 || demo_registry_proc_start(pid, &s, &state) < 0)
 		return false;
 	return s == start && state != 'Z' && state != 'X';
 }
@@ -405,7 +405,7 @@ static void logf_(struct demo_cleanup_log *log, bool ok, const char *fmt, ...)
 	fputc('\n', log->out);
 }
 
-static void kill_procs(const struct demo_registry *r, pid_t self, struct demo_cleanup_log *log)
+void demo_registry_kill(const struct demo_registry *r, pid_t self, struct demo_cleanup_log *log)
 {
 	bool waiting = false;
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
@@ -413,7 +413,7 @@ static void kill_procs(const struct demo_registry *r, pid_t self, struct demo_cl
 	for (size_t i = 0; i < r->n_procs; i++) {
 		const struct reg_proc *p = &r->procs[i];
 
-		if (p->pid == self || !demo_proc_alive(p->pid, p->start))
+		if (p->pid == self || !demo_registry_proc_alive(p->pid, p->start))
 			continue;
 		if (kill(p->pid, SIGKILL) == 0) {
 			logf_(log, true, "killed pid %d (%s)", (int)p->pid, p->role);
@@ -427,7 +427,7 @@ static void kill_procs(const struct demo_registry *r, pid_t self, struct demo_cl
 	for (int round = 0; waiting && round < 100; round++) {
 		waiting = false;
 		for (size_t i = 0; i < r->n_procs; i++)
-			if (r->procs[i].pid != self && demo_proc_alive(r->procs[i].pid, r->procs[i].start))
+			if (r->procs[i].pid != self && demo_registry_proc_alive(r->procs[i].pid, r->procs[i].start))
 				waiting = true;
 		if (waiting)
 			nanosleep(&tick, NULL);
@@ -486,7 +486,7 @@ static int sysv_rmid(enum reg_sysv_kind k, int id)
 static void remove_sysv(const struct demo_registry *r, const struct reg_sysv *s,
 			struct demo_cleanup_log *log)
 {
-	const char *kn = reg_sysv_kind_name(s->kind);
+	const char *kn = demo_registry_sysv_kind(s->kind);
 	int id = s->id;
 	int32_t key;
 	uid_t cuid;
@@ -537,7 +537,7 @@ static void remove_posix(const struct demo_registry *r, const struct reg_posix *
 		logf_(log, true, "removed p%s:%s", p->kind == REG_PMQ ? "mq" :
 		      p->kind == REG_PSHM ? "shm" : "sem", p->name);
 	else if (errno != ENOENT)
-		logf_(log, false, "%s %s: %s", reg_posix_kind_name(p->kind), p->name,
+		logf_(log, false, "%s %s: %s", demo_registry_posix_kind(p->kind), p->name,
 		      strerror(errno));
 }
 
@@ -549,8 +549,7 @@ void demo_registry_remove_objects(const struct demo_registry *r, struct demo_cle
 		remove_posix(r, &r->posix[i], log);
 }
 
-/* Every file of the private directory, then the directory. */
-static void remove_dir(const char *dir, struct demo_cleanup_log *log)
+void demo_registry_empty_dir(const char *dir, struct demo_cleanup_log *log)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -567,6 +566,12 @@ static void remove_dir(const char *dir, struct demo_cleanup_log *log)
 			logf_(log, false, "%s/%s: %s", dir, e->d_name, strerror(errno));
 	}
 	closedir(d);
+}
+
+/* Every file of the private directory, then the directory. */
+static void remove_dir(const char *dir, struct demo_cleanup_log *log)
+{
+	demo_registry_empty_dir(dir, log);
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		logf_(log, false, "%s: %s", dir, strerror(errno));
 }
@@ -574,7 +579,7 @@ static void remove_dir(const char *dir, struct demo_cleanup_log *log)
 void demo_registry_remove(const char *dir, const struct demo_registry *r, pid_t self,
 			  struct demo_cleanup_log *log)
 {
-	kill_procs(r, self, log);
+	demo_registry_kill(r, self, log);
 	demo_registry_remove_objects(r, log);
 	remove_dir(dir, log);
 }
@@ -614,7 +619,7 @@ int demo_registry_cleanup_all(struct demo_cleanup_log *log)
 			continue;
 		lrc = demo_registry_load(dir, &r);
 		if (lrc == 0 && r.have_root) {
-			if (demo_proc_alive(r.root, r.root_start)) {
+			if (demo_registry_proc_alive(r.root, r.root_start)) {
 				demo_registry_fini(&r);
 				continue;	/* a running demo: its conductor cleans up */
 			}

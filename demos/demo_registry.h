@@ -79,8 +79,8 @@ struct demo_registry {
  * when the header is missing (not a registry); bad lines are counted and skipped. */
 int demo_registry_parse(const char *buf, size_t len, struct demo_registry *out);
 void demo_registry_fini(struct demo_registry *r);
-const char *reg_sysv_kind_name(enum reg_sysv_kind k);	/* "msg", "shm", "sem" */
-const char *reg_posix_kind_name(enum reg_posix_kind k);	/* "mq", "shm", "sem" */
+const char *demo_registry_sysv_kind(enum reg_sysv_kind k);	/* "msg", "shm", "sem" */
+const char *demo_registry_posix_kind(enum reg_posix_kind k);	/* "mq", "shm", "sem" */
 
 /* The base directory into buf; with create, makes it (0700) and checks it is a directory
  * owned by us and not a symlink. Returns 0 or -errno. */
@@ -96,9 +96,9 @@ int demo_registry_load(const char *dir, struct demo_registry *out);
 
 /* Start time (/proc/PID/stat field 22) and state of a process. Returns 0 or -errno
  * (-ENOENT: no such process). state may be NULL. */
-int demo_proc_start(pid_t pid, unsigned long long *start, char *state);
+int demo_registry_proc_start(pid_t pid, unsigned long long *start, char *state);
 /* A process with that pid and start time exists and is not a zombie. */
-bool demo_proc_alive(pid_t pid, unsigned long long start);
+bool demo_registry_proc_alive(pid_t pid, unsigned long long start);
 
 struct demo_cleanup_log {
 	FILE *out;		/* failures are reported here (NULL: silent) */
@@ -115,8 +115,12 @@ struct demo_cleanup_log {
 void demo_registry_remove(const char *dir, const struct demo_registry *r, pid_t self,
 			  struct demo_cleanup_log *log);
 
-/* Removes only the objects (not processes, not the directory): the conductor's restart. */
+/* The pieces of demo_registry_remove(), for the conductor's restart: kill the listed
+ * processes (verified, skipping self), remove the objects, empty the directory (its files,
+ * not the directory itself). */
+void demo_registry_kill(const struct demo_registry *r, pid_t self, struct demo_cleanup_log *log);
 void demo_registry_remove_objects(const struct demo_registry *r, struct demo_cleanup_log *log);
+void demo_registry_empty_dir(const char *dir, struct demo_cleanup_log *log);
 
 /* `ipctop demo cleanup`: every demo directory under the base whose root is gone. Returns
  * 0, or -errno when the base directory cannot be read (a missing base is not an error). */

@@ -6,7 +6,8 @@
  * sig-target ignores SIGUSR2 and catches SIGUSR1 and SIGRTMIN+1 (SA_SIGINFO). Each round
  * it waits in sigsuspend(); sig-sender sends it SIGUSR2 (discarded) and SIGUSR1 (its handler
  * runs, sigsuspend fails with EINTR); shows the default actions on a short-lived sig-victim
- * (SIGSTOP stops it, SIGCONT resumes it, SIGUSR1 or its own alarm()'s SIGALRM kills it); then, while sig-target blocks SIGUSR1 and SIGRTMIN+1, sends SIGUSR1 twice and
+ * (SIGSTOP stops it, SIGCONT resumes it, SIGUSR1 or its own alarm()'s SIGALRM kills it);
+ * then, while sig-target blocks SIGUSR1 and SIGRTMIN+1, sends SIGUSR1 twice and
  * SIGRTMIN+1 three times with values 1, 2, 3. They stay pending for a few steps; when the
  * target unblocks, one SIGUSR1 and three SIGRTMIN+1 are delivered.
  * Processes: sig-sender (top), sig-target, sig-victim.

@@ -29,7 +29,7 @@ const struct demo demo_table[] = {
 	  demo_shm_sem_run },
 	{ "posix-shm", "shm_open + mmap shared by two processes, handed over with named semaphores",
 	  demo_posix_shm_run },
-	{ "signals", "default, ignore, catch; blocked signals pending; SIGUSR1 collapses, RT signals queue",
+	{ "signals", "default, ignore, catch; blocked means pending; SIGUSR1 merges, RT signals queue",
 	  demo_signals_run },
 	{ "sigchld", "a zombie until its parent waits; an orphan adopted by a subreaper",
 	  demo_sigchld_run },

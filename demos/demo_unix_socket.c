@@ -3,11 +3,12 @@
  *
  * sock-server binds a stream socket (stream.sock, in the demo's private directory) and a
  * datagram socket (the abstract name @ipctop-demo-ROOT-dgram) and listens. First it hands one
- * end of a socketpair(SOCK_SEQPACKET) to sock-pair-peer, which sends records. Three clients connect one step apart; each
- * connection waits in the listener's backlog for a step before the server accept()s it, and
- * gets its own socket. Every client sends a line per step and reads the reply; every third
- * line it also sends two datagrams, which the server receives as two separate messages.
- * After eight lines a client closes and exits; when all three have gone, three new ones come.
+ * end of a socketpair(SOCK_SEQPACKET) to sock-pair-peer, which sends records. Three clients
+ * connect one step apart; each connection waits in the listener's backlog for a step before
+ * the server accept()s it, and gets its own socket. Every client sends a line per step and
+ * reads the reply; every third line it also sends two datagrams, which the server receives
+ * as two separate messages. After eight lines a client closes and exits; when all have gone,
+ * a new round starts.
  * Processes: sock-server (top), sock-pair-peer, sock-client-1..3.
  */
 #include "config.h"

@@ -1,31 +1,42 @@
 /*
- * fds.c - the descriptor scan: /proc/<pid>/fd and fdinfo of every process, once per process.
+ * fds.c - the descriptor scan: /proc/<pid>/fd (and fdinfo where needed) of every process, once
+ * per process (threads share the table).
  *
  * Models each open descriptor as an fd_entry (ctx->fds, sorted by pid, fd): its type, the
- * object's (dev, inode) and the access mode. How each type is told apart, at least cost:
- *   "pipe:[INO]", "socket:[INO]", "anon_inode:[eventfd|signalfd]"   the link text alone
- *   a path                                                          stat of the object:
- *     live: fstatat(<pid>/fd, "N") follows the magic link to the object without opening it
- *     (S_ISFIFO -> FIFO; a device whose statfs magic is MQUEUE_MAGIC -> message queue, one
- *     statfs per device per collection); --sysroot: the path is looked up inside the sysroot
- *     (a queue is a file of <root>/dev/mqueue), never followed out of it.
- * fdinfo (access mode, inode, eventfd counter, signalfd mask) is read only for pipes, FIFOs,
- * queues, eventfds and signalfds; sockets are always O_RDWR and need no fdinfo.
+ * object's (dev, inode) and the access mode. Never opens /proc/<pid>/fd/N (a FIFO reopened
+ * that way gains a reader). Two ways to read it, same result:
+ *   live      one fstatat(<pid>/fd, "N") follows the link to the object without opening it:
+ *             S_IFSOCK socket; S_IFIFO on the pipefs device (learnt from a pipe of our own)
+ *             anonymous pipe, elsewhere a FIFO; no file type: an anonymous inode; a device
+ *             whose statfs magic is MQUEUE_MAGIC (one statfs per device) a message queue.
+ *             The access mode of a pipe or FIFO is in the link's own permission bits (lstat:
+ *             the kernel sets u+r / u+w from FMODE_READ / FMODE_WRITE). readlink only for a
+ *             FIFO's path, a queue's name, an anonymous inode's kind; fdinfo only for eventfd
+ *             (counter) and signalfd (mask). Sockets are always O_RDWR.
+ *   --sysroot a recorded tree has plain symlinks: the link text classifies ("pipe:[INO]",
+ *             "socket:[INO]", "anon_inode:[eventfd]", paths looked up inside the sysroot,
+ *             never followed out of it: a FIFO is S_ISFIFO there, a queue a file of
+ *             <root>/dev/mqueue), fdinfo gives mode and inode (the recorded inode is the
+ *             identity) for pipes, FIFOs, queues, eventfds and signalfds.
  *
  * Processes come from the proc_table probe (kernel threads and zombies have no descriptors);
- * if it found none, <root>/proc is listed here. Errors are data: an unreadable fd directory
- * is "pid N fd": "EACCES" (once per process) and the other processes are still scanned; a
- * process that exits during the scan is "pid N fd": "process exited"; a descriptor closed
- * between readdir and readlink is simply gone. /proc/<pid>/io is read for processes holding a channel.
+ * if it found none, <root>/proc is listed here. They are scanned in consecutive slices by one
+ * worker per CPU (up to 4, none below ~100 processes per worker); workers keep what they find
+ * to themselves and the main thread merges it in process order. Errors are data: an
+ * unreadable fd directory is "pid N fd": "EACCES" (once per process) and the other processes
+ * are still scanned; a process that exits during the scan is "pid N fd": "process exited"; a
+ * descriptor closed meanwhile is simply gone. /proc/<pid>/io (rchar, wchar: the throughput
+ * estimate of src/diff.c) is read for processes holding a channel.
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +53,7 @@
 #define FDINFO_MAX 4096
 #define IO_MAX 1024
 #define DEV_CACHE_MAX 64
+#define FDS_WORKERS_MAX 4
 
 /* ---- pure parsers ------------------------------------------------------------------------ */
 
@@ -254,9 +266,32 @@ struct dev_magic {
 	bool mqueue;
 };
 
-/* One collection's scan. */
+/* An error found by a worker, recorded into the snapshot after the workers are done. */
+struct scan_err {
+	const char *where, *error;	/* the worker's arena */
+	struct proc_rec *proc;		/* also its proc_rec's error ("fd: ..."), or NULL */
+};
+
+/* One process to scan (p NULL when listed from <root>/proc without a proc_rec). */
+struct scan_pid {
+	pid_t pid;
+	struct proc_rec *p;
+};
+
+/*
+ * One worker's scan of a slice of the processes. Workers only read the shared context (the
+ * proc and root directories, live); what they find stays in their own arrays and arena until
+ * the main thread merges it, except the io counters of the slice's own proc_recs.
+ */
 struct scan {
 	struct probe_ctx *ctx;
+	const struct scan_pid *pids;
+	size_t n_pids;
+	struct fd_entry *fds;
+	size_t n_fds, cap_fds;
+	struct scan_err *errs;
+	size_t n_errs, cap_errs;
+	struct arena arena;		/* targets and error texts */
 	struct dev_magic devs[DEV_CACHE_MAX];
 	size_t n_devs;
 	int mqdirfd;		/* --sysroot: <root>/dev/mqueue, -1 if absent (opened lazily) */
@@ -293,6 +328,36 @@ static ssize_t read_small(int dirfd, const char *name, char *buf, size_t size)
 	close(fd);
 	buf[n] = '\0';
 	return (ssize_t)n;
+}
+
+static void scan_error(struct scan *sc, struct proc_rec *proc, const char *error,
+		       const char *where_fmt, ...) __attribute__((format(printf, 4, 5)));
+static void scan_error(struct scan *sc, struct proc_rec *proc, const char *error,
+		       const char *where_fmt, ...)
+{
+	char where[128];
+	va_list ap;
+
+	va_start(ap, where_fmt);
+	vsnprintf(where, sizeof(where), where_fmt, ap);
+	va_end(ap);
+	if (sc->n_errs == sc->cap_errs) {
+		sc->cap_errs = sc->cap_errs ? sc->cap_errs * 2 : 16;
+		sc->errs = xreallocarray(sc->errs, sc->cap_errs, sizeof(*sc->errs));
+	}
+	sc->errs[sc->n_errs].where = arena_strdup(&sc->arena, where);
+	sc->errs[sc->n_errs].error = arena_strdup(&sc->arena, error);
+	sc->errs[sc->n_errs].proc = proc;
+	sc->n_errs++;
+}
+
+static struct fd_entry *scan_add_fd(struct scan *sc)
+{
+	if (sc->n_fds == sc->cap_fds) {
+		sc->cap_fds = sc->cap_fds ? sc->cap_fds * 2 : 256;
+		sc->fds = xreallocarray(sc->fds, sc->cap_fds, sizeof(*sc->fds));
+	}
+	return &sc->fds[sc->n_fds++];
 }
 
 /* Live: is this device the mqueue file system? One statfs per device, through the fd link
@@ -405,13 +470,11 @@ static int read_fdinfo(struct scan *sc, int infodirfd, pid_t pid, const char *fd
 	if (n == -ENOENT && sc->ctx->live)
 		return -ENOENT;
 	if (n < 0) {
-		snapshot_add_errorf(sc->ctx->snap, probe_errname((int)-n), "pid %d fdinfo %s",
-				    (int)pid, fdname);
+		scan_error(sc, NULL, probe_errname((int)-n), "pid %d fdinfo %s", (int)pid, fdname);
 		return 0;
 	}
 	if (fds_parse_fdinfo(sc->buf, (size_t)n, &fi) < 0)
-		snapshot_add_errorf(sc->ctx->snap, "malformed fdinfo", "pid %d fdinfo %s", (int)pid,
-				    fdname);
+		scan_error(sc, NULL, "malformed fdinfo", "pid %d fdinfo %s", (int)pid, fdname);
 	if (fi.ino > 0) {
 		if ((e->type == FDT_PIPE || (e->inode && sc->ctx->live)) &&
 		    (uint64_t)fi.ino != e->inode)
@@ -442,14 +505,13 @@ static int scan_fd(struct scan *sc, int fddirfd, int *infodirfd, const char *inf
 			if (errno == EACCES || errno == EPERM)
 				return -errno;
 			if (errno != ENOENT)
-				snapshot_add_errorf(ctx->snap, probe_errname(errno), "pid %d fd %s",
-						    (int)pid, fdname);
+				scan_error(sc, NULL, probe_errname(errno), "pid %d fd %s", (int)pid,
+					   fdname);
 			return 0;	/* ENOENT: closed meanwhile */
 		}
 		target[len] = '\0';
 		if (!fds_classify_link(target, (size_t)len, &tmp.type, &tmp.inode))
-			snapshot_add_errorf(ctx->snap, "malformed link", "pid %d fd %s", (int)pid,
-					    fdname);
+			scan_error(sc, NULL, "malformed link", "pid %d fd %s", (int)pid, fdname);
 		tmp.mode = tmp.type == FDT_SOCKET ? FD_MODE_RDWR : FD_MODE_UNKNOWN;
 		if (tmp.type == FDT_FILE &&
 		    classify_path(sc, fddirfd, pid, fdname, target, (size_t)len, &tmp) < 0)
@@ -468,15 +530,15 @@ static int scan_fd(struct scan *sc, int fddirfd, int *infodirfd, const char *inf
 							 .eventfd_count = SNAP_UNKNOWN };
 				if (attempt == 0)
 					continue;
-				snapshot_add_errorf(ctx->snap, "changed during scan", "pid %d fd %s",
-						    (int)pid, fdname);
+				scan_error(sc, NULL, "changed during scan", "pid %d fd %s", (int)pid,
+					   fdname);
 				return 0;
 			}
 		}
 		break;
 	}
-	tmp.target = arena_strndup(&ctx->scratch, target, (size_t)len);
-	*probe_add_fd(ctx) = tmp;
+	tmp.target = arena_strndup(&sc->arena, target, (size_t)len);
+	*scan_add_fd(sc) = tmp;
 	return is_channel(tmp.type) ? 1 : 0;
 }
 
@@ -501,8 +563,7 @@ static int scan_fd_live(struct scan *sc, int fddirfd, int *infodirfd, const char
 		if (errno == EACCES || errno == EPERM)
 			return -errno;
 		if (errno != ENOENT)
-			snapshot_add_errorf(ctx->snap, probe_errname(errno), "pid %d fd %s", (int)pid,
-					    fdname);
+			scan_error(sc, NULL, probe_errname(errno), "pid %d fd %s", (int)pid, fdname);
 		return 0;	/* ENOENT: closed meanwhile */
 	}
 	tmp.dev = st.st_dev;
@@ -541,7 +602,7 @@ static int scan_fd_live(struct scan *sc, int fddirfd, int *infodirfd, const char
 			tmp.type = FDT_PIPE;	/* pipefs not learnt: the link says */
 		else if (tmp.type == FDT_OTHER)
 			tmp.type = t;
-		tmp.target = arena_strndup(&ctx->scratch, target, (size_t)len);
+		tmp.target = arena_strndup(&sc->arena, target, (size_t)len);
 	}
 	if (tmp.type == FDT_EVENTFD || tmp.type == FDT_SIGNALFD) {
 		if (*infodirfd < 0)
@@ -549,11 +610,11 @@ static int scan_fd_live(struct scan *sc, int fddirfd, int *infodirfd, const char
 		if (read_fdinfo(sc, *infodirfd, pid, fdname, &tmp) != 0)
 			return 0;	/* closed or reused meanwhile */
 	}
-	*probe_add_fd(ctx) = tmp;
+	*scan_add_fd(sc) = tmp;
 	return is_channel(tmp.type) ? 1 : 0;
 }
 
-static void read_io(struct probe_ctx *ctx, pid_t pid, struct proc_rec *p)
+static void read_io(struct scan *sc, pid_t pid, struct proc_rec *p)
 {
 	char path[32];
 	char buf[IO_MAX];
@@ -561,31 +622,29 @@ static void read_io(struct probe_ctx *ctx, pid_t pid, struct proc_rec *p)
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "%d/io", (int)pid);
-	n = read_small(ctx->procfd, path, buf, sizeof(buf));
+	n = read_small(sc->ctx->procfd, path, buf, sizeof(buf));
 	if (n == -ENOENT)
 		return;		/* exited: its fd scan already said so or is complete */
 	if (n < 0) {
-		snapshot_add_errorf(ctx->snap, probe_errname((int)-n), "pid %d io", (int)pid);
+		scan_error(sc, NULL, probe_errname((int)-n), "pid %d io", (int)pid);
 		return;
 	}
 	if (fds_parse_io(buf, (size_t)n, &r, &w) < 0) {
-		snapshot_add_errorf(ctx->snap, "malformed io", "pid %d io", (int)pid);
+		scan_error(sc, NULL, "malformed io", "pid %d io", (int)pid);
 		return;
 	}
-	p->io_rchar = r;
+	p->io_rchar = r;	/* only this worker touches this process's record */
 	p->io_wchar = w;
 }
 
 /* The process's descriptors are unknown: say so once (errors and its proc_rec). Live, a
  * missing directory means the process exited since it was listed. */
-static void pid_unreadable(struct probe_ctx *ctx, pid_t pid, struct proc_rec *p, int err)
+static void pid_unreadable(struct scan *sc, pid_t pid, struct proc_rec *p, int err)
 {
-	const char *why = (err == ENOENT || err == ESRCH) && ctx->live ? "process exited"
-								       : probe_errname(err);
+	const char *why = (err == ENOENT || err == ESRCH) && sc->ctx->live ? "process exited"
+									   : probe_errname(err);
 
-	snapshot_add_errorf(ctx->snap, why, "pid %d fd", (int)pid);
-	if (p && !p->error)
-		p->error = arena_printf(&ctx->snap->arena, "fd: %s", why);
+	scan_error(sc, p, why, "pid %d fd", (int)pid);
 }
 
 static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
@@ -594,7 +653,7 @@ static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 	char fdpath[32], infopath[32];
 	int dfd, infofd = -1;
 	bool channels = false;
-	size_t first = ctx->n_fds;
+	size_t first = sc->n_fds;
 	int rc = 0;
 	ssize_t n;
 
@@ -602,10 +661,10 @@ static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 	snprintf(infopath, sizeof(infopath), "%d/fdinfo", (int)pid);
 	dfd = openat(ctx->procfd, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
-		pid_unreadable(ctx, pid, p, errno);
+		pid_unreadable(sc, pid, p, errno);
 		return;
 	}
-	/* getdents64 into a buffer reused for every process (no DIR allocation each time) */
+	/* getdents64 into the worker's buffer (no DIR allocated per process) */
 	while (rc >= 0 && (n = getdents64(dfd, sc->dents, sizeof(sc->dents))) > 0) {
 		for (ssize_t off = 0; off < n && rc >= 0;) {
 			struct dirent64 *de = (struct dirent64 *)(sc->dents + off);
@@ -622,19 +681,33 @@ static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 				       : scan_fd(sc, dfd, &infofd, infopath, pid, de->d_name, (int)fdnum);
 			channels |= rc > 0;
 		}
+		/* procfs fills the buffer until it runs out of entries: room left means the end */
+		if (ctx->live && (size_t)n + 2 * sizeof(struct dirent64) < sizeof(sc->dents)) {
+			n = 0;
+			break;
+		}
 	}
 	if (rc < 0) {
-		ctx->n_fds = first;	/* all or nothing: a partial list would mislead */
+		sc->n_fds = first;	/* all or nothing: a partial list would mislead */
 		channels = false;
-		pid_unreadable(ctx, pid, p, -rc);
+		pid_unreadable(sc, pid, p, -rc);
 	} else if (n < 0 && errno != ENOENT) {
-		snapshot_add_errorf(ctx->snap, probe_errname(errno), "pid %d fd", (int)pid);
+		scan_error(sc, NULL, probe_errname(errno), "pid %d fd", (int)pid);
 	}
 	close(dfd);
 	if (infofd >= 0)
 		close(infofd);
 	if (channels && p)
-		read_io(ctx, pid, p);
+		read_io(sc, pid, p);
+}
+
+static void *scan_worker(void *arg)
+{
+	struct scan *sc = arg;
+
+	for (size_t i = 0; i < sc->n_pids; i++)
+		scan_pid(sc, sc->pids[i].pid, sc->pids[i].p);
+	return NULL;
 }
 
 static int cmp_fd(const void *a, const void *b)
@@ -646,14 +719,31 @@ static int cmp_fd(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-/* No process table from the proc_table probe: list <root>/proc here. */
-static int scan_proc_dir(struct scan *sc)
+/* The processes to scan: proc_table's (without kernel threads, zombies and ipctop), or, if it
+ * found none, the numeric entries of <root>/proc. Returns the count, or -errno. */
+static ssize_t list_pids(struct probe_ctx *ctx, struct scan_pid **out)
 {
-	struct probe_ctx *ctx = sc->ctx;
-	int dfd = openat(ctx->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct scan_pid *v;
+	size_t n = 0, cap;
 	DIR *dir;
 	struct dirent *de;
+	int dfd;
 
+	if (ctx->snap->n_procs) {
+		/* ctx->snap->procs does not move: no probe adds processes after proc_table */
+		v = xcalloc(ctx->snap->n_procs, sizeof(*v));
+		for (size_t i = 0; i < ctx->snap->n_procs; i++) {
+			struct proc_rec *p = &ctx->snap->procs[i];
+
+			if (p->kthread || p->zombie || (ctx->self && p->pid == ctx->self))
+				continue;
+			v[n].pid = p->pid;
+			v[n++].p = p;
+		}
+		*out = v;
+		return (ssize_t)n;
+	}
+	dfd = openat(ctx->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;
 	dir = fdopendir(dfd);
@@ -663,6 +753,8 @@ static int scan_proc_dir(struct scan *sc)
 		close(dfd);
 		return -err;
 	}
+	cap = 256;
+	v = xcalloc(cap, sizeof(*v));
 	while ((de = readdir(dir))) {
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
@@ -671,51 +763,118 @@ static int scan_proc_dir(struct scan *sc)
 			continue;
 		if (ctx->self && pid == ctx->self)
 			continue;
-		scan_pid(sc, (pid_t)pid, NULL);
+		if (n == cap) {
+			cap *= 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n].pid = (pid_t)pid;
+		v[n++].p = NULL;
 	}
 	closedir(dir);
-	return 0;
+	*out = v;
+	return (ssize_t)n;
+}
+
+/* How many workers: one per online CPU (at most FDS_WORKERS_MAX), none below ~100 processes,
+ * where a thread costs more than it saves. */
+static size_t n_workers(size_t n_pids)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t w = cpus > 0 ? (size_t)cpus : 1;
+
+	if (w > FDS_WORKERS_MAX)
+		w = FDS_WORKERS_MAX;
+	while (w > 1 && n_pids / w < 100)
+		w--;
+	return w;
+}
+
+/* The main thread takes each worker's findings, in process order (workers scan consecutive
+ * slices), into ctx->fds, the errors and the proc_recs. */
+static void merge(struct probe_ctx *ctx, struct scan *sc)
+{
+	for (size_t i = 0; i < sc->n_fds; i++) {
+		struct fd_entry *e = probe_add_fd(ctx);
+
+		*e = sc->fds[i];
+		e->target = arena_strdup(&ctx->scratch, sc->fds[i].target);
+	}
+	for (size_t i = 0; i < sc->n_errs; i++) {
+		const struct scan_err *er = &sc->errs[i];
+
+		snapshot_add_error(ctx->snap, er->where, er->error);
+		if (er->proc && !er->proc->error)
+			er->proc->error = arena_printf(&ctx->snap->arena, "fd: %s", er->error);
+	}
 }
 
 int fds_collect(struct probe_ctx *ctx, void **state)
 {
-	struct scan *sc = xcalloc(1, sizeof(*sc));
-	int rc = 0;
+	struct scan_pid *pids = NULL;
+	ssize_t n = list_pids(ctx, &pids);
+	struct scan *w;
+	pthread_t threads[FDS_WORKERS_MAX];
+	bool started[FDS_WORKERS_MAX] = { false };
+	size_t nw, per;
+	struct stat st;
+	dev_t pipefs = 0;
+	bool have_pipefs = false;
 
 	(void)state;
-	sc->ctx = ctx;
-	sc->mqdirfd = -1;
 	ctx->n_fds = 0;
+	ctx->fds_scanned = false;
+	if (n < 0)
+		return (int)n;
 	if (ctx->live) {
+		/* the device of anonymous pipes: that of a pipe of our own */
 		int p[2];
-		struct stat st;
 
 		if (pipe2(p, O_CLOEXEC) == 0) {
 			if (fstat(p[0], &st) == 0) {
-				sc->have_pipefs = true;
-				sc->pipefs_dev = st.st_dev;
+				have_pipefs = true;
+				pipefs = st.st_dev;
 			}
 			close(p[0]);
 			close(p[1]);
 		}
 	}
-	if (ctx->snap->n_procs) {
-		/* ctx->snap->procs does not move: no probe adds processes after proc_table */
-		for (size_t i = 0; i < ctx->snap->n_procs; i++) {
-			struct proc_rec *p = &ctx->snap->procs[i];
+	nw = n_workers((size_t)n);
+	per = ((size_t)n + nw - 1) / nw;
+	w = xcalloc(nw, sizeof(*w));
+	for (size_t i = 0; i < nw; i++) {
+		size_t lo = i * per < (size_t)n ? i * per : (size_t)n;
+		size_t hi = lo + per < (size_t)n ? lo + per : (size_t)n;
 
-			if (p->kthread || p->zombie || (ctx->self && p->pid == ctx->self))
-				continue;
-			scan_pid(sc, p->pid, p);
-		}
-	} else {
-		rc = scan_proc_dir(sc);
+		w[i].ctx = ctx;
+		w[i].pids = pids + lo;
+		w[i].n_pids = hi - lo;
+		w[i].mqdirfd = -1;
+		w[i].have_pipefs = have_pipefs;
+		w[i].pipefs_dev = pipefs;
+		arena_init(&w[i].arena);
 	}
-	if (sc->mqdirfd >= 0)
-		close(sc->mqdirfd);
-	free(sc);
+	/* workers 1.. on threads, worker 0 here; a thread that cannot start runs here too */
+	for (size_t i = 1; i < nw; i++)
+		started[i] = pthread_create(&threads[i], NULL, scan_worker, &w[i]) == 0;
+	scan_worker(&w[0]);
+	for (size_t i = 1; i < nw; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+		else
+			scan_worker(&w[i]);
+	}
+	for (size_t i = 0; i < nw; i++) {
+		merge(ctx, &w[i]);
+		if (w[i].mqdirfd >= 0)
+			close(w[i].mqdirfd);
+		free(w[i].fds);
+		free(w[i].errs);
+		arena_fini(&w[i].arena);
+	}
+	free(w);
+	free(pids);
 	if (ctx->n_fds > 1)
 		qsort(ctx->fds, ctx->n_fds, sizeof(*ctx->fds), cmp_fd);
-	ctx->fds_scanned = rc == 0;
-	return rc;
+	ctx->fds_scanned = true;
+	return 0;
 }

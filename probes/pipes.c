@@ -12,12 +12,14 @@
  * never read(); never F_SETFL (the flags are shared with the owner). If one holder refuses
  * (EPERM without ptrace access) the next holder's process is tried. Without any: queued and
  * capacity stay unknown and the reason is in fill_error and errors ("pipe:INO fill").
- * With --sysroot nothing can be asked: "not live".
+ * With --sysroot nothing can be asked: "not live". Many pipes are filled by two threads, each
+ * on its own half of the records.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,8 @@
 
 /* Holders (distinct processes) tried per pipe before giving up. */
 #define FILL_TRIES 3
+/* From this many pipes on, two threads fill them. */
+#define FILL_PARALLEL_MIN 256
 
 static int sys_pidfd_open(pid_t pid)
 {
@@ -134,7 +138,9 @@ static const char *fill_reason(int err)
 	return probe_errname(err);
 }
 
-static void fill(struct probe_ctx *ctx, struct pidfd_cache *cache, struct pipe_rec *p)
+/* Fills one pipe's queued/capacity. Returns 0, or the errno to report (a permission error is
+ * preferred over a vanished holder). Touches only this record: safe on a worker thread. */
+static int fill(struct pidfd_cache *cache, struct pipe_rec *p)
 {
 	pid_t tried[FILL_TRIES];
 	int n_tried = 0, first_err = 0;
@@ -157,15 +163,63 @@ static void fill(struct probe_ctx *ctx, struct pidfd_cache *cache, struct pipe_r
 			close(dup);
 		}
 		if (rc == 0)
-			return;
+			return 0;
 		if (!first_err || first_err == -ESRCH || first_err == -EBADF || first_err == -ESTALE)
-			first_err = rc;	/* prefer a permission error over a vanished holder */
+			first_err = rc;
 	}
 	p->queued_bytes = SNAP_UNKNOWN;
 	p->capacity = SNAP_UNKNOWN;
-	p->fill_error = snapshot_strdup(ctx->snap, fill_reason(-first_err));
-	snapshot_add_errorf(ctx->snap, p->fill_error, "%s:%llu fill",
-			    p->kind == PIPE_FIFO ? "fifo" : "pipe", (unsigned long long)p->inode);
+	return -first_err;
+}
+
+/* A slice of the snapshot's pipes to fill; err[i] is pipe i's result. */
+struct fill_job {
+	struct pipe_rec *pipes;
+	int *err;
+	size_t n;
+};
+
+static void *fill_worker(void *arg)
+{
+	struct fill_job *job = arg;
+	struct pidfd_cache cache = { .pid = 0, .pidfd = -EBADF };
+
+	for (size_t i = 0; i < job->n; i++)
+		job->err[i] = fill(&cache, &job->pipes[i]);
+	if (cache.pidfd >= 0)
+		close(cache.pidfd);
+	return NULL;
+}
+
+/* Fills pipes [first, s->n_pipes): two halves in parallel when there are many (the records
+ * do not move: nothing is added meanwhile), then the failures become errors, in order. */
+static void fill_all(struct probe_ctx *ctx, size_t first)
+{
+	struct snapshot *s = ctx->snap;
+	size_t n = s->n_pipes - first, half = n >= FILL_PARALLEL_MIN ? n / 2 : 0;
+	int *err = xcalloc(n + 1, sizeof(*err));
+	struct fill_job jobs[2] = {
+		{ s->pipes + first, err, half },
+		{ s->pipes + first + half, err + half, n - half },
+	};
+	pthread_t t;
+	bool threaded = half > 0 && pthread_create(&t, NULL, fill_worker, &jobs[0]) == 0;
+
+	if (half > 0 && !threaded)
+		fill_worker(&jobs[0]);
+	fill_worker(&jobs[1]);
+	if (threaded)
+		pthread_join(t, NULL);
+	for (size_t i = 0; i < n; i++) {
+		struct pipe_rec *p = &s->pipes[first + i];
+
+		if (!err[i])
+			continue;
+		p->fill_error = snapshot_strdup(s, fill_reason(err[i]));
+		snapshot_add_errorf(s, p->fill_error, "%s:%llu fill",
+				    p->kind == PIPE_FIFO ? "fifo" : "pipe", (unsigned long long)p->inode);
+	}
+	free(err);
 }
 
 static int cmp_pipe_fd(const void *a, const void *b)
@@ -187,9 +241,8 @@ static int cmp_pipe_fd(const void *a, const void *b)
 int pipes_collect(struct probe_ctx *ctx, void **state)
 {
 	struct snapshot *s = ctx->snap;
-	struct pidfd_cache cache = { .pid = 0, .pidfd = -EBADF };
 	const struct fd_entry **v;
-	size_t n = 0;
+	size_t n = 0, first = s->n_pipes;
 
 	(void)state;
 	if (!ctx->fds_scanned) {
@@ -232,14 +285,12 @@ int pipes_collect(struct probe_ctx *ctx, void **state)
 			p->deleted = del > 0;
 			p->path = arena_strndup(&s->arena, v[i]->target, len - del);
 		}
-		if (ctx->live)
-			fill(ctx, &cache, p);
-		else
+		if (!ctx->live)
 			p->fill_error = "not live";
 		i = j;
 	}
-	if (cache.pidfd >= 0)
-		close(cache.pidfd);
+	if (ctx->live)
+		fill_all(ctx, first);
 	free(v);
 	return 0;
 }

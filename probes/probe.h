@@ -39,7 +39,8 @@ struct fd_entry {
 	enum fd_type type;
 	uint64_t dev;
 	uint64_t inode;
-	const char *target;	/* readlink text (scratch arena) */
+	const char *target;	/* readlink text (scratch arena); live only where it matters
+				 * (FIFOs, queues, anonymous inodes), NULL otherwise */
 	/* From fdinfo, for the misc_fds probe (probes/fds.c reads each fdinfo once): */
 	int64_t eventfd_count;	/* eventfd: "eventfd-count"; SNAP_UNKNOWN otherwise */
 	uint64_t sigmask;	/* signalfd: "sigmask" (signal n = bit n-1), if sigmask_known */

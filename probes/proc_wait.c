@@ -197,10 +197,15 @@ int proc_wait_parse_task_status(const char *buf, size_t len, struct task_sigstat
 			if (v < eol && isalpha((unsigned char)*v))
 				out->state = *v;
 		} else if ((v = status_value(p, eol, "Tgid"))) {
-			char *e;
-			long t = strtol(v, &e, 10);
+			/* digits up to eol only: the buffer need not be NUL-terminated */
+			long long t = 0;
+			const char *d = v;
 
-			if (e != v && e <= eol && t > 0 && t <= INT32_MAX)
+			while (d < eol && (*d == ' ' || *d == '\t'))
+				d++;
+			for (; d < eol && isdigit((unsigned char)*d) && t <= INT32_MAX; d++)
+				t = t * 10 + (*d - '0');
+			if (d > v && (d == eol || *d == ' ') && t > 0 && t <= INT32_MAX)
 				out->tgid = (pid_t)t;
 		} else if ((v = status_value(p, eol, "SigPnd"))) {
 			if (!mask_from(v, eol, &out->pending))

@@ -8,6 +8,7 @@
 #define IPCTOP_ACTIONS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Sends signal signo (any of 1..SIGRTMAX, real-time ones included; 0 only checks that the
@@ -20,5 +21,25 @@ int action_send_signal(pid_t pid, int signo);
  * SIGRTMIN..SIGRTMAX (32 and 33 are the C library's own, though action_send_signal takes
  * them too). Writes up to cap numbers and returns how many there are. */
 size_t action_signal_list(int *out, size_t cap);
+
+/*
+ * Removing an IPC object (the dashboard's x, after a confirmation that says what is lost).
+ * Each returns 0 or -errno as the system call reports it (-EPERM, -EACCES, -EINVAL or
+ * -EIDRM when the object is already gone, ...).
+ *
+ * System V (IPC_RMID): id is the object the user saw; when IPC_STAT can read the object and
+ * its key or creator uid differ from key/cuid, the id now names another object (ids are
+ * reused) and nothing is removed: -ESTALE. A queue's messages are discarded and blocked
+ * senders and receivers get EIDRM; a segment is only marked and goes when the last process
+ * detaches; a semaphore set's waiters get EIDRM.
+ * POSIX (mq_unlink, shm_unlink, sem_unlink): name without the leading '/'; the name goes at
+ * once, the object when the last process closes or unmaps it.
+ */
+int action_remove_msgq(int id, int32_t key, uid_t cuid);
+int action_remove_shm(int id, int32_t key, uid_t cuid);
+int action_remove_sem(int id, int32_t key, uid_t cuid);
+int action_remove_pmq(const char *name);
+int action_remove_pshm(const char *name);
+int action_remove_psem(const char *name);
 
 #endif

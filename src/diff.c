@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -297,7 +298,7 @@ static void rates_usock(struct snapshot_delta *d, const struct snapshot *prev,
 		double w_io, ry_io = NAN, dqy = NAN, dqx, r_io, w, rd;
 		struct delta_rate *r;
 
-		if (!p || c->state == 10 /* TCP_LISTEN: no data */)
+		if (!p || c->state == TCP_LISTEN)	/* a listener carries no data */
 			continue;
 		if (c->peer_known && c->peer_inode) {
 			cy = snapshot_find_usock(cur, c->peer_inode);

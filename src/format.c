@@ -489,19 +489,27 @@ static const struct fmt_column usock_cols[] = {
 	CELL(pfx##_id, type) { REC(type); return put(buf, len, "%d", r->perm.id); } \
 	CELL(pfx##_key, type) { REC(type); return fmt_key(r->perm.key, buf, len); } \
 	CELL(pfx##_perms, type) { REC(type); return fmt_perms(r->perm.mode, buf, len); } \
-	CELL(pfx##_uid, type) { REC(type); return put(buf, len, "%u", (unsigned)r->perm.uid); }
+	CELL(pfx##_uid, type) { REC(type); return r->perm.uid == (uid_t)-1 ? put(buf, len, "?") : put(buf, len, "%u", (unsigned)r->perm.uid); }
 
 PERM_CELLS(mq, msgq_rec)
 PERM_CELLS(shm, shm_rec)
 PERM_CELLS(sem, sem_rec)
+
+/* SysV pids: 0 none yet ("-"), -1 unknown (a missing /proc/sysvipc column: "?"). */
+static const char *sysv_pid(pid_t pid, char *buf, size_t len)
+{
+	if (pid < 0)
+		return put(buf, len, "?");
+	return pid ? put(buf, len, "%d", (int)pid) : put(buf, len, "-");
+}
 
 /* msg queues */
 CELL(mq_msgs, msgq_rec) { REC(msgq_rec); return fmt_int(r->messages, buf, len); }
 CELL(mq_bytes, msgq_rec) { REC(msgq_rec); return fmt_bytes(r->bytes, buf, len); }
 CELL(mq_max, msgq_rec) { REC(msgq_rec); return fmt_bytes(r->max_bytes, buf, len); }
 CELL(mq_fill, msgq_rec) { REC(msgq_rec); return percent(r->bytes, r->max_bytes, buf, len); }
-CELL(mq_lspid, msgq_rec) { REC(msgq_rec); return r->last_send_pid ? put(buf, len, "%d", (int)r->last_send_pid) : put(buf, len, "-"); }
-CELL(mq_lrpid, msgq_rec) { REC(msgq_rec); return r->last_recv_pid ? put(buf, len, "%d", (int)r->last_recv_pid) : put(buf, len, "-"); }
+CELL(mq_lspid, msgq_rec) { REC(msgq_rec); return sysv_pid(r->last_send_pid, buf, len); }
+CELL(mq_lrpid, msgq_rec) { REC(msgq_rec); return sysv_pid(r->last_recv_pid, buf, len); }
 CELL(mq_msgrate, msgq_rec)
 {
 	char id[FMT_ID_MAX];
@@ -535,8 +543,8 @@ static const struct fmt_column msgq_cols[] = {
 /* shm segments */
 CELL(shm_size, shm_rec) { REC(shm_rec); return fmt_bytes(r->size, buf, len); }
 CELL(shm_nattch, shm_rec) { REC(shm_rec); return fmt_int(r->nattch, buf, len); }
-CELL(shm_cpid, shm_rec) { REC(shm_rec); return put(buf, len, "%d", (int)r->creator_pid); }
-CELL(shm_lpid, shm_rec) { REC(shm_rec); return r->last_pid ? put(buf, len, "%d", (int)r->last_pid) : put(buf, len, "-"); }
+CELL(shm_cpid, shm_rec) { REC(shm_rec); return r->creator_pid < 0 ? put(buf, len, "?") : put(buf, len, "%d", (int)r->creator_pid); }
+CELL(shm_lpid, shm_rec) { REC(shm_rec); return sysv_pid(r->last_pid, buf, len); }
 CELL(shm_rss, shm_rec) { REC(shm_rec); return fmt_bytes(r->rss, buf, len); }
 CELL(shm_dest, shm_rec) { REC(shm_rec); return put(buf, len, "%s", yes_dash(r->destroy_pending)); }
 CELL(shm_attached, shm_rec)
@@ -562,7 +570,7 @@ static const struct fmt_column shm_cols[] = {
 };
 
 /* sem sets */
-CELL(sem_nsems, sem_rec) { REC(sem_rec); return put(buf, len, "%d", r->nsems); }
+CELL(sem_nsems, sem_rec) { REC(sem_rec); return fmt_int(r->nsems, buf, len); }
 CELL(sem_values, sem_rec) { REC(sem_rec); return fmt_i64_list(r->values, (size_t)r->nsems, buf, len); }
 CELL(sem_ncnt, sem_rec) { REC(sem_rec); return fmt_i64_list(r->wait_increase, (size_t)r->nsems, buf, len); }
 CELL(sem_zcnt, sem_rec) { REC(sem_rec); return fmt_i64_list(r->wait_zero, (size_t)r->nsems, buf, len); }

@@ -155,6 +155,7 @@ int options_parse(struct options *opts, int argc, char **argv)
 			if (!parse_seconds(optarg, &opts->delay))
 				return usage_error(opts, "-d '%s': expected seconds >= 0 (e.g. 0.5)", optarg);
 			delay_given = true;
+			opts->delay_given = true;
 			delay_arg = optarg;
 			break;
 		case LOPT_PID:

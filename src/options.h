@@ -26,6 +26,7 @@ struct options {
 	bool json;		/* --json */
 	int iterations;		/* -n N (batch); 0 = unlimited */
 	double delay;		/* -d SECONDS; default 1.0; 0 allowed in batch */
+	bool delay_given;	/* -d was on the command line (it wins over saved settings) */
 	const char *sysroot;	/* --sysroot DIR; default "/" */
 	pid_t *pids;		/* --pid list (heap, options_fini frees), NULL = all */
 	size_t n_pids;

@@ -251,6 +251,8 @@ void evlog_add(struct evlog *log, const struct snapshot *prev, const struct snap
 		add_delta(&b, prev, cur, delta);
 		add_lifecycle(&b, prev, cur);
 	}
+	if (!b.n)
+		return;
 	for (size_t i = 0; i < b.n; i++)
 		b.e[i].seq = i;
 	qsort(b.e, b.n, sizeof(*b.e), cmp_time);

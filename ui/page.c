@@ -139,6 +139,8 @@ void page_draw(struct page *pg, WINDOW *w, const struct ui_rect *r, const char *
 		text_w = r->w - 1;
 	}
 
+	pg->drawn_y = r->y + 1;
+	pg->n_shown = 0;
 	/* content rows, first pass to know how many there are (for clamping and the title) */
 	for (int pass = 0; pass < 2; pass++) {
 		row = 0;
@@ -155,6 +157,11 @@ void page_draw(struct page *pg, WINDOW *w, const struct ui_rect *r, const char *
 				if (pass == 1 && y >= 0 && y < vis) {
 					char piece[4096];
 
+					if (y < PAGE_SHOWN_MAX) {
+						pg->shown_line[y] = i;
+						if (y >= pg->n_shown)
+							pg->n_shown = y + 1;
+					}
 					snprintf(piece, sizeof(piece), "%.*s", (int)n, s);
 					if (first && l->label)
 						term_put(w, r->y + 1 + y, r->x + 1, label_w, l->label,
@@ -188,6 +195,15 @@ void page_draw(struct page *pg, WINDOW *w, const struct ui_rect *r, const char *
 			term_put(w, r->y, r->x + r->w - term_width(pos), term_width(pos), pos,
 				 term_attr(ROLE_TITLE_FOCUS), false, false);
 	}
+}
+
+const struct page_line *page_line_at(const struct page *pg, int y)
+{
+	int k = y - pg->drawn_y;
+
+	if (k < 0 || k >= pg->n_shown || pg->shown_line[k] >= pg->n_lines)
+		return NULL;
+	return &pg->lines[pg->shown_line[k]];
 }
 
 bool page_key(struct page *pg, int key)

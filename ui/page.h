@@ -17,6 +17,8 @@
 #include "ui/term.h"
 #include "ui/view.h"
 
+#define PAGE_SHOWN_MAX 512
+
 struct page_line {
 	enum ui_role role;
 	const char *label;	/* NULL: a text line across the whole width */
@@ -30,6 +32,10 @@ struct page {
 	int top;		/* first screen row shown (after wrapping) */
 	int rows;		/* screen rows of the content at the last draw */
 	int page;		/* rows visible at the last draw */
+	/* which line each screen row showed at the last draw (mouse clicks on links) */
+	int drawn_y;		/* screen row of the first content row */
+	size_t shown_line[PAGE_SHOWN_MAX];
+	int n_shown;
 };
 
 void page_init(struct page *pg);
@@ -53,5 +59,7 @@ void page_blank(struct page *pg);
 void page_draw(struct page *pg, WINDOW *w, const struct ui_rect *r, const char *title);
 /* Arrows, PgUp/PgDn, Home/End scroll; true when the key was one of them. */
 bool page_key(struct page *pg, int key);
+/* The line drawn on screen row y at the last draw, or NULL. */
+const struct page_line *page_line_at(const struct page *pg, int y);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ui/panel.h"
+#include "ui/search.h"
 
 #define FLEX_MIN 8
 #define MAX_COLS 32
@@ -121,6 +122,14 @@ void panel_update(struct panel *p, const struct ui_frame *f)
 				panel_add_row(p, p->table->row(f->snap, i), NULL);
 		}
 	}
+	if (p->filter[0] && f->snap) {	/* F4: keep the rows that match */
+		size_t k = 0;
+
+		for (size_t i = 0; i < p->n_rows; i++)
+			if (search_match(f->snap, p->def->kind, p->rows[i].rec, p->filter))
+				p->rows[k++] = p->rows[i];
+		p->n_rows = k;
+	}
 	if (p->n_rows == 0) {
 		p->sel = p->top = 0;
 		return;	/* keep sel_id: the object may come back */
@@ -129,6 +138,36 @@ void panel_update(struct panel *p, const struct ui_frame *f)
 		set_sel(p, old_sel < p->n_rows ? old_sel : p->n_rows - 1);
 	/* keep the selection at the same place on screen */
 	p->top = p->sel >= old_off ? p->sel - old_off : 0;
+}
+
+bool panel_search(struct panel *p, const struct ui_frame *f, const char *text, int dir, bool here)
+{
+	size_t n = p->n_rows;
+
+	if (!n || !f->snap)
+		return false;
+	for (size_t k = here ? 0 : 1; k < n + (here ? 0 : 1); k++) {
+		size_t i = dir >= 0 ? (p->sel + k) % n : (p->sel + n - k % n) % n;
+
+		if (search_match(f->snap, p->def->kind, p->rows[i].rec, text)) {
+			set_sel(p, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool panel_click(struct panel *p, const struct ui_rect *r, int y)
+{
+	size_t row;
+
+	if (y < r->y + 2 || y >= r->y + r->h)
+		return false;
+	row = p->top + (size_t)(y - r->y - 2);
+	if (row >= p->n_rows)
+		return false;
+	set_sel(p, row);
+	return true;
 }
 
 const void *panel_selected(const struct panel *p)
@@ -261,7 +300,7 @@ static void draw_title(const struct panel *p, const struct ui_frame *f, WINDOW *
 {
 	attr_t a = term_attr(focused ? ROLE_TITLE_FOCUS : ROLE_TITLE);
 	size_t total = f->snap ? p->table->count(f->snap) : 0;
-	char left[160], right[64], count[64];
+	char left[256], right[64], count[160];
 	int lw, rw;
 
 	right[0] = 0;
@@ -273,6 +312,12 @@ static void draw_title(const struct panel *p, const struct ui_frame *f, WINDOW *
 		snprintf(count, sizeof(count), "(%zu of %zu)", p->n_rows, total);
 	else
 		snprintf(count, sizeof(count), "(%zu)", p->n_rows);
+	if (p->filter[0]) {	/* "(3 of 84, filter "bash")" */
+		size_t l = strlen(count);
+
+		snprintf(count + (l ? l - 1 : 0), sizeof(count) - (l ? l - 1 : 0), ", filter \"%s\")",
+			 p->filter);
+	}
 	snprintf(left, sizeof(left), " %.0d%s%s %s ", number, number ? " " : "", p->table->title,
 		 count);
 	if (term_width(left) + rw > r->w && p->def->short_title)

@@ -35,6 +35,7 @@ struct panel {
 	size_t sel;				/* row index of sel_id (valid when n_rows > 0) */
 	size_t top;				/* first row shown */
 	int page;				/* data rows shown at the last draw */
+	char filter[64];			/* F4: only rows matching it (ui/search.h); "" all */
 };
 
 void panel_init(struct panel *p, const struct panel_def *def);
@@ -57,6 +58,11 @@ const void *panel_selected(const struct panel *p);
 bool panel_selected_obj(const struct panel *p, struct ui_obj *obj);
 /* Selects the row whose id is id, if present; returns whether it was. */
 bool panel_select_id(struct panel *p, const char *id);
+/* Search (ui/search.h): selects the next row matching text after the selection (dir +1) or
+ * before it (-1), wrapping; here: the selected row itself may match. False: no match. */
+bool panel_search(struct panel *p, const struct ui_frame *f, const char *text, int dir, bool here);
+/* A click on screen line y of a panel drawn in r: selects the row there; false if none. */
+bool panel_click(struct panel *p, const struct ui_rect *r, int y);
 
 /* NULL when every column of def can be shown (format.h titles exist, callbacks set),
  * otherwise the offending column title. */

@@ -18,6 +18,8 @@ static SCREEN *screen;
 static bool active;		/* between newterm() and endwin() */
 static bool utf8;
 static bool colour;
+static bool colour256;		/* the 256-colour palette is in use */
+static enum term_theme theme = THEME_AUTO;
 static attr_t attrs[ROLE_COUNT];
 
 static const char *const eighths_utf8[8] = {
@@ -73,6 +75,15 @@ static const attr_t mono[ROLE_COUNT] = {
 	[ROLE_LABEL] = A_BOLD,
 	[ROLE_SECTION] = A_BOLD | A_UNDERLINE,
 	[ROLE_ALERT] = A_REVERSE | A_BOLD,
+	[ROLE_NODE] = A_NORMAL,
+	[ROLE_OBJ] = A_BOLD,
+	[ROLE_EDGE_PIPE] = A_NORMAL,
+	[ROLE_EDGE_SOCKET] = A_BOLD,
+	[ROLE_EDGE_LINK] = A_DIM,
+	[ROLE_PACKET] = A_BOLD,
+	[ROLE_SIGNAL] = A_REVERSE | A_BOLD,
+	[ROLE_NEW] = A_BOLD | A_UNDERLINE,
+	[ROLE_GONE] = A_DIM,
 };
 
 /* Role -> colours (-1: the terminal's default) plus extra attributes. */
@@ -101,6 +112,52 @@ static const struct {
 	[ROLE_LABEL] = { COLOR_CYAN, -1, A_NORMAL },
 	[ROLE_SECTION] = { COLOR_YELLOW, -1, A_BOLD },
 	[ROLE_ALERT] = { COLOR_WHITE, COLOR_RED, A_BOLD },
+	[ROLE_NODE] = { -1, -1, A_NORMAL },
+	[ROLE_OBJ] = { COLOR_CYAN, -1, A_NORMAL },
+	[ROLE_EDGE_PIPE] = { COLOR_GREEN, -1, A_NORMAL },
+	[ROLE_EDGE_SOCKET] = { COLOR_MAGENTA, -1, A_NORMAL },
+	[ROLE_EDGE_LINK] = { COLOR_YELLOW, -1, A_NORMAL },
+	[ROLE_PACKET] = { COLOR_WHITE, -1, A_BOLD },
+	[ROLE_SIGNAL] = { COLOR_RED, -1, A_BOLD },
+	[ROLE_NEW] = { COLOR_GREEN, -1, A_BOLD },
+	[ROLE_GONE] = { -1, -1, A_DIM },
+};
+
+/* The 256-colour theme: the same meanings, softer backgrounds and more distinct hues. */
+static const struct {
+	short fg, bg;
+	attr_t extra;
+} colours256[ROLE_COUNT] = {
+	[ROLE_NORMAL] = { -1, -1, A_NORMAL },
+	[ROLE_HEADER] = { 255, 24, A_BOLD },
+	[ROLE_TITLE] = { 235, 250, A_NORMAL },
+	[ROLE_TITLE_FOCUS] = { 16, 80, A_BOLD },
+	[ROLE_COLHEAD] = { 114, -1, A_BOLD },
+	[ROLE_SELECTED] = { 16, 74, A_NORMAL },
+	[ROLE_SELECTED_DIM] = { 74, -1, A_BOLD | A_UNDERLINE },
+	[ROLE_DIM] = { 244, -1, A_NORMAL },
+	[ROLE_ZOMBIE] = { 196, -1, A_BOLD },
+	[ROLE_ORPHAN] = { 177, -1, A_NORMAL },
+	[ROLE_WARN] = { 214, -1, A_BOLD },
+	[ROLE_ERROR] = { 203, -1, A_NORMAL },
+	[ROLE_BAR_LOW] = { 71, -1, A_NORMAL },
+	[ROLE_BAR_MID] = { 178, -1, A_NORMAL },
+	[ROLE_BAR_HIGH] = { 160, -1, A_BOLD },
+	[ROLE_BAR_EMPTY] = { 239, -1, A_NORMAL },
+	[ROLE_STATUS] = { 255, 24, A_NORMAL },
+	[ROLE_KEY] = { 81, -1, A_BOLD },
+	[ROLE_LABEL] = { 110, -1, A_NORMAL },
+	[ROLE_SECTION] = { 179, -1, A_BOLD },
+	[ROLE_ALERT] = { 231, 160, A_BOLD },
+	[ROLE_NODE] = { 252, -1, A_NORMAL },
+	[ROLE_OBJ] = { 116, -1, A_NORMAL },
+	[ROLE_EDGE_PIPE] = { 78, -1, A_NORMAL },
+	[ROLE_EDGE_SOCKET] = { 141, -1, A_NORMAL },
+	[ROLE_EDGE_LINK] = { 180, -1, A_NORMAL },
+	[ROLE_PACKET] = { 226, -1, A_BOLD },
+	[ROLE_SIGNAL] = { 197, -1, A_BOLD },
+	[ROLE_NEW] = { 120, -1, A_BOLD },
+	[ROLE_GONE] = { 240, -1, A_NORMAL },
 };
 
 static bool want_colour(void)
@@ -112,12 +169,14 @@ static bool want_colour(void)
 
 static void setup_roles(void)
 {
-	colour = want_colour() && start_color() == OK;
+	colour = theme != THEME_MONO && want_colour() && start_color() == OK;
+	colour256 = colour && theme != THEME_8 && COLORS >= 256;
 	if (colour) {
 		bool defaults = use_default_colors() == OK;
 
 		for (int r = 0; r < ROLE_COUNT; r++) {
-			short fg = colours[r].fg, bg = colours[r].bg;
+			short fg = colour256 ? colours256[r].fg : colours[r].fg;
+			short bg = colour256 ? colours256[r].bg : colours[r].bg;
 
 			if (!defaults) {
 				fg = fg < 0 ? COLOR_WHITE : fg;
@@ -127,11 +186,30 @@ static void setup_roles(void)
 				colour = false;
 				break;
 			}
-			attrs[r] = COLOR_PAIR(r + 1) | colours[r].extra;
+			attrs[r] = COLOR_PAIR(r + 1) | (colour256 ? colours256[r].extra : colours[r].extra);
 		}
 	}
-	if (!colour)
+	if (!colour) {
+		colour256 = false;
 		memcpy(attrs, mono, sizeof(attrs));
+	}
+}
+
+void term_set_theme(enum term_theme t)
+{
+	theme = t;
+	if (active)
+		setup_roles();
+}
+
+enum term_theme term_theme(void)
+{
+	return theme;
+}
+
+const char *term_palette(void)
+{
+	return !colour ? "monochrome" : colour256 ? "256 colours" : "8 colours";
 }
 
 bool term_init(char *errbuf, size_t len)
@@ -158,6 +236,9 @@ bool term_init(char *errbuf, size_t len)
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* clicks select and follow links, the wheel scrolls; no click timing: a press is a click */
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	curs_set(0);
 	setup_roles();
 	return true;

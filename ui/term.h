@@ -44,8 +44,21 @@ enum ui_role {
 	ROLE_LABEL,		/* field names in detail pages */
 	ROLE_SECTION,		/* section headings in detail and help pages */
 	ROLE_ALERT,		/* a banner that must not be missed (a deadlock): white on red */
+	ROLE_NODE,		/* topology: a process's box */
+	ROLE_OBJ,		/* topology: an IPC object's box */
+	ROLE_EDGE_PIPE,		/* topology: pipe and FIFO lines */
+	ROLE_EDGE_SOCKET,	/* topology: socket lines */
+	ROLE_EDGE_LINK,		/* topology: queue, shared memory and semaphore links */
+	ROLE_PACKET,		/* topology: data travelling along a line */
+	ROLE_SIGNAL,		/* topology: a signal in flight */
+	ROLE_NEW,		/* topology: a node that just appeared */
+	ROLE_GONE,		/* topology: a node fading away */
 	ROLE_COUNT
 };
+
+/* Colour themes (ui/settings.h saves the choice). Auto: 256 colours when the terminal has
+ * them, else 8. Mono, NO_COLOR or a terminal without colours: attributes only. */
+enum term_theme { THEME_AUTO, THEME_8, THEME_256, THEME_MONO };
 
 struct term_glyphs {
 	const char *tree_mid;	/* "├─" a child with siblings below */
@@ -70,6 +83,11 @@ void term_release(void);
 
 bool term_utf8(void);
 bool term_colour(void);
+/* Chooses the theme; takes effect at once when the terminal is set up, else at term_init. */
+void term_set_theme(enum term_theme t);
+enum term_theme term_theme(void);
+/* The palette in use: "256 colours", "8 colours" or "monochrome". */
+const char *term_palette(void);
 attr_t term_attr(enum ui_role role);
 const struct term_glyphs *term_glyphs(void);
 

@@ -217,11 +217,16 @@ static void build_pipes(struct builder *b)
 		channel_begin(b);
 		if (nu == 2) {
 			/* two processes: direct lines (a writer's own read end is not a reader) */
-			for (size_t a = 0; a < nw; a++)
-				for (size_t c = 0; c < nr; c++)
+			for (size_t a = 0; a < nw; a++) {
+				for (size_t c = 0; c < nr; c++) {
+					/* nodes in a fixed order: writer, then reader */
+					size_t from = proc_node(b, w[a]), to;
+
+					to = proc_node(b, r[c]);
 					if (w[a] != r[c])
-						add_edge(b, kind, proc_node(b, w[a]), proc_node(b, r[c]),
-							 id, NULL);
+						add_edge(b, kind, from, to, id, NULL);
+				}
+			}
 		} else {
 			size_t hub = add_node(b->g, TOPO_PIPE, id, p);
 
@@ -261,10 +266,14 @@ static void build_sockets(struct builder *b)
 		fmt_id_usock(x->inode, id, sizeof(id));
 		fmt_id_usock(y->inode, peer, sizeof(peer));
 		channel_begin(b);
-		for (size_t a = 0; a < nx; a++)
-			for (size_t c = 0; c < ny; c++)
-				add_edge(b, TEDGE_SOCKET, proc_node(b, hx[a]), proc_node(b, hy[c]), id,
-					 peer);
+		for (size_t a = 0; a < nx; a++) {
+			for (size_t c = 0; c < ny; c++) {
+				size_t from = proc_node(b, hx[a]), to;
+
+				to = proc_node(b, hy[c]);
+				add_edge(b, TEDGE_SOCKET, from, to, id, peer);
+			}
+		}
 		free(hy);
 		free(hx);
 	}
@@ -515,6 +524,7 @@ struct topo_layout {
 	size_t id_cap;
 	uint64_t *occ;		/* packed (col,row), OCC_EMPTY empty */
 	size_t occ_cap, occ_n;
+	int scan_roomy, scan_free;	/* reading-order positions already known taken */
 };
 
 #define OCC_EMPTY UINT64_MAX
@@ -704,26 +714,24 @@ static void nearest_free(const struct topo_layout *l, int tc, int tr, int wrap, 
 }
 
 /* A slot for the first node of a new component: the first free slot in reading order whose
- * neighbours are free too (room for its own neighbours), else the first free one. */
-static void roomy_free(const struct topo_layout *l, int wrap, int *col, int *row)
+ * neighbours are free too (room for its own neighbours); a node without edges takes the
+ * first free slot. Occupancy only grows during a placement, so each scan resumes where the
+ * previous one stopped. */
+static void start_slot(struct topo_layout *l, bool alone, int wrap, int *col, int *row)
 {
-	for (int r = 0;; r++) {
-		for (int c = 0; c < wrap; c++) {
-			bool roomy = !occ_has(l, c, r);
+	int *pos = alone ? &l->scan_free : &l->scan_roomy;
 
-			for (int dr = -1; roomy && dr <= 1; dr++)
-				for (int dc = -1; roomy && dc <= 1; dc++)
-					if (occ_has(l, c + dc, r + dr))
-						roomy = false;
-			if (roomy) {
-				*col = c;
-				*row = r;
-				return;
-			}
-		}
-		/* a full band of rows with no roomy slot: any free slot of it will do */
-		if (r > 0 && (size_t)(r * wrap) > 4 * l->occ_n + 16) {
-			nearest_free(l, 0, 0, wrap, col, row);
+	for (;; (*pos)++) {
+		int r = *pos / wrap, c = *pos % wrap;
+		bool ok = !occ_has(l, c, r);
+
+		for (int dr = -1; ok && !alone && dr <= 1; dr++)
+			for (int dc = -1; ok && dc <= 1; dc++)
+				if (occ_has(l, c + dc, r + dr))
+					ok = false;
+		if (ok) {
+			*col = c;
+			*row = r;
 			return;
 		}
 	}
@@ -747,7 +755,7 @@ static void place_one(struct topo_layout *l, struct topo_graph *g, size_t n, boo
 	if (k)
 		nearest_free(l, (int)((sc + k / 2) / k), (int)((sr + k / 2) / k), wrap, &col, &row);
 	else
-		roomy_free(l, wrap, &col, &row);
+		start_slot(l, g->nodes[n].degree == 0, wrap, &col, &row);
 	g->nodes[n].col = col;
 	g->nodes[n].row = row;
 	g->nodes[n].is_new = true;
@@ -819,6 +827,7 @@ void topo_layout_place(struct topo_layout *l, struct topo_graph *g,
 		l->occ[i] = OCC_EMPTY;
 	for (size_t i = 0; i < l->n; i++)
 		occ_add(l, l->slots[i].col, l->slots[i].row);
+	l->scan_roomy = l->scan_free = 0;
 
 	/* 3. new nodes next to placed neighbours first, breadth first from them */
 	for (size_t i = 0; i < n; i++) {

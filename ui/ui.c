@@ -17,6 +17,7 @@
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,11 @@
 #include "src/sampler.h"
 #include "ui/collector_thread.h"
 #include "ui/evlog.h"
+#include "ui/search.h"
+#include "ui/settings.h"
 #include "ui/term.h"
 #include "ui/ui.h"
+#include "ui/unknown.h"
 #include "ui/view.h"
 
 #define MAX_DEPTH 16
@@ -44,6 +48,15 @@ struct ui {
 	int depth;
 	bool quit;
 	int status;
+	/* issue 5: search/filter line, pause, one-off messages, the settings file */
+	struct ui_search search;
+	bool paused;			/* space: the shown snapshot and animation stand still */
+	double paused_at;		/* the frame clock while paused */
+	struct snapshot *held;		/* the newest snapshot taken while paused */
+	struct snapshot_delta *held_delta;
+	char msg[512];			/* shown on the status line until msg_until */
+	double msg_until;
+	char cfg_path[1024];		/* ui/settings.h's file; "" when there is none */
 };
 
 /* ---- signals ---- */
@@ -89,6 +102,14 @@ static void signals_fini(void)
 
 /* ---- frames and views ---- */
 
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static struct ui_frame frame_of(const struct ui *ui)
 {
 	struct ui_frame f = {
@@ -97,9 +118,24 @@ static struct ui_frame frame_of(const struct ui *ui)
 		.set = &ui->set,
 		.collect_error = ui->collect_error,
 		.log = ui->log,
+		.now = ui->paused ? ui->paused_at : mono_now(),
+		.paused = ui->paused,
 	};
 
 	return f;
+}
+
+static void message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A one-off line on the status line, for a few seconds. */
+static void message(struct ui *ui, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->msg, sizeof(ui->msg), fmt, ap);
+	va_end(ap);
+	ui->msg_until = mono_now() + 4;
 }
 
 static void update_all(struct ui *ui)
@@ -121,6 +157,7 @@ static void push(struct ui *ui, struct view *v)
 	}
 	ui->stack[ui->depth++] = v;
 	v->ops->update(v, &f);
+	search_view_pushed(&ui->search, v, &f);
 }
 
 static void pop(struct ui *ui)
@@ -142,12 +179,42 @@ static void take_snapshot(struct ui *ui)
 		update_all(ui);	/* the error page shows collection failures */
 		return;
 	}
+	if (ui->paused) {	/* the log keeps up; the screen keeps what it shows */
+		evlog_add(ui->log, ui->held ? ui->held : ui->snap, s, delta);
+		snapshot_delta_free(ui->held_delta);
+		snapshot_unref(ui->held);
+		ui->held = s;
+		ui->held_delta = delta;
+		return;
+	}
 	ui->snap = s;
 	ui->delta = delta;
 	evlog_add(ui->log, old_snap, s, delta);
 	update_all(ui);
 	snapshot_delta_free(old_delta);
 	snapshot_unref(old_snap);
+}
+
+/* space: freeze what is shown (collection goes on), or show the newest again. */
+static void pause_toggle(struct ui *ui)
+{
+	ui->paused = !ui->paused;
+	if (ui->paused) {
+		ui->paused_at = mono_now();
+		return;
+	}
+	if (ui->held) {
+		struct snapshot *old_snap = ui->snap;
+		struct snapshot_delta *old_delta = ui->delta;
+
+		ui->snap = ui->held;
+		ui->delta = ui->held_delta;
+		ui->held = NULL;
+		ui->held_delta = NULL;
+		update_all(ui);
+		snapshot_delta_free(old_delta);
+		snapshot_unref(old_snap);
+	}
 }
 
 /* ---- header and status line ---- */
@@ -186,7 +253,7 @@ static void draw_header(const struct ui *ui, int cols)
 	term_put(stdscr, 0, 0, cols, left, a, false, false);
 	/* the right side, shortened until it fits: filter mark, busy mark, interval, clock */
 	for (int form = 0; form < 3; form++) {
-		snprintf(right, sizeof(right), "%s%s%s%.4gs%s%s ",
+		snprintf(right, sizeof(right), "%s%s%s%s%.4gs%s%s ", ui->paused ? "PAUSED  " : "",
 			 form < 2 && ui->set.opts->n_pids ? "--pid  " : "",
 			 collector_thread_busy(ui->ct) ? "* " : "", form == 0 ? "every " : "",
 			 ui->set.delay, form == 0 ? "  " : "", form == 0 ? clock : "");
@@ -198,80 +265,10 @@ static void draw_header(const struct ui *ui, int cols)
 	}
 }
 
-/* Groups errors by their text, most frequent first, for the status line. */
-struct err_group {
-	const char *error;
-	const char *first_where;
-	size_t count;
-	size_t first;		/* index of the first error: equal counts keep snapshot order */
-};
-
-static int cmp_group(const void *a, const void *b)
-{
-	const struct err_group *x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
-	return x->first < y->first ? -1 : x->first > y->first;
-}
-
-#define MAX_GROUPS 8
-
-/* Writes a one-line summary of what is unknown and why; returns false if nothing is. */
+/* Writes a one-line summary of what is unknown and why (ui/unknown.h); false if nothing is. */
 static bool unknown_summary(const struct ui *ui, char *buf, size_t len)
 {
-	const struct snapshot *s = ui->snap;
-	struct err_group g[MAX_GROUPS];
-	size_t n_groups = 0, off = 0, other = 0;
-
-	buf[0] = 0;
-	if (ui->collect_error)
-		off += (size_t)snprintf(buf + off, len - off, "collection failed: %s; ",
-					strerror(-ui->collect_error));
-	if (!s)
-		return off > 0;
-	for (size_t i = 0; i < s->n_sources && off < len; i++)
-		if (!s->sources[i].ok)
-			off += (size_t)snprintf(buf + off, len - off, "source %s failed: %s; ",
-						s->sources[i].name, s->sources[i].error);
-	for (size_t i = 0; i < s->n_errors; i++) {
-		size_t k;
-
-		for (k = 0; k < n_groups; k++)
-			if (strcmp(g[k].error, s->errors[i].error) == 0)
-				break;
-		if (k == n_groups) {
-			if (n_groups == MAX_GROUPS) {
-				other++;
-				continue;
-			}
-			g[n_groups].error = s->errors[i].error;
-			g[n_groups].first_where = s->errors[i].where;
-			g[n_groups].count = 0;
-			g[n_groups].first = i;
-			n_groups++;
-		}
-		g[k].count++;
-	}
-	qsort(g, n_groups, sizeof(g[0]), cmp_group);
-	if (s->n_errors && off < len)
-		off += (size_t)snprintf(buf + off, len - off, "%zu error%s: ", s->n_errors,
-					s->n_errors == 1 ? "" : "s");
-	for (size_t k = 0; k < n_groups && off < len; k++) {
-		char more[32] = "";
-
-		if (g[k].count > 1)
-			snprintf(more, sizeof(more), " +%zu", g[k].count - 1);
-		off += (size_t)snprintf(buf + off, len - off, "%s%s (%s%s)", k ? "; " : "",
-					g[k].error, g[k].first_where, more);
-	}
-	if (other && off < len)
-		off += (size_t)snprintf(buf + off, len - off, "; %zu more", other);
-	if (off >= len)
-		off = len - 1;
-	while (off > 0 && (buf[off - 1] == ' ' || buf[off - 1] == ';'))
-		buf[--off] = 0;
-	return off > 0;
+	return unknown_line(ui->snap, ui->collect_error, buf, len);
 }
 
 static void draw_status(const struct ui *ui, int y, int cols)
@@ -282,8 +279,13 @@ static void draw_status(const struct ui *ui, int y, int cols)
 	attr_t a = term_attr(ROLE_STATUS);
 	int hw = term_width(hint);
 
+	if (search_draw(&ui->search, stdscr, y, cols))
+		return;
 	term_fill(stdscr, y, 0, cols, a);
-	if (unknown_summary(ui, buf, sizeof(buf))) {
+	if (ui->msg[0] && mono_now() < ui->msg_until) {
+		snprintf(buf, sizeof(buf), " %s", ui->msg);
+		term_put(stdscr, y, 0, cols, buf, a | A_BOLD, false, false);
+	} else if (unknown_summary(ui, buf, sizeof(buf))) {
 		char line[2100];
 
 		/* what is unknown comes first; the way back (or to help) stays on the right */
@@ -395,6 +397,142 @@ static void apply(struct ui *ui, const struct ui_cmd *cmd)
 	}
 }
 
+/* ---- issue 5: follow, pause, search and filter, remove, settings, mouse ---- */
+
+static bool in_stack(const struct ui *ui, const char *name)
+{
+	for (int i = 0; i < ui->depth; i++)
+		if (strcmp(ui->stack[i]->ops->name, name) == 0)
+			return true;
+	return false;
+}
+
+static void save_settings(struct ui *ui)
+{
+	struct settings cfg = {
+		.refresh = ui->set.delay,
+		.theme = term_theme(),
+		.view = in_stack(ui, "topology") ? SETTINGS_VIEW_TOPOLOGY : SETTINGS_VIEW_DASHBOARD,
+	};
+	int rc;
+
+	if (!ui->cfg_path[0]) {
+		message(ui, "Settings not saved: neither XDG_CONFIG_HOME nor HOME is set");
+		return;
+	}
+	rc = settings_save(&cfg, ui->cfg_path);
+	if (rc < 0)
+		message(ui, "Settings not saved to %s: %s", ui->cfg_path, strerror(-rc));
+	else
+		message(ui, "Saved to %s: refresh %gs, theme %s, view %s", ui->cfg_path, cfg.refresh,
+			settings_theme_name(cfg.theme), settings_view_name(cfg.view));
+}
+
+/* A mouse event: the wheel scrolls (as Up/Down), a press goes to the view under it. */
+static struct ui_cmd mouse_event(struct ui *ui, struct view *tv, const struct ui_frame *f)
+{
+	struct ui_cmd cmd = { .kind = CMD_HANDLED };
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return cmd;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		for (int i = 0; i < 3 && cmd.kind == CMD_HANDLED; i++)
+			cmd = tv->ops->key(tv, f, ev.bstate & BUTTON4_PRESSED ? KEY_UP : KEY_DOWN);
+		if (cmd.kind == CMD_UNHANDLED)
+			cmd.kind = CMD_HANDLED;	/* never "back" because a list ended */
+		return cmd;
+	}
+	if (tv->ops->mouse && ev.y > 0 && ev.y < LINES - 1)
+		cmd = tv->ops->mouse(tv, f, ev.y, ev.x, ev.bstate);
+	(void)ui;
+	return cmd;
+}
+
+static struct ui_cmd nav_key(struct ui *ui, int key)
+{
+	struct ui_cmd cmd = { .kind = CMD_HANDLED };
+	struct view *tv = ui->stack[ui->depth - 1];
+	struct ui_frame f = frame_of(ui);
+	struct ui_obj obj = { .kind = FMT_PROCESSES };
+	pid_t pid;
+
+	switch (key) {
+	case 't':	/* the topology map; t again goes back */
+		if (strcmp(tv->ops->name, "topology") == 0) {
+			cmd.kind = CMD_BACK;
+			break;
+		}
+		cmd.kind = CMD_PUSH;
+		cmd.view = view_topo_new(tv->ops->selected_obj && tv->ops->selected_obj(tv, &f, &obj)
+					 ? &obj : NULL);
+		break;
+	case ' ':
+		pause_toggle(ui);
+		message(ui, ui->paused ? "Paused: the screen stands still, collection goes on "
+			"(space resumes)" : "Resumed");
+		break;
+	case 'f':
+		if (ui->set.follow) {
+			message(ui, "No longer following %d", (int)ui->set.follow);
+			ui->set.follow = 0;
+		} else if (tv->ops->selected_pid && tv->ops->selected_pid(tv, &f, &pid)) {
+			char b[64];
+
+			ui->set.follow = pid;
+			message(ui, "Following %s: kept selected and centred (f stops)",
+				ui_pid_comm(ui->snap, pid, b, sizeof(b)));
+		} else {
+			message(ui, "f follows a process: select one first");
+		}
+		cmd.kind = CMD_SETTINGS;
+		break;
+	case '/':
+	case KEY_F(3):
+		if (!search_begin(&ui->search, tv, &f, SEARCH_FIND))
+			message(ui, "Nothing to search on this page");
+		break;
+	case 'n':
+	case 'N':
+		if (!ui->search.last[0])
+			message(ui, "No search yet: / or F3 starts one");
+		else if (!search_again(&ui->search, tv, &f, key == 'n' ? +1 : -1))
+			message(ui, "No match for \"%s\"", ui->search.last);
+		break;
+	case KEY_F(4):
+		if (!search_begin(&ui->search, tv, &f, SEARCH_FILTER))
+			message(ui, "Nothing to filter on this page");
+		break;
+	case KEY_F(5):
+		ui->set.flat = !ui->set.flat;
+		message(ui, "Processes: %s", ui->set.flat ? "a flat list by pid" : "a tree by parent");
+		cmd.kind = CMD_SETTINGS;
+		break;
+	case 'x':
+	case KEY_DC:
+		if (tv->ops->selected_obj && tv->ops->selected_obj(tv, &f, &obj) &&
+		    (cmd.view = view_remove_new(&obj, &f)) != NULL)
+			cmd.kind = CMD_PUSH;
+		else
+			message(ui, "x removes a System V or POSIX object: select one first");
+		break;
+	case 'S':
+		save_settings(ui);
+		break;
+	case 'T':
+		term_set_theme((enum term_theme)((term_theme() + 1) % (THEME_MONO + 1)));
+		message(ui, "Theme %s: %s (S saves it)", settings_theme_name(term_theme()),
+			term_palette());
+		break;
+	case KEY_MOUSE:
+		cmd = mouse_event(ui, tv, &f);
+		break;
+	default:
+		cmd.kind = CMD_UNHANDLED;
+	}
+	return cmd;
+}
+
 /* Keys every view shares, when the top view did not use the key. */
 static struct ui_cmd global_key(struct ui *ui, int key)
 {
@@ -463,7 +601,7 @@ static struct ui_cmd global_key(struct ui *ui, int key)
 		}
 		break;
 	default:
-		cmd.kind = CMD_UNHANDLED;
+		cmd = nav_key(ui, key);	/* issue 5 */
 	}
 	return cmd;
 }
@@ -476,6 +614,10 @@ static void handle_key(struct ui *ui, int key)
 
 	if (key == KEY_RESIZE)
 		return;		/* curses has the new size; the loop redraws */
+	if (ui->search.mode != SEARCH_OFF) {	/* the search / filter line has the keys */
+		search_feed(&ui->search, top, &f, key);
+		return;
+	}
 	if (too_small()) {
 		if (key == 'q' || key == KEY_F(10))
 			ui->quit = true;
@@ -546,10 +688,30 @@ static void loop(struct ui *ui)
 		};
 		int n;
 
+		int timeout = -1;
+
 		if (dirty)
 			draw(ui);
 		dirty = false;
-		n = poll(pfd, 3, -1);
+		/* animation frames while the top view moves; the end of a message */
+		if (!too_small() && ui->stack[ui->depth - 1]->ops->frame_ms) {
+			struct ui_frame f = frame_of(ui);
+
+			timeout = ui->stack[ui->depth - 1]->ops->frame_ms(ui->stack[ui->depth - 1], &f);
+		}
+		if (ui->msg[0]) {
+			double left = ui->msg_until - mono_now();
+			int ms = left > 0 ? (int)(left * 1000) + 1 : 0;
+
+			if (ms == 0)
+				ui->msg[0] = 0;
+			timeout = timeout < 0 || ms < timeout ? ms : timeout;
+		}
+		n = poll(pfd, 3, timeout);
+		if (n == 0) {	/* a frame is due */
+			dirty = true;
+			continue;
+		}
 		if (n < 0) {
 			if (errno != EINTR) {
 				ui->status = 1;
@@ -587,6 +749,7 @@ int ui_run(const struct options *opts)
 	struct ui ui = { .set = { .opts = opts, .delay = opts->delay } };
 	void (*old_hook)(void) = xalloc_fatal_hook;
 	char err[512];
+	struct settings cfg;
 
 	setlocale(LC_ALL, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -603,6 +766,14 @@ int ui_run(const struct options *opts)
 		fprintf(stderr, "ipctop: %s\n", err);
 		return 1;
 	}
+	/* issue 5: saved settings (-d on the command line wins over the file's refresh) */
+	settings_defaults(&cfg);
+	if (settings_path(ui.cfg_path, sizeof(ui.cfg_path)) &&
+	    settings_load(&cfg, ui.cfg_path, err, sizeof(err)) < 0)
+		message(&ui, "%s; using the defaults", err);
+	if (!opts->delay_given)
+		collector_thread_set_delay(ui.ct, cfg.refresh);
+	term_set_theme(cfg.theme);
 	ui.set.delay = collector_thread_delay(ui.ct);
 	xalloc_fatal_hook = fatal_hook;
 	if (!term_init(err, sizeof(err))) {
@@ -615,6 +786,8 @@ int ui_run(const struct options *opts)
 
 	ui.log = evlog_new(EVLOG_CAP);
 	push(&ui, view_dash_new());
+	if (cfg.view == SETTINGS_VIEW_TOPOLOGY)
+		push(&ui, view_topo_new(NULL));
 	loop(&ui);
 
 	/* restore the terminal first: joining the collector may wait for a scan to end */
@@ -626,6 +799,8 @@ int ui_run(const struct options *opts)
 	}
 	snapshot_delta_free(ui.delta);
 	snapshot_unref(ui.snap);
+	snapshot_delta_free(ui.held_delta);
+	snapshot_unref(ui.held);
 	evlog_free(ui.log);
 	term_release();
 	xalloc_fatal_hook = old_hook;

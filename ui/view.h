@@ -52,6 +52,8 @@ struct ui_settings {
 	const struct options *opts;
 	bool show_kthreads;		/* K: kernel threads in the process tree */
 	double delay;			/* seconds between snapshots */
+	bool flat;			/* F5: processes as a flat list by pid, not a tree */
+	pid_t follow;			/* f: the process kept selected and centred (0 none) */
 };
 
 struct ui_frame {
@@ -60,6 +62,8 @@ struct ui_frame {
 	const struct ui_settings *set;
 	int collect_error;			/* last collection failure (negative errno) or 0 */
 	const struct evlog *log;		/* events kept across snapshots (ui/evlog.h); may be NULL */
+	double now;				/* animation clock (monotonic seconds); still while paused */
+	bool paused;				/* space: the displayed snapshot is frozen */
 };
 
 /* The fmt_ctx the shared cells need for this frame. */
@@ -115,6 +119,23 @@ struct view_ops {
 	/* The process the user has selected, for actions (k / F9 sends it a signal); NULL or
 	 * false: none. */
 	bool (*selected_pid)(const struct view *v, const struct ui_frame *f, pid_t *pid);
+
+	/* Issue 5, each optional (NULL: the view has none). */
+	/* The selected object of any kind (x removes a System V or POSIX object). */
+	bool (*selected_obj)(const struct view *v, const struct ui_frame *f, struct ui_obj *obj);
+	/* F3, /, n, N: select the next row or node matching text (ui/search.h) after the
+	 * selection (dir +1) or before it (-1), wrapping; here: the selection itself may match
+	 * (while the text is typed). False, and nothing changes, when nothing matches. */
+	bool (*search)(struct view *v, const struct ui_frame *f, const char *text, int dir,
+		       bool here);
+	/* F4: show only what matches text ("" everything) until it is changed. */
+	void (*set_filter)(struct view *v, const struct ui_frame *f, const char *text);
+	/* A mouse button (bstate, ncurses' bits) at screen cell (y, x) in the view's area. */
+	struct ui_cmd (*mouse)(struct view *v, const struct ui_frame *f, int y, int x,
+			       mmask_t bstate);
+	/* Milliseconds until the view wants another frame though nothing changed (animation),
+	 * or -1. Asked of the top view only. */
+	int (*frame_ms)(const struct view *v, const struct ui_frame *f);
 };
 
 /* Embedded as the first member of each view's own struct. */
@@ -130,6 +151,11 @@ struct view *view_detail_new(const struct ui_obj *obj);
 struct view *view_errors_new(void);
 /* Keys, layout and what each panel shows (view_help.c). */
 struct view *view_help_new(void);
+/* The topology map (view_topo.c), first selecting sel when not NULL. */
+struct view *view_topo_new(const struct ui_obj *sel);
+/* Confirms and removes one System V or POSIX object (remove.c); NULL when obj's kind cannot
+ * be removed. */
+struct view *view_remove_new(const struct ui_obj *obj, const struct ui_frame *f);
 
 /* Signals and blocking (issue 4). The signal matrix: processes x signals (view_signals.c). */
 struct view *view_signals_new(void);

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "ui/panel.h"
@@ -38,14 +39,21 @@ struct dash {
 	size_t n;
 	size_t focus;
 	struct panel panels[MAX_PANELS];
+	struct ui_rect rects[MAX_PANELS];	/* where each panel was drawn (mouse) */
 };
 
 static void dash_update(struct view *v, const struct ui_frame *f)
 {
 	struct dash *d = (struct dash *)v;
 
-	for (size_t i = 0; i < d->n; i++)
+	for (size_t i = 0; i < d->n; i++) {
 		panel_update(&d->panels[i], f);
+		if (f->set && f->set->follow && d->panels[i].def->kind == FMT_PROCESSES) {
+			char id[FMT_ID_MAX];	/* f: the followed process stays selected */
+
+			panel_select_id(&d->panels[i], fmt_id_proc(f->set->follow, id, sizeof(id)));
+		}
+	}
 }
 
 /* Splits H lines between the panels (see the top of the file). */
@@ -104,6 +112,7 @@ static void dash_draw(struct view *v, const struct ui_frame *f, WINDOW *w, const
 	for (size_t i = 0; i < d->n; i++) {
 		struct ui_rect pr = { y, r->x, h[i], r->w };
 
+		d->rects[i] = pr;
 		if (h[i] > 0)
 			panel_draw(&d->panels[i], f, w, &pr, i == d->focus, (int)i + 1);
 		y += h[i];
@@ -154,10 +163,73 @@ static bool dash_selected_pid(const struct view *v, const struct ui_frame *f, pi
 	return true;
 }
 
+/* Issue 5: x removes the selected object; t opens the map on it. */
+static bool dash_selected_obj(const struct view *v, const struct ui_frame *f, struct ui_obj *obj)
+{
+	const struct dash *d = (const struct dash *)v;
+
+	(void)f;
+	return panel_selected_obj(&d->panels[d->focus], obj);
+}
+
+/* Search the focused panel first, then the others in screen order (focus follows). */
+static bool dash_search(struct view *v, const struct ui_frame *f, const char *text, int dir,
+			bool here)
+{
+	struct dash *d = (struct dash *)v;
+
+	for (size_t k = 0; k < d->n; k++) {
+		size_t i = (d->focus + (dir >= 0 ? k : d->n - k)) % d->n;
+
+		if (panel_search(&d->panels[i], f, text, dir, here || k > 0)) {
+			d->focus = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* F4: one filter for every panel of the dashboard. */
+static void dash_set_filter(struct view *v, const struct ui_frame *f, const char *text)
+{
+	struct dash *d = (struct dash *)v;
+
+	for (size_t i = 0; i < d->n; i++) {
+		snprintf(d->panels[i].filter, sizeof(d->panels[i].filter), "%s", text);
+		panel_update(&d->panels[i], f);
+	}
+}
+
+/* A click focuses the panel under it and selects the row; on the selected row: details. */
+static struct ui_cmd dash_mouse(struct view *v, const struct ui_frame *f, int y, int x,
+				mmask_t bstate)
+{
+	struct dash *d = (struct dash *)v;
+	struct ui_cmd cmd = { .kind = CMD_HANDLED };
+
+	(void)f;
+	(void)x;
+	if (!(bstate & BUTTON1_PRESSED))
+		return cmd;
+	for (size_t i = 0; i < d->n; i++) {
+		struct panel *p = &d->panels[i];
+		size_t before = p->sel;
+
+		if (d->rects[i].h <= 0 || y < d->rects[i].y || y >= d->rects[i].y + d->rects[i].h)
+			continue;
+		if (panel_click(p, &d->rects[i], y) && d->focus == i && p->sel == before &&
+		    panel_selected_obj(p, &cmd.obj))
+			cmd.kind = CMD_OPEN;
+		d->focus = i;
+		break;
+	}
+	return cmd;
+}
+
 static const char *dash_hints(const struct view *v)
 {
 	(void)v;
-	return "Tab panel  Enter details  ? help  q quit";
+	return "Tab panel  Enter details  s signals  l log  k signal  ? help  q quit";
 }
 
 static void dash_free(struct view *v)
@@ -177,6 +249,10 @@ static const struct view_ops dash_ops = {
 	.hints = dash_hints,
 	.free = dash_free,
 	.selected_pid = dash_selected_pid,
+	.selected_obj = dash_selected_obj,
+	.search = dash_search,
+	.set_filter = dash_set_filter,
+	.mouse = dash_mouse,
 };
 
 struct view *view_dash_new(void)

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,10 +103,84 @@ static bool detail_selected_pid(const struct view *v, const struct ui_frame *f, 
 	return true;
 }
 
+/* x / t on an object's page: that object. */
+static bool detail_selected_obj(const struct view *v, const struct ui_frame *f, struct ui_obj *obj)
+{
+	const struct detail *d = (const struct detail *)v;
+
+	(void)f;
+	if (d->gone)
+		return false;
+	*obj = d->obj;
+	return true;
+}
+
+/* The object a detail line points to (issue 5: a click follows it): an object id in its
+ * text ("shm:3", "pipe:12", "pmq:jobs"), or a process written "PID comm". */
+static bool line_link(const struct snapshot *s, const struct page_line *l, struct ui_obj *obj)
+{
+	static const struct {
+		const char *prefix;
+		enum fmt_kind kind;
+		bool name;	/* POSIX: a name, not a number */
+	} kinds[] = {
+		{ "pid:", FMT_PROCESSES, false }, { "msg:", FMT_MSG_QUEUES, false },
+		{ "shm:", FMT_SHM_SEGMENTS, false }, { "sem:", FMT_SEM_SETS, false },
+		{ "pipe:", FMT_PIPES, false }, { "fifo:", FMT_PIPES, false },
+		{ "unix:", FMT_UNIX_SOCKETS, false }, { "pmq:", FMT_POSIX_MQUEUES, true },
+		{ "pshm:", FMT_POSIX_SHM, true }, { "psem:", FMT_POSIX_SEMS, true },
+	};
+	const char *t = l->text;
+	const struct proc_rec *p;
+	char *end;
+	long pid;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		size_t pl = strlen(kinds[k].prefix);
+
+		for (const char *q = strstr(t, kinds[k].prefix); q; q = strstr(q + 1, kinds[k].prefix)) {
+			size_t n = pl;
+
+			if (q > t && (isalnum((unsigned char)q[-1]) || q[-1] == '_'))
+				continue;
+			while (q[n] && (kinds[k].name ? !strchr(" ,;()", q[n]) : isdigit((unsigned char)q[n])))
+				n++;
+			if (n == pl || n >= sizeof(obj->id))
+				continue;
+			snprintf(obj->id, sizeof(obj->id), "%.*s", (int)n, q);
+			obj->kind = kinds[k].kind;
+			if (ui_panel_for_kind(obj->kind) && ui_find_record(s, obj->kind, obj->id))
+				return true;
+		}
+	}
+	pid = strtol(t, &end, 10);
+	if (end != t && pid > 0 && *end == ' ' && (p = snapshot_find_proc(s, (pid_t)pid)) && p->comm &&
+	    strncmp(end + 1, p->comm, strlen(p->comm)) == 0) {
+		obj->kind = FMT_PROCESSES;
+		fmt_id_proc((pid_t)pid, obj->id, sizeof(obj->id));
+		return true;
+	}
+	return false;
+}
+
+static struct ui_cmd detail_mouse(struct view *v, const struct ui_frame *f, int y, int x,
+				  mmask_t bstate)
+{
+	struct detail *d = (struct detail *)v;
+	struct ui_cmd cmd = { .kind = CMD_HANDLED };
+	const struct page_line *l = page_line_at(&d->pg, y);
+
+	(void)x;
+	if ((bstate & BUTTON1_PRESSED) && l && f->snap && line_link(f->snap, l, &cmd.obj) &&
+	    strcmp(cmd.obj.id, d->obj.id) != 0)
+		cmd.kind = CMD_OPEN;
+	return cmd;
+}
+
 static const char *detail_hints(const struct view *v)
 {
 	(void)v;
-	return "arrows scroll  Esc back  ? help  q quit";
+	return "arrows scroll  click a process or object to open it  Esc back  ? help  q quit";
 }
 
 static void detail_free(struct view *v)
@@ -124,6 +199,8 @@ static const struct view_ops detail_ops = {
 	.hints = detail_hints,
 	.free = detail_free,
 	.selected_pid = detail_selected_pid,
+	.selected_obj = detail_selected_obj,
+	.mouse = detail_mouse,
 };
 
 struct view *view_detail_new(const struct ui_obj *obj)

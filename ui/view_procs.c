@@ -125,6 +125,12 @@ static void build(struct panel *p, const struct ui_frame *f)
 
 	if (!n)
 		return;
+	if (f->set && f->set->flat) {	/* F5: a flat list by pid */
+		for (size_t i = 0; i < n; i++)
+			if (visible(f, &s->procs[i]))
+				panel_add_row(p, &s->procs[i], NULL);
+		return;
+	}
 	t.first_child = xcalloc(n, sizeof(size_t));
 	t.next_sibling = xcalloc(n, sizeof(size_t));
 	t.shown = xcalloc(n, sizeof(bool));
@@ -311,7 +317,7 @@ static void detail(struct page *pg, const struct ui_frame *f, const void *rec)
 
 	page_section(pg, "Waiting");
 	page_field(pg, "waiting on", "%s", fmt_wait(&p->waiting, buf, sizeof(buf)));
-	if (p->waiting.kind != WAIT_NONE)
+	if (p->waiting.kind != WAIT_NONE && p->waiting.kind != WAIT_OTHER)
 		wait_fields(pg, s, p);
 	page_field(pg, "kernel function", "%s", p->wchan ? p->wchan : "-");
 	if (p->syscall_known)
@@ -397,5 +403,6 @@ const struct panel_def view_procs_panel = {
 		"how many signals are blocked (B), ignored (I) and caught by a handler (C). "
 		"WAITING: what a sleeping process is blocked in (pipe_read pipe:123 (fd 4), "
 		"sem_wait sem:5, ...); red rows are deadlocked. k or F9 sends the selected "
-		"process a signal. K shows or hides kernel threads.",
+		"process a signal. K shows or hides kernel threads; F5 switches between the "
+		"tree and a flat list by pid.",
 };

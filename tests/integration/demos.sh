@@ -73,7 +73,7 @@ if demo_start fork-exec --speed "$SPEED" --seconds 6; then
 	demo_end seconds
 fi
 
-# ---- pipe ----------------------------------------------------------------------------------
+# ---- pipe ------------------------------------------------------------------------------------
 
 if demo_start pipe --speed "$SPEED"; then
 	expect "ends linked: pipe-writer the only writer, pipe-reader the only reader" 10 '.pipes' \
@@ -87,7 +87,7 @@ if demo_start pipe --speed "$SPEED"; then
 	demo_stop
 fi
 
-# ---- pipeline ------------------------------------------------------------------------------
+# ---- pipeline --------------------------------------------------------------------------------
 
 if demo_start pipeline --speed "$SPEED"; then
 	expect "a | b | c: two pipes, one writer and one reader each; the shell holds no end" 10 \
@@ -120,7 +120,7 @@ if demo_start duplex --speed "$SPEED"; then
 	demo_end signal
 fi
 
-# ---- fifo ----------------------------------------------------------------------------------
+# ---- fifo ------------------------------------------------------------------------------------
 
 if demo_start fifo --speed "$SPEED"; then
 	fid=$(demo_object fifo)
@@ -151,7 +151,7 @@ if demo_start backpressure --speed "$SPEED"; then
 	demo_stop
 fi
 
-# ---- msgqueue ------------------------------------------------------------------------------
+# ---- msgqueue --------------------------------------------------------------------------------
 
 if demo_start msgqueue --speed "$SPEED"; then
 	# a new queue each round: the checks take any queue the stream announced ($objs)
@@ -170,7 +170,7 @@ if demo_start msgqueue --speed "$SPEED"; then
 	demo_stop
 fi
 
-# ---- posix-mq ---------------------------------------------------------------------------------
+# ---- posix-mq --------------------------------------------------------------------------------
 
 if demo_start posix-mq --speed "$SPEED"; then
 	n="ipctop-demo-$D_ROOT-jobs"
@@ -182,7 +182,7 @@ if demo_start posix-mq --speed "$SPEED"; then
 	demo_stop
 fi
 
-# ---- shm-sem ----------------------------------------------------------------------------------
+# ---- shm-sem ---------------------------------------------------------------------------------
 
 if demo_start shm-sem --speed 8; then
 	expect "the segment is attached by producer and consumer (nattch 2)" 10 '.shm_segments' \
@@ -203,7 +203,7 @@ if demo_start shm-sem --speed 8; then
 	demo_stop
 fi
 
-# ---- posix-shm ----------------------------------------------------------------------------------
+# ---- posix-shm -------------------------------------------------------------------------------
 
 if demo_start posix-shm --speed "$SPEED"; then
 	b="ipctop-demo-$D_ROOT-board"
@@ -219,7 +219,7 @@ if demo_start posix-shm --speed "$SPEED"; then
 	demo_stop
 fi
 
-# ---- signals ----------------------------------------------------------------------------------
+# ---- signals ---------------------------------------------------------------------------------
 
 if demo_start signals --speed "$SPEED"; then
 	expect "sig-target ignores SIGUSR2 and catches SIGUSR1 and SIGRTMIN+1" 10 \
@@ -245,7 +245,7 @@ if demo_start signals --speed "$SPEED"; then
 	demo_stop
 fi
 
-# ---- sigchld ------------------------------------------------------------------------------------
+# ---- sigchld ---------------------------------------------------------------------------------
 
 if demo_start sigchld --speed 2; then
 	expect "sigchld-child is a zombie of sigchld-parent until waited for" 15 \
@@ -266,7 +266,7 @@ if demo_start sigchld --speed 2; then
 	demo_stop
 fi
 
-# ---- unix-socket ----------------------------------------------------------------------------------
+# ---- unix-socket -----------------------------------------------------------------------------
 
 if demo_start unix-socket --speed "$SPEED"; then
 	expect "the server listens on stream.sock and has a datagram socket @ipctop-demo-ROOT-dgram" 10 \
@@ -284,13 +284,13 @@ if demo_start unix-socket --speed "$SPEED"; then
 		 | ($cl | length) == 3 and all($cl[]; . as $c | any($x.unix_sockets[];
 		    .type == "stream" and ends(.holders) == [$c] and (.peer_inode as $p | $srv | has($p))))'
 	expect "the socketpair: two seqpacket sockets, peers of each other" 10 '.unix_sockets' \
-		'. as $x | any($x.unix_sockets[]; .type == "seqpacket" and ends(.holders) == ($x | pids("sock-pair-peer"))
-		    and (.peer_inode as $p | any($x.unix_sockets[]; .inode == $p
-		    and ends(.holders) == ($x | pids("sock-server")))))'
+		'any(.unix_sockets[]; .type == "seqpacket" and ends(.holders) == pids("sock-pair-peer")
+		    and (.peer_inode as $p | any($S.unix_sockets[]; .inode == $p
+		    and ends(.holders) == pids("sock-server"))))'
 	demo_stop
 fi
 
-# ---- deadlock ---------------------------------------------------------------------------------------
+# ---- deadlock --------------------------------------------------------------------------------
 
 if demo_start deadlock --speed "$SPEED"; then
 	sem=$(demo_object sem)
@@ -317,7 +317,8 @@ if demo_start shm-sem --speed 8 --control 0; then
 	before=$(captions)
 	# the property under test is that nothing happens while paused: give it a step's time
 	sleep 0.5
-	check "control: no step while paused ($before -> $(captions) captions)" [ "$(captions)" -le "$((before + 2))" ]
+	check "control: no step while paused ($before -> $(captions) captions)" \
+		[ "$(captions)" -le "$((before + 2))" ]
 	before=$(captions)
 	printf s >&7
 	more() { [ "$(captions)" -gt "$before" ]; }
@@ -328,6 +329,17 @@ if demo_start shm-sem --speed 8 --control 0; then
 	check "control: 'c' continues" wait_for 5 grep -q '^status	running	2$' "$D_OUT"
 	check "control: 'r' restarts (a second 'ready' follows 'restart')" \
 		wait_for 10 sh -c "grep -q '^restart\$' '$D_OUT' && [ \$(grep -c '^ready ' '$D_OUT') -ge 2 ]"
+	printf q >&7
+	demo_end quit
+fi
+# a restart recreates the same names (the FIFO's path) after removing the old ones
+if demo_start fifo --speed 8 --control 0; then
+	check "control: fifo opens its FIFO" wait_for 10 grep -q 'fifo-.*open() returned' "$D_OUT"
+	printf r >&7
+	check "control: fifo restarts and is ready again" \
+		wait_for 10 sh -c "[ \$(grep -c '^ready ' '$D_OUT') -ge 2 ]"
+	check "control: after the restart the FIFO is opened again" \
+		wait_for 10 sh -c "sed '1,/^restart\$/d' '$D_OUT' | grep -q 'fifo-.*open() returned'"
 	printf q >&7
 	demo_end quit
 fi
@@ -358,7 +370,8 @@ kill_cleanup() {
 	fi
 	D_JOB=""
 	left=$(leftovers)
-	check "$k_name: objects outlive the SIGKILL (${left:-nothing left?})" [ -n "$left" ]
+	check "$k_name: objects outlive the SIGKILL ($(echo "${left:-nothing?}" | paste -sd, -))" \
+		[ -n "$left" ]
 	"$IPCTOP" demo cleanup >"$DT/cleanup.out" 2>&1
 	check "$k_name: demo cleanup exits 0 ($(tail -n 1 "$DT/cleanup.out"))" [ $? -eq 0 ]
 	left=$(leftovers)

@@ -9,26 +9,39 @@ DT=$(mktemp -d)
 export IPCTOP_DEMO_DIR="$DT/registry"
 REAPER=${top_builddir:-.}/tests/integration/demo_reaper
 D_JOB=""
+D_RUN=0
 on_exit "rm -rf '$DT'"
 # a demo still running when the test ends: TERM (it cleans up), then reap the reaper
-on_exit '[ -n "$D_JOB" ] && kill -TERM "$D_JOB" 2>/dev/null; [ -n "$D_JOB" ] && wait "$D_JOB" 2>/dev/null'
+on_exit '[ -n "$D_JOB" ] && kill -TERM "$D_JOB" 2>/dev/null
+	[ -n "$D_JOB" ] && wait "$D_JOB" 2>/dev/null'
 
 # demo_start NAME [ARG]...: `demo run NAME ARG...` in the background; waits for "ready PID".
 demo_start() {
 	D_NAME=$1
 	shift
-	D_OUT=$DT/$D_NAME.out
-	D_ERR=$DT/$D_NAME.err
+	D_RUN=$((D_RUN + 1))
+	# files of their own, created before the job starts (it might not have opened them yet)
+	D_OUT=$DT/$D_RUN-$D_NAME.out
+	D_ERR=$DT/$D_RUN-$D_NAME.err
+	: >"$D_OUT"
+	: >"$D_ERR"
 	D_ROOT=""
 	# stdin explicitly (an asynchronous command's would be /dev/null), the test's fd 7 closed
 	"$REAPER" "$IPCTOP" demo run "$D_NAME" "$@" <"${D_IN:-/dev/null}" >"$D_OUT" 2>"$D_ERR" 7>&- &
 	D_JOB=$!
 	if wait_for 15 grep -qs '^ready [0-9][0-9]*$' "$D_OUT"; then
 		D_ROOT=$(sed -n 's/^ready \([0-9]*\)$/\1/p' "$D_OUT" | head -n 1)
-		ok "$D_NAME: prints 'ready <root pid>' once its objects exist"
-		return 0
+		# (the whole pid: it names the conductor, comm ipctop-demo)
+		if [ "$(cat "/proc/$D_ROOT/comm" 2>/dev/null)" = ipctop-demo ]; then
+			ok "$D_NAME: prints 'ready <root pid>' once its objects exist"
+			return 0
+		fi
 	fi
-	fail "$D_NAME: prints 'ready <root pid>' once its objects exist" "$(tail -n 3 "$D_ERR")"
+	fail "$D_NAME: prints 'ready <root pid>' once its objects exist" \
+		"got '$D_ROOT'; $(tail -n 3 "$D_ERR")"
+	kill -TERM "$D_JOB" 2>/dev/null
+	wait "$D_JOB" 2>/dev/null
+	D_JOB=""
 	return 1
 }
 

@@ -105,11 +105,17 @@ pipe_exact "stuffed pipe: $2/$3 -> $4/$5 holds exactly $6 bytes" \
 	"$1" pipe "" "$2" "$3" "$4" "$5" "$6"
 check "the fixture holds K=$K bytes" [ "$6" -eq "$K" ]
 
-# Exactly these channels touch the fixture: the ring, the FIFO, the stuffed pipe and its own
+set -- $(key gone_fifo)
+jcheck "unlinked FIFO held O_RDWR: path kept, deleted, $2/$3 both reader and writer" \
+	'[.pipes[] | select(.inode == $i and .kind == "fifo") | {path, deleted, readers, writers}]
+	 == [{path: $path, deleted: true, readers: [{pid: $p, fd: $fd}], writers: [{pid: $p, fd: $fd}]}]' \
+	--argjson i "$1" --argjson p "$2" --argjson fd "$3" --arg path "$4"
+
+# Exactly these channels touch the fixture: the ring, the FIFOs, the stuffed pipe and its own
 # stdin (our FIFO, whose writer is this shell's fd 7); 2 sockets per ring link.
-jcheck "exactly the fixture's pipes and FIFOs (ring + fifo + stuffed + its stdin)" \
+jcheck "exactly the fixture's pipes and FIFOs (ring + 2 fifos + stuffed + its stdin)" \
 	'[.pipes[] | select(any((.readers + .writers)[]; .pid as $p | $pids | index($p)))] | length
-	 == $n' --argjson pids "[$PIDS]" --argjson n $((RING + 3))
+	 == $n' --argjson pids "[$PIDS]" --argjson n $((RING + 4))
 jcheck "its stdin FIFO: read by the fixture's fd 0, written by this shell's fd 7" \
 	'[.pipes[] | select(.path == $in) | {readers, writers, kind}]
 	 == [{readers: [{pid: $p, fd: 0}], writers: [{pid: $sh, fd: 7}], kind: "fifo"}]' \
@@ -127,7 +133,8 @@ jcheck "POSIX queue $1: 3 messages, 60 bytes, limits 8 x 128, held by $2/$3" \
 MQ=$1
 set -- $(key shm)
 jcheck "POSIX shm $1: 8192 bytes mapped by $3 and $4" \
-	'[.posix_shm[] | select(.name == $n) | {size, mapped_pids}] == [{size: 8192, mapped_pids: [$a, $b]}]' \
+	'[.posix_shm[] | select(.name == $n) | {size, mapped_pids}]
+	 == [{size: 8192, mapped_pids: ([$a, $b] | sort)}]' \
 	--arg n "$1" --argjson a "$3" --argjson b "$4"
 SHM=$1
 set -- $(key sem)

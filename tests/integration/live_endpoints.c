@@ -18,6 +18,7 @@
  *             30 bytes, held open by this process.
  *   shm       a POSIX shared memory object of 8192 bytes mapped by this process and one child.
  *   sem       a named semaphore with value 5, mapped by this process only.
+ *   gone      a FIFO this process holds open O_RDWR, its name already unlinked.
  *   misc      in this process: an eventfd with count 7, a signalfd for SIGUSR1 and SIGUSR2,
  *             and a TCP connection over 127.0.0.1 (both ends here).
  * then prints lines of key=value (values are space-separated fields, described by the keys)
@@ -430,6 +431,21 @@ int main(int argc, char **argv)
 		sem_made = true;
 		/* name value pid */
 		say("sem", "%s 5 %d", sem_name + 1, (int)parent_pid);
+	}
+
+	/* ---- a FIFO held open O_RDWR (reader and writer at once) whose name was unlinked ---- */
+	{
+		char gone[160];
+		int fd;
+
+		snprintf(gone, sizeof(gone), "%s/gone.fifo", dir);
+		if (mkfifo(gone, 0600) < 0)
+			die("mkfifo");
+		fd = open(gone, O_RDWR | O_CLOEXEC);	/* O_RDWR: no wait for a partner */
+		if (fd < 0 || unlink(gone) < 0)
+			die("gone fifo");
+		/* inode pid fd path */
+		say("gone_fifo", "%llu %d %d %s", inode_of(fd), (int)parent_pid, fd, gone);
 	}
 
 	/* ---- eventfd, signalfd, loopback TCP ---- */

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -126,10 +127,10 @@ static void test_proc_identity(void)
 	pid_t child;
 	int st;
 
-	CU_ASSERT_EQUAL_FATAL(demo_proc_start(getpid(), &start, &state), 0);
+	CU_ASSERT_EQUAL_FATAL(demo_registry_proc_start(getpid(), &start, &state), 0);
 	CU_ASSERT_EQUAL(state, 'R');
-	CU_ASSERT_TRUE(demo_proc_alive(getpid(), start));
-	CU_ASSERT_FALSE(demo_proc_alive(getpid(), start + 1));	/* same pid, another process */
+	CU_ASSERT_TRUE(demo_registry_proc_alive(getpid(), start));
+	CU_ASSERT_FALSE(demo_registry_proc_alive(getpid(), start + 1));	/* same pid, another process */
 
 	child = fork();
 	CU_ASSERT_FATAL(child >= 0);
@@ -137,15 +138,15 @@ static void test_proc_identity(void)
 		_exit(0);
 	/* the zombie still has a start time, but is not alive */
 	for (int i = 0; i < 500; i++) {
-		if (demo_proc_start(child, &zstart, &state) == 0 && state == 'Z')
+		if (demo_registry_proc_start(child, &zstart, &state) == 0 && state == 'Z')
 			break;
 		usleep(2000);
 	}
 	CU_ASSERT_EQUAL(state, 'Z');
-	CU_ASSERT_FALSE(demo_proc_alive(child, zstart));
+	CU_ASSERT_FALSE(demo_registry_proc_alive(child, zstart));
 	CU_ASSERT_EQUAL(waitpid(child, &st, 0), child);
-	CU_ASSERT_FALSE(demo_proc_alive(child, zstart));
-	CU_ASSERT_EQUAL(demo_proc_start(child, &zstart, NULL), -ENOENT);
+	CU_ASSERT_FALSE(demo_registry_proc_alive(child, zstart));
+	CU_ASSERT_EQUAL(demo_registry_proc_start(child, &zstart, NULL), -ENOENT);
 }
 
 static void test_base_and_append(void)
@@ -291,7 +292,7 @@ static void test_cleanup_all(void)
 	if (dead == 0)
 		_exit(0);
 	for (int i = 0; i < 500; i++) {
-		if (demo_proc_start(dead, &dead_start, &state) == 0 && state == 'Z')
+		if (demo_registry_proc_start(dead, &dead_start, &state) == 0 && state == 'Z')
 			break;
 		usleep(2000);
 	}
@@ -304,7 +305,7 @@ static void test_cleanup_all(void)
 	CU_ASSERT_EQUAL(mkfifo(fifo, 0600), 0);
 
 	/* a running demo: ourselves, with a queue of its own that must not be touched */
-	CU_ASSERT_EQUAL_FATAL(demo_proc_start(getpid(), &self_start, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(demo_registry_proc_start(getpid(), &self_start, NULL), 0);
 	make_demo_dir(getpid(), self_start, live_dir, sizeof(live_dir));
 	live_id = make_queue(&live_key, 'L');
 	CU_ASSERT_FATAL(live_id >= 0);
@@ -328,6 +329,51 @@ static void test_cleanup_all(void)
 	}
 }
 
+/* A sleeping child; its start time in *start. */
+static pid_t sleeper(unsigned long long *start)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		for (;;)
+			pause();
+	}
+	if (p > 0 && demo_registry_proc_start(p, start, NULL) < 0)
+		*start = 0;
+	return p;
+}
+
+static void test_cleanup_kills_verified_processes(void)
+{
+	struct demo_cleanup_log log = { NULL, false, 0, 0 };
+	unsigned long long s1 = 0, s2 = 0, dead_start = 0;
+	char dir[300];
+	pid_t dead, p1, p2;
+	int st;
+
+	dead = fork();
+	CU_ASSERT_FATAL(dead >= 0);
+	if (dead == 0)
+		_exit(0);
+	while (demo_registry_proc_start(dead, &dead_start, NULL) < 0)
+		usleep(1000);
+	waitpid(dead, &st, 0);
+	p1 = sleeper(&s1);
+	p2 = sleeper(&s2);
+	CU_ASSERT_FATAL(p1 > 0 && p2 > 0 && s1 && s2);
+	make_demo_dir(dead, dead_start, dir, sizeof(dir));
+	/* p1 is the demo's; p2's pid is listed with another start time: a reused pid */
+	CU_ASSERT_EQUAL(demo_registry_append(dir, "proc %d %llu left-behind", (int)p1, s1), 0);
+	CU_ASSERT_EQUAL(demo_registry_append(dir, "proc %d %llu reused-pid", (int)p2, s2 + 1), 0);
+	CU_ASSERT_EQUAL(demo_registry_cleanup_all(&log), 0);
+	CU_ASSERT_EQUAL(waitpid(p1, &st, WNOHANG), p1);	/* killed... */
+	CU_ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	CU_ASSERT_EQUAL(waitpid(p2, &st, WNOHANG), 0);	/* ...and p2 untouched */
+	CU_ASSERT_EQUAL(access(dir, F_OK), -1);
+	kill(p2, SIGKILL);
+	waitpid(p2, &st, 0);
+}
+
 void test_register(void)
 {
 	TEST_SUITE("demo_registry", suite_init, suite_clean,
@@ -337,5 +383,6 @@ void test_register(void)
 		   "base directory and appends", test_base_and_append,
 		   "SysV removal checks key, time and failures", test_remove_sysv_verified,
 		   "POSIX removal needs the demo's own prefix", test_remove_posix_by_prefix,
-		   "cleanup removes dead demos only", test_cleanup_all);
+		   "cleanup removes dead demos only", test_cleanup_all,
+		   "cleanup kills only processes it can verify", test_cleanup_kills_verified_processes);
 }

@@ -5,18 +5,22 @@
  * the whole collection on the recorded tree tests/fixtures/endpoints (copied to a temporary
  * directory where the FIFO git cannot store is created): pipes with their ends, FIFOs, POSIX
  * objects, eventfd/signalfd, and every malformed case as an error with the rest complete;
- * and a live scan as an unprivileged user: root's processes are "EACCES", the user's own pipe
- * is complete, fill level included.
+ * a live scan as an unprivileged user: root's processes are "EACCES", the user's own pipe
+ * is complete, fill level included; and (root) the POSIX queue probe on a real mqueue file
+ * system mounted in a private mount namespace.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <mqueue.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -24,6 +28,7 @@
 
 #include "probes/collect.h"
 #include "probes/fds.h"
+#include "probes/posix_ipc.h"
 #include "src/snapshot.h"
 #include "tests/unit/testmain.h"
 
@@ -450,6 +455,99 @@ static void test_unprivileged(void)
 	CU_ASSERT_EQUAL(WEXITSTATUS(status), 0);
 }
 
+/* ---- live, /dev/mqueue mounted ---------------------------------------------------------------- */
+
+/* In a child with a private mount namespace: an mqueue file system mounted on
+ * <tmp>/dev/mqueue, the POSIX probe run live with that as its root. Returns failed-check bits. */
+static int mqueue_dir_scan(void)
+{
+	char root[64], dev[80], mqdir[96], name[64];
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 64 };
+	struct probe_ctx ctx = { .live = true };
+	const struct pmq_rec *q;
+	mqd_t mq;
+	int bad = 0;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return 1 << 0;
+	snprintf(root, sizeof(root), "/tmp/ipctop-mqtest.XXXXXX");
+	if (!mkdtemp(root))
+		return 1 << 0;
+	snprintf(dev, sizeof(dev), "%s/dev", root);
+	snprintf(mqdir, sizeof(mqdir), "%s/dev/mqueue", root);
+	if (mkdir(dev, 0755) < 0 || mkdir(mqdir, 0755) < 0 ||
+	    mount("none", mqdir, "mqueue", 0, NULL) < 0) {
+		bad = 1 << 0;
+		goto out;
+	}
+	snprintf(name, sizeof(name), "/ipctop-mqtest-%d", (int)getpid());
+	mq = mq_open(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600, &attr);
+	if (mq == (mqd_t)-1) {
+		bad = 1 << 1;
+		goto out;
+	}
+	if (mq_send(mq, "hello", 5, 0) < 0 || mq_send(mq, "goodbye", 7, 1) < 0)
+		bad |= 1 << 1;
+
+	ctx.snap = snapshot_new();
+	ctx.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ctx.procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	arena_init(&ctx.scratch);
+	if (fds_collect(&ctx, NULL) < 0 || posix_ipc_collect(&ctx, NULL) < 0)
+		bad |= 1 << 2;
+	snapshot_sort(ctx.snap);
+	q = snapshot_find_pmq(ctx.snap, name + 1);
+	if (!q)
+		bad |= 1 << 3;
+	else if (q->bytes != 12 || q->messages != 2 || q->max_messages != 4 ||
+		 q->message_size != 64 || q->error)
+		bad |= 1 << 4;	/* read from the directory's file and mq_getattr */
+	else if (q->n_holders != 1 || q->holders[0].pid != getpid() || q->holders[0].fd != (int)mq)
+		bad |= 1 << 5;
+	free(ctx.fds);
+	free(ctx.maps);
+	arena_fini(&ctx.scratch);
+	snapshot_unref(ctx.snap);
+	close(ctx.rootfd);
+	close(ctx.procfd);
+	/* nothing received: both messages still there */
+	{
+		struct mq_attr now;
+
+		if (mq_getattr(mq, &now) < 0 || now.mq_curmsgs != 2)
+			bad |= 1 << 6;
+	}
+	mq_close(mq);
+	mq_unlink(name);
+	umount(mqdir);
+out:
+	rmdir(mqdir);
+	rmdir(dev);
+	rmdir(root);
+	return bad;
+}
+
+static void test_mqueue_dir(void)
+{
+	pid_t c;
+	int status;
+
+	if (geteuid() != 0) {
+		printf("(skipped: mounting an mqueue file system needs root) ");
+		return;
+	}
+	fflush(stdout);
+	c = fork();
+	CU_ASSERT_FATAL(c >= 0);
+	if (c == 0)
+		_exit(mqueue_dir_scan());
+	CU_ASSERT_EQUAL(waitpid(c, &status, 0), c);
+	CU_ASSERT_TRUE(WIFEXITED(status));
+	if (WIFEXITED(status) && WEXITSTATUS(status))
+		fprintf(stderr, "mqueue directory scan: failed checks 0x%x\n", WEXITSTATUS(status));
+	CU_ASSERT_EQUAL(WEXITSTATUS(status), 0);
+}
+
 void test_register(void)
 {
 	TEST_SUITE("fdinfo", NULL, NULL,
@@ -465,5 +563,6 @@ void test_register(void)
 		   "POSIX objects, eventfd, signalfd, io", test_fixture_posix_misc,
 		   "malformed cases are errors, the rest complete", test_fixture_errors);
 	TEST_SUITE("live", NULL, NULL,
-		   "unprivileged: EACCES for root's processes, own pipe complete", test_unprivileged);
+		   "unprivileged: EACCES for root's processes, own pipe complete", test_unprivileged,
+		   "queues listed from a mounted /dev/mqueue, nothing received", test_mqueue_dir);
 }

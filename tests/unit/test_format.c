@@ -249,6 +249,41 @@ static void test_cells(void)
 	snapshot_unref(s);
 }
 
+/* A /proc/sysvipc table without its pid, uid or nsems columns: "?" (unknown), never -1 or
+ * 4294967295; pid 0 (none yet) stays "-". */
+static void test_sysv_unknown_cells(void)
+{
+	struct snapshot *s = snapshot_new();
+	struct fmt_ctx ctx = { .snap = s };
+	struct msgq_rec *q = snapshot_add_msgq(s);
+	struct shm_rec *m = snapshot_add_shm(s);
+	struct sem_rec *sm = snapshot_add_sem(s);
+
+	q->perm.id = 1;
+	q->perm.uid = (uid_t)-1;
+	q->last_send_pid = -1;
+	q->last_recv_pid = 0;
+	m->perm.id = 2;
+	m->perm.uid = (uid_t)-1;
+	m->creator_pid = -1;
+	m->last_pid = -1;
+	sm->perm.id = 3;
+	sm->perm.uid = 1000;
+	sm->nsems = -1;
+	snapshot_seal(s);
+
+	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_MSG_QUEUES, 0, "UID"), "?");
+	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_MSG_QUEUES, 0, "LSPID"), "?");
+	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_MSG_QUEUES, 0, "LRPID"), "-");
+	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_SHM_SEGMENTS, 0, "UID"), "?");
+	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_SHM_SEGMENTS, 0, "CPID"), "?");
+	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_SHM_SEGMENTS, 0, "LPID"), "?");
+	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_SEM_SETS, 0, "UID"), "1000");
+	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_SEM_SETS, 0, "NSEMS"), "?");
+	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_SEM_SETS, 0, "VALUES"), "?");
+	snapshot_unref(s);
+}
+
 static void test_text_out(void)
 {
 	struct snapshot *s = snapshot_new();
@@ -302,5 +337,6 @@ void test_register(void)
 		   "ids and names", test_ids_names,
 		   "every table, every cell", test_tables,
 		   "cells with values and rates", test_cells,
+		   "System V unknown pids, uids and nsems", test_sysv_unknown_cells,
 		   "text output", test_text_out);
 }
