@@ -97,7 +97,8 @@ bool panel_select_id(struct panel *p, const char *id)
 	for (size_t i = 0; i < p->n_rows; i++) {
 		if (strcmp(row_id(p, i, buf, sizeof(buf)), id) == 0) {
 			p->sel = i;
-			snprintf(p->sel_id, sizeof(p->sel_id), "%s", id);
+			if (id != p->sel_id)	/* never snprintf a buffer onto itself */
+				snprintf(p->sel_id, sizeof(p->sel_id), "%s", id);
 			return true;
 		}
 	}

@@ -34,6 +34,26 @@ static const struct {
 	{ "D", "deadlock cycles and stalls, with how long they have lasted" },
 	{ "k, F9", "send a signal to the selected process (process panel, its details, the "
 		   "matrix, the log): pick it, then confirm with y" },
+	{ "t", "the topology map: processes, IPC objects and the channels between them, "
+	       "animated (t again goes back; see Topology below)" },
+	{ "/, F3", "search the current view (command, pid, object id, key) as you type; Enter "
+		   "keeps the selection, Esc stops" },
+	{ "n / N", "next / previous match of the last search" },
+	{ "F4", "filter: show only what matches (in every panel, or the map's matches and "
+		"their neighbours); kept per view until changed; Esc undoes" },
+	{ "F5", "processes as a tree by parent, or a flat list by pid" },
+	{ "f", "follow the selected process: kept selected (and centred on the map) from one "
+	       "refresh to the next; f again stops" },
+	{ "space", "pause: the screen and its animation stand still while collection goes on; "
+		   "space again shows the newest" },
+	{ "x, Delete", "remove the selected System V or POSIX object, like ipcrm: a page says "
+		       "what would be lost and whether you may; only y removes it" },
+	{ "T", "colour theme: auto, 8 colours, 256 colours, monochrome" },
+	{ "S", "save the refresh interval, theme and view (dashboard or topology) to "
+	       "$XDG_CONFIG_HOME/ipctop/ipctoprc (~/.config without it); read at start" },
+	{ "mouse", "click selects a row or a box; click the selection, or a process or object "
+		   "named on a detail page, to open it; click a line on the map to go to its "
+		   "other end; the wheel scrolls" },
 	{ "r", "take a snapshot now" },
 	{ "+ / -", "refresh slower / faster" },
 	{ "?, h, F1", "this help" },
@@ -72,6 +92,26 @@ static void build(struct page *pg)
 		  "the selection is shown in reverse video.");
 	page_text(pg, ROLE_NORMAL, "Gauges and tree lines use Unicode when the locale is "
 		  "UTF-8, plain ASCII otherwise.");
+
+	page_section(pg, "Topology");
+	page_text(pg, ROLE_NORMAL, "Processes are square boxes (pid, command, what they wait "
+		  "in); IPC objects rounded boxes: message queues with a depth gauge, shared "
+		  "memory, semaphore sets with their values as tokens and their waiters, POSIX "
+		  "objects, and a box for a pipe that joins more than two processes. Pipes and "
+		  "FIFOs are solid lines with an arrow at the reader and a fill gauge; sockets "
+		  "double lines with arrows at both ends; queue, memory and semaphore links dotted "
+		  "(a semaphore's waiters in the warning colour, deadlocked channels in red).");
+	page_text(pg, ROLE_NORMAL, "Moving dots are data, at a speed that follows the measured "
+		  "rate; gauges fill and drain smoothly between snapshots; semaphore tokens flash "
+		  "when taken or returned; signals fly from sender to target; new boxes light up "
+		  "and vanished ones fade where they were. Boxes keep their places from one refresh "
+		  "to the next; newcomers go next to their peers.");
+	page_text(pg, ROLE_NORMAL, "Keys on the map: arrows move to the nearest box that way, "
+		  "Tab / Shift-Tab go along the selection's links, Enter opens its details, "
+		  "Shift-arrows and PgUp/PgDn pan, c or Home centres, a switches between auto, the "
+		  "whole map and the selection's neighbourhood (auto: the neighbourhood once the map "
+		  "has more boxes than fit twice on the screen), [ and ] change its depth, L lays "
+		  "the map out afresh.");
 
 	page_section(pg, "Signals and deadlocks");
 	page_text(pg, ROLE_NORMAL, "Matrix marks: P pending for the process, p pending for one "

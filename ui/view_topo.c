@@ -529,10 +529,28 @@ static void topo_update(struct view *v, const struct ui_frame *f)
 
 /* ---- drawing ---- */
 
+/* The lane of e: lines between the same two boxes take neighbouring lanes (the k-th such
+ * line is k lanes on), all others a lane of their own by hash. */
+static unsigned edge_lane(const struct topo *t, const struct topo_edge *e)
+{
+	const struct topo_graph *g = &t->g;
+	size_t lo = e->from < e->to ? e->from : e->to, hi = e->from < e->to ? e->to : e->from;
+	unsigned k = 0;
+
+	for (size_t a = g->adj_start[lo]; a < g->adj_start[lo + 1]; a++) {
+		const struct topo_edge *o = &g->edges[g->adj[a]];
+
+		if (o == e)
+			break;
+		k += topo_edge_other(o, lo) == hi;
+	}
+	return lane_of(NULL, lo, hi) + k * 0x23u;
+}
+
 static size_t path_of(const struct topo *t, const struct topo_edge *e, struct cell *path)
 {
-	return edge_path(&t->g.nodes[e->from], &t->g.nodes[e->to], lane_of(e->obj, e->from, e->to),
-			 path, PATH_MAX_CELLS);
+	return edge_path(&t->g.nodes[e->from], &t->g.nodes[e->to], edge_lane(t, e), path,
+			 PATH_MAX_CELLS);
 }
 
 /* The line's glyphs: straight runs, turns where it bends, arrowheads where data arrives. */

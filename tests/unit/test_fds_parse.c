@@ -183,6 +183,14 @@ static void test_io(void)
 static char tree[64];
 static struct snapshot *fsnap;
 
+static int remove_tree(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree);
+	return system(cmd) == 0 ? 0 : 1;
+}
+
 static int fixture_init(void)
 {
 	char cmd[4096 + 128];
@@ -194,17 +202,20 @@ static int fixture_init(void)
 	snprintf(tree, sizeof(tree), "/tmp/ipctop-fdtest.XXXXXX");
 	if (!mkdtemp(tree))
 		return 1;
+	/* CUnit skips the cleanup of a suite whose init failed: remove the copy here then */
 	snprintf(cmd, sizeof(cmd), "cp -a '%s/proc' '%s/dev' '%s/' && mkdir -p '%s/tmp/ipctop-ep.kSMnYs'",
 		 src, src, tree, tree);
 	if (system(cmd) != 0)
-		return 1;
+		return remove_tree(), 1;
 	snprintf(cmd, sizeof(cmd), "%s/tmp/ipctop-ep.kSMnYs/chat.fifo", tree);
 	if (mkfifo(cmd, 0600) < 0)
-		return 1;
+		return remove_tree(), 1;
 	o.sysroot = tree;
 	c = collector_new(&o, &err);
-	if (!c || collector_collect(c, &fsnap) < 0)
-		return 1;
+	if (!c || collector_collect(c, &fsnap) < 0) {
+		collector_free(c);
+		return remove_tree(), 1;
+	}
 	collector_free(c);
 	snapshot_sort(fsnap);
 	return 0;
@@ -212,11 +223,8 @@ static int fixture_init(void)
 
 static int fixture_clean(void)
 {
-	char cmd[128];
-
 	snapshot_unref(fsnap);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree);
-	return system(cmd) == 0 ? 0 : 1;
+	return remove_tree();
 }
 
 static bool has_error(const struct snapshot *s, const char *where, const char *error)
