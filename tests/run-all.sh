@@ -10,9 +10,10 @@ for dir in "$@"; do
 	echo "=== make check in $dir ==="
 	make -C "$dir" -j"$(nproc)" --no-print-directory check >"$dir/check.out" 2>&1 || status=1
 	grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$dir/check.out"
-	for log in $(find "$dir/tests" -name '*.log' ! -name 'test-suite.log' | sort); do
+	# only the harness's logs: each test's .log has a .trs beside it (fuzzer logs etc. do not)
+	for trs in $(find "$dir/tests" -name '*.trs' | sort); do
+		log=${trs%.trs}.log
 		res=$(grep -E '^RESULT: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-		trs=${log%.log}.trs
 		verdict=$(sed -n 's/^:test-result: //p' "$trs" 2>/dev/null | head -n 1)
 		echo "--- ${log#"$dir"/} (${verdict:-?})"
 		if [ "$verdict" = PASS ] || [ "$verdict" = SKIP ]; then
