@@ -16,6 +16,8 @@
 
 #include "probes/collect.h"
 #include "probes/probe.h"
+#include "probes/proc_cache.h"
+#include "probes/proc_pass.h"
 #include "probes/proc_maps.h"
 #include "probes/proc_table.h"
 #include "probes/sysv_msg.h"
@@ -31,7 +33,8 @@
 
 static const struct probe probes[] = {
 	{ "proc_table", proc_table_collect, proc_table_fini },
-	{ "proc_maps", proc_maps_collect, proc_maps_fini },	/* reads proc_table's procs */
+	/* deferred: scanned when sysv_shm or posix_ipc first needs it (proc_maps_ensure) */
+	{ PROC_MAPS_SOURCE, proc_maps_defer, proc_maps_fini },	/* reads proc_table's procs */
 	{ "sysv_msg", sysv_msg_collect, NULL },
 	{ "sysv_shm", sysv_shm_collect, NULL },			/* uses proc_maps' list */
 	{ "sysv_sem", sysv_sem_collect, NULL },
@@ -55,6 +58,12 @@ struct collector {
 	int rootfd;
 	int procfd;
 	void *state[N_PROBES + 1];
+	/* incremental collection (probes/proc_cache.h): what the last collection kept */
+	struct proc_cache *cache;
+	unsigned long collections;
+	pid_t *reused;		/* sorted: the last collection's processes taken from the cache */
+	size_t n_reused;
+	size_t n_procs;
 };
 
 static double now_epoch(void)
@@ -106,6 +115,8 @@ void collector_free(struct collector *c)
 	for (size_t i = 0; i < N_PROBES; i++)
 		if (probes[i].fini && c->state[i])
 			probes[i].fini(c->state[i]);
+	proc_cache_free(c->cache);
+	free(c->reused);
 	close(c->procfd);
 	close(c->rootfd);
 	free(c->sysroot);
@@ -123,6 +134,40 @@ static bool source_failed(const struct snapshot *s, const char *name)
 void collector_cleanup_signal_safe(void)
 {
 	sig_trace_cleanup_signal_safe();
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Which processes this collection took from the cache (collector_stats/_reused). */
+static void note_reused(struct collector *c, const struct probe_ctx *ctx)
+{
+	const struct snapshot *s = ctx->snap;
+
+	c->n_reused = 0;
+	c->n_procs = s->n_procs;
+	c->reused = xreallocarray(c->reused, s->n_procs + 1, sizeof(*c->reused));
+	for (size_t i = 0; ctx->pass && i < s->n_procs; i++)
+		if (proc_pass_reuse(ctx->pass, s->procs[i].pid, s->procs[i].start_ticks))
+			c->reused[c->n_reused++] = s->procs[i].pid;
+	if (c->n_reused > 1)
+		qsort(c->reused, c->n_reused, sizeof(*c->reused), cmp_pid);
+}
+
+void collector_stats(const struct collector *c, struct collect_stats *out)
+{
+	out->processes = c->n_procs;
+	out->reused = c->n_reused;
+	out->cached = proc_cache_size(c->cache);
+}
+
+bool collector_reused(const struct collector *c, pid_t pid)
+{
+	return c->n_reused && bsearch(&pid, c->reused, c->n_reused, sizeof(pid), cmp_pid);
 }
 
 int collector_collect(struct collector *c, struct snapshot **out)
@@ -143,6 +188,16 @@ int collector_collect(struct collector *c, struct snapshot **out)
 	s->self_pid = c->opts.self;
 	arena_init(&ctx.scratch);
 
+	/* Incremental collection, live only: from the second collection on, read what proves
+	 * a process has not run (so --once pays nothing) and keep the results for the next;
+	 * from the third on, reuse them (probes/proc_cache.h). */
+	if (ctx.live && c->collections++ > 0) {
+		if (!c->cache)
+			c->cache = proc_cache_new();
+		ctx.witness = true;
+		ctx.cache = c->cache;
+	}
+
 	for (size_t i = 0; i < N_PROBES; i++) {
 		int rc = probes[i].collect(&ctx, &c->state[i]);
 
@@ -152,6 +207,9 @@ int collector_collect(struct collector *c, struct snapshot **out)
 					    rc == 0 ? NULL : probe_errname(-rc));
 	}
 
+	note_reused(c, &ctx);
+	if (ctx.witness)
+		proc_cache_update(c->cache, &ctx);
 	free(ctx.fds);
 	free(ctx.maps);
 	arena_fini(&ctx.scratch);

@@ -7,6 +7,8 @@
 #ifndef IPCTOP_COLLECT_H
 #define IPCTOP_COLLECT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "src/snapshot.h"
@@ -30,6 +32,17 @@ void collector_free(struct collector *c);
 /* Runs every probe. *out is a new, unsealed snapshot the caller owns. Returns 0, or -errno
  * when nothing could be collected at all (no proc/). */
 int collector_collect(struct collector *c, struct snapshot **out);
+
+/* What the last collection reused from the one before (incremental collection,
+ * probes/proc_cache.h), for tests and the benchmark. */
+struct collect_stats {
+	size_t processes;	/* in the last snapshot */
+	size_t reused;		/* of those, taken from the cache (they had not run since) */
+	size_t cached;		/* kept for the next collection */
+};
+void collector_stats(const struct collector *c, struct collect_stats *out);
+/* Whether the last collection took pid's per-process results from the cache. */
+bool collector_reused(const struct collector *c, pid_t pid);
 
 /* Async-signal-safe: releases what must not outlive the process even when it dies abnormally
  * (the signal trace's tracefs instance). For a fatal-signal handler or the out-of-memory

@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "probes/fds.h"
+#include "probes/proc_pass.h"
 
 #ifndef MQUEUE_MAGIC
 #define MQUEUE_MAGIC 0x19800202
@@ -647,6 +648,29 @@ static void pid_unreadable(struct scan *sc, pid_t pid, struct proc_rec *p, int e
 	scan_error(sc, p, why, "pid %d fd", (int)pid);
 }
 
+/* Incremental collection (probes/proc_cache.h): a process that has provably not run since
+ * the last collection still holds the descriptors that collection found (the cache keeps
+ * only lists whose data cannot change while the holder sleeps). Returns false when there
+ * is nothing to reuse. */
+static bool reuse_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
+{
+	const struct proc_cache_entry *ce = p ? proc_pass_reuse(sc->ctx->pass, pid, p->start_ticks)
+					      : NULL;
+	bool channels = false;
+
+	if (!ce || !ce->have_fds)
+		return false;
+	for (size_t i = 0; i < ce->n_fds; i++) {
+		*scan_add_fd(sc) = ce->fds[i];
+		channels |= is_channel(ce->fds[i].type);
+	}
+	if (channels) {
+		p->io_rchar = ce->io_rchar;	/* only this worker touches this record */
+		p->io_wchar = ce->io_wchar;
+	}
+	return true;
+}
+
 static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 {
 	struct probe_ctx *ctx = sc->ctx;
@@ -657,6 +681,8 @@ static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 	int rc = 0;
 	ssize_t n;
 
+	if (reuse_pid(sc, pid, p))
+		return;
 	snprintf(fdpath, sizeof(fdpath), "%d/fd", (int)pid);
 	snprintf(infopath, sizeof(infopath), "%d/fdinfo", (int)pid);
 	dfd = openat(ctx->procfd, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

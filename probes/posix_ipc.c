@@ -37,6 +37,7 @@
 #include "probes/fds.h"
 #include "probes/pipes.h"
 #include "probes/posix_ipc.h"
+#include "probes/proc_maps.h"
 
 #define MQ_TEXT_MAX 256
 
@@ -427,25 +428,37 @@ static const char *read_sem(int dirfd, const char *name, int64_t *value)
 	return err;
 }
 
-static void collect_shm(struct probe_ctx *ctx)
+/* The /dev/shm/ mappings, sorted. Made at the first object found: the collector defers the
+ * maps scan until someone needs it (proc_maps_ensure), so an empty /dev/shm costs no process
+ * any maps read. */
+static struct map_ref *shm_map_refs(struct probe_ctx *ctx, size_t *n_maps)
 {
-	struct snapshot *s = ctx->snap;
-	struct map_ref *maps = xcalloc(ctx->n_maps + 1, sizeof(*maps));
-	size_t n_maps = 0;
-	int dirfd;
-	DIR *dir;
-	struct dirent *de;
+	struct map_ref *maps;
 
+	proc_maps_ensure(ctx);
+	maps = xcalloc(ctx->n_maps + 1, sizeof(*maps));
+	*n_maps = 0;
 	for (size_t i = 0; i < ctx->n_maps; i++) {
 		const struct map_entry *e = &ctx->maps[i];
 
 		if (e->path && strncmp(e->path, "/dev/shm/", 9) == 0)
-			maps[n_maps++] = (struct map_ref){ e->inode, e->dev, e->pid, e->path };
+			maps[(*n_maps)++] = (struct map_ref){ e->inode, e->dev, e->pid, e->path };
 	}
-	if (n_maps > 1)
-		qsort(maps, n_maps, sizeof(*maps), cmp_map_ref);
+	if (*n_maps > 1)
+		qsort(maps, *n_maps, sizeof(*maps), cmp_map_ref);
 	if (!ctx->maps_scanned)
-		snapshot_add_error(s, "posix shm mappings", "no maps scan");
+		snapshot_add_error(ctx->snap, "posix shm mappings", "no maps scan");
+	return maps;
+}
+
+static void collect_shm(struct probe_ctx *ctx)
+{
+	struct snapshot *s = ctx->snap;
+	struct map_ref *maps = NULL;
+	size_t n_maps = 0;
+	int dirfd;
+	DIR *dir;
+	struct dirent *de;
 
 	dirfd = openat(ctx->rootfd, "dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
@@ -469,6 +482,8 @@ static void collect_shm(struct probe_ctx *ctx)
 			continue;
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 			continue;
+		if (!maps)
+			maps = shm_map_refs(ctx, &n_maps);
 		pids = ctx->maps_scanned ? mapped_pids(s, maps, n_maps, ctx->live, st.st_dev, st.st_ino,
 						       de->d_name, &n) : NULL;
 		if (strncmp(de->d_name, "sem.", 4) == 0 && de->d_name[4]) {

@@ -58,6 +58,8 @@ struct map_entry {
 
 struct collector;
 struct collect_opts;
+struct proc_pass;
+struct proc_cache;
 
 struct probe_ctx {
 	struct snapshot *snap;
@@ -73,11 +75,21 @@ struct probe_ctx {
 	struct map_entry *maps;	/* filled by the maps probe */
 	size_t n_maps, cap_maps;
 	bool maps_scanned;	/* the maps probe ran (attached lists are meaningful) */
+	bool maps_deferred;	/* the maps scan waits for proc_maps_ensure() (probes/proc_maps.h) */
 	/* Processes whose maps could not be read (exited ones not counted) and the errno of
 	 * the first: lists built from the maps (shm attachers) may miss those processes. */
 	size_t maps_unreadable;
 	int maps_unreadable_err;
 	bool fds_scanned;
+	/* Per-process read-ahead of status, cmdline, wchan and syscall (probes/proc_pass.h),
+	 * made by proc_table on the live system and used by proc_table and proc_wait; NULL when
+	 * there is none (sysroot, or a probe run alone): each then reads its files itself. */
+	const struct proc_pass *pass;
+	/* Incremental collection (probes/proc_cache.h): witness: read what proves a process
+	 * has not run (set from the collector's second collection on); cache: what the last
+	 * collection kept, reused for such processes (NULL: nothing to reuse). */
+	bool witness;
+	const struct proc_cache *cache;
 };
 
 struct probe {

@@ -4,30 +4,36 @@
  * The processes come from the proc_table probe that ran before (skipping kernel threads and
  * zombies, whose maps are empty); if it found none, the probe lists <root>/proc itself.
  * Each maps file is read once; only lines whose path starts with /SYSV or /dev/shm/ are
- * parsed in full. A process gone meanwhile simply has no entries; an unreadable maps file is
- * "pid N maps" in errors (and counted in ctx->maps_unreadable). ctx->maps_scanned tells later
- * probes the list is meaningful.
+ * parsed in full, and only shared mappings count. A process gone meanwhile simply has no
+ * entries; an unreadable maps file is "pid N maps" in errors (and counted in
+ * ctx->maps_unreadable). ctx->maps_scanned tells later probes the list is meaningful.
+ *
+ * In the collector the scan is deferred (proc_maps_defer): it runs the first time a probe
+ * has an object whose users it needs (proc_maps_ensure: sysv_shm at its first segment,
+ * posix_ipc at its first /dev/shm file), so a machine without shared memory objects never
+ * pays for it, and the maps read are as recent as the object list they are matched against.
+ * Called directly, proc_maps_collect scans at once.
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "probes/proc_maps.h"
+#include "probes/proc_pass.h"
 #include "probes/proc_table.h"
 
 #define MAPS_MAX (64 * 1024 * 1024)
-
-struct pm_state {
-	char *buf;
-	size_t cap;
-};
 
 /* Hex number [*p, ...) up to a byte in stop (or end). Advances *p. */
 static bool hex_field(const char **p, const char *e, char stop, uint64_t *out)
@@ -116,10 +122,82 @@ bool proc_maps_is_ipc_path(const char *path, size_t len)
 	       (len > 9 && memcmp(path, "/dev/shm/", 9) == 0);
 }
 
-static bool already_have(const struct probe_ctx *ctx, size_t first, const struct map_entry *m)
+/* ---- the scan ---------------------------------------------------------------------------- */
+
+/*
+ * Processes are read by one worker per CPU (the calling thread among them), taking them in
+ * small chunks from one cursor; each keeps what it finds in its own arrays. The main thread
+ * then merges the results in process order, so ctx->maps and the errors come out exactly as a
+ * sequential scan would leave them.
+ *
+ * Live, each process is asked with the PROCMAP_QUERY ioctl on its maps file (Linux 6.11):
+ * only file-backed shared mappings are returned, with their path, device and inode, so the
+ * kernel never formats the process's other mappings as text. That is the same selection the
+ * text below makes (a /SYSV or /dev/shm/ path of a shared "s" mapping). A kernel without the
+ * ioctl answers ENOTTY once and every process is then read as text.
+ */
+
+/* <linux/fs.h> of Linux 6.11 (Debian 12's headers predate it): a stable ABI. */
+struct pm_procmap_query {
+	uint64_t size;
+	uint64_t query_flags;
+	uint64_t query_addr;
+	uint64_t vma_start;
+	uint64_t vma_end;
+	uint64_t vma_flags;
+	uint64_t vma_page_size;
+	uint64_t vma_offset;
+	uint64_t inode;
+	uint32_t dev_major;
+	uint32_t dev_minor;
+	uint32_t vma_name_size;
+	uint32_t build_id_size;
+	uint64_t vma_name_addr;
+	uint64_t build_id_addr;
+};
+#define PM_PROCMAP_QUERY _IOWR('f', 17, struct pm_procmap_query)
+#define PM_QUERY_VMA_SHARED 0x08
+#define PM_QUERY_COVERING_OR_NEXT_VMA 0x10
+#define PM_QUERY_FILE_BACKED_VMA 0x20
+
+#define PM_WORKERS_MAX 8
+#define PM_CHUNK 8
+
+/* What one process gave. */
+struct pm_result {
+	pid_t pid;
+	const struct proc_rec *proc;	/* its record (NULL when listed from <proc>) */
+	int err;		/* errno of an unreadable maps file, 0 otherwise */
+	size_t malformed;	/* malformed IPC lines (one error each) */
+	unsigned worker;	/* whose arrays hold its entries */
+	size_t first, n;	/* its entries there */
+};
+
+struct pm_worker {
+	struct pm_scan *scan;
+	struct map_entry *maps;
+	size_t n_maps, cap_maps;
+	struct arena arena;	/* paths */
+	char *buf;
+	size_t cap;
+	pthread_t thread;
+	bool started;
+	unsigned id;
+};
+
+struct pm_scan {
+	struct probe_ctx *ctx;
+	struct pm_result *res;
+	size_t n;
+	atomic_size_t cursor;
+	atomic_bool no_query;	/* PROCMAP_QUERY unsupported: text for everyone */
+	struct pm_worker w[PM_WORKERS_MAX + 1];
+};
+
+static bool already_have(const struct pm_worker *w, size_t first, const struct map_entry *m)
 {
-	for (size_t i = first; i < ctx->n_maps; i++) {
-		const struct map_entry *o = &ctx->maps[i];
+	for (size_t i = first; i < w->n_maps; i++) {
+		const struct map_entry *o = &w->maps[i];
 
 		if (o->dev == m->dev && o->inode == m->inode && o->deleted == m->deleted &&
 		    strcmp(o->path, m->path) == 0)
@@ -128,11 +206,23 @@ static bool already_have(const struct probe_ctx *ctx, size_t first, const struct
 	return false;
 }
 
-/* Records the IPC mappings found in one maps text. */
-static void scan_text(struct probe_ctx *ctx, pid_t pid, const char *buf, size_t len)
+static void add_map(struct pm_worker *w, size_t first, const struct map_entry *m)
+{
+	if (already_have(w, first, m))
+		return;
+	if (w->n_maps == w->cap_maps) {
+		w->cap_maps = w->cap_maps ? w->cap_maps * 2 : 64;
+		w->maps = xreallocarray(w->maps, w->cap_maps, sizeof(*w->maps));
+	}
+	w->maps[w->n_maps++] = *m;
+}
+
+/* Records the IPC mappings found in one maps text. Only shared mappings ("s" in the perms)
+ * count: a private copy-on-write mapping of a /dev/shm file does not share the object (the
+ * ioctl path selects the same way). */
+static void scan_text(struct pm_worker *w, struct pm_result *r, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
-	size_t first = ctx->n_maps;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -144,45 +234,201 @@ static void scan_text(struct probe_ctx *ctx, pid_t pid, const char *buf, size_t 
 			if (proc_maps_parse_line(p, (size_t)(le - p), &ml) == 0 && ml.path == slash &&
 			    proc_maps_is_ipc_path(ml.path, ml.path_len)) {
 				struct map_entry m = {
-					.pid = pid,
+					.pid = r->pid,
 					.dev = makedev(ml.major, ml.minor),
 					.inode = ml.inode,
-					.path = arena_strndup(&ctx->scratch, ml.path, ml.path_len),
+					.path = arena_strndup(&w->arena, ml.path, ml.path_len),
 					.deleted = ml.deleted,
 				};
 
-				if (!already_have(ctx, first, &m))
-					*probe_add_map(ctx) = m;
+				if (ml.perms[3] == 's')
+					add_map(w, r->first, &m);
 			} else {
-				snapshot_add_errorf(ctx->snap, "malformed", "pid %d maps", (int)pid);
+				r->malformed++;
 			}
 		}
 		p = nl ? nl + 1 : end;
 	}
 }
 
-static void scan_pid(struct probe_ctx *ctx, struct pm_state *st, pid_t pid)
+/* Live: the shared file-backed mappings through PROCMAP_QUERY. Returns 0, -ENOTTY (no such
+ * ioctl: use the text) or another -errno. */
+static int scan_query(struct pm_worker *w, struct pm_result *r, int fd)
 {
+	static const char deleted[] = " (deleted)";
+	char name[PATH_MAX + 16];
+	uint64_t addr = 0;
+
+	for (;;) {
+		struct pm_procmap_query q = {
+			.size = sizeof(q),
+			.query_flags = PM_QUERY_COVERING_OR_NEXT_VMA | PM_QUERY_FILE_BACKED_VMA |
+				       PM_QUERY_VMA_SHARED,
+			.query_addr = addr,
+			.vma_name_addr = (uint64_t)(uintptr_t)name,
+			.vma_name_size = sizeof(name),
+		};
+		size_t n;
+
+		if (ioctl(fd, PM_PROCMAP_QUERY, &q) < 0) {
+			if (errno == ENOENT || errno == ESRCH)
+				return 0;	/* no more (ESRCH: no memory any more) */
+			return errno == ENOTTY || errno == EINVAL ? -ENOTTY : -errno;
+		}
+		if (q.vma_end <= addr)
+			return -EIO;	/* the kernel went backwards: never loop */
+		addr = q.vma_end;
+		if (q.vma_name_size == 0)
+			continue;
+		name[sizeof(name) - 1] = '\0';
+		n = strlen(name);
+		if (!proc_maps_is_ipc_path(name, n))
+			continue;
+		{
+			struct map_entry m = {
+				.pid = r->pid,
+				.dev = makedev(q.dev_major, q.dev_minor),
+				.inode = q.inode,
+				.deleted = n > sizeof(deleted) - 1 &&
+					   strcmp(name + n - (sizeof(deleted) - 1), deleted) == 0,
+			};
+
+			if (m.deleted)
+				n -= sizeof(deleted) - 1;
+			m.path = arena_strndup(&w->arena, name, n);
+			add_map(w, r->first, &m);
+		}
+	}
+}
+
+static void scan_pid(struct pm_worker *w, struct pm_result *r)
+{
+	struct probe_ctx *ctx = w->scan->ctx;
 	char path[32];
 	size_t len;
 	int rc;
 
-	snprintf(path, sizeof(path), "%d/maps", (int)pid);
-	rc = proc_read_file(ctx->procfd, path, &st->buf, &st->cap, MAPS_MAX, &len);
-	if (rc == -ENOENT || rc == -ESRCH)
-		return;		/* exited: it maps nothing any more */
-	if (rc < 0) {
-		snapshot_add_errorf(ctx->snap, probe_errname(-rc), "pid %d maps", (int)pid);
-		if (ctx->maps_unreadable++ == 0)
-			ctx->maps_unreadable_err = -rc;
-		return;
+	r->worker = w->id;
+	r->first = w->n_maps;
+	if (r->proc) {
+		/* incremental (probes/proc_cache.h): a process that has not run since the last
+		 * collection has the mappings it had then */
+		const struct proc_cache_entry *ce = proc_pass_reuse(ctx->pass, r->pid,
+								    r->proc->start_ticks);
+
+		if (ce && ce->have_maps) {
+			for (size_t i = 0; i < ce->n_maps; i++)
+				add_map(w, r->first, &ce->maps[i]);
+			r->n = w->n_maps - r->first;
+			return;
+		}
 	}
-	scan_text(ctx, pid, st->buf, len);
+	snprintf(path, sizeof(path), "%d/maps", (int)r->pid);
+	if (ctx->live && !atomic_load(&w->scan->no_query)) {
+		int fd = openat(ctx->procfd, path, O_RDONLY | O_CLOEXEC);
+
+		rc = fd < 0 ? -errno : scan_query(w, r, fd);
+		if (fd >= 0)
+			close(fd);
+		if (rc == -ENOTTY) {
+			atomic_store(&w->scan->no_query, true);
+			w->n_maps = r->first;
+		} else {
+			goto done;
+		}
+	}
+	rc = proc_read_file(ctx->procfd, path, &w->buf, &w->cap, MAPS_MAX, &len);
+	if (rc == 0)
+		scan_text(w, r, w->buf, len);
+done:
+	/* exited (ENOENT/ESRCH): it maps nothing any more */
+	if (rc < 0 && rc != -ENOENT && rc != -ESRCH)
+		r->err = -rc;
+	r->n = w->n_maps - r->first;
 }
 
-static int scan_dir(struct probe_ctx *ctx, struct pm_state *st)
+static void *pm_worker_run(void *arg)
+{
+	struct pm_worker *w = arg;
+	struct pm_scan *sc = w->scan;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&sc->cursor, PM_CHUNK);
+
+		if (i >= sc->n)
+			break;
+		for (size_t j = i; j < i + PM_CHUNK && j < sc->n; j++)
+			scan_pid(w, &sc->res[j]);
+	}
+	return NULL;
+}
+
+static size_t pm_threads(size_t n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t t = cpus > 1 ? (size_t)cpus - 1 : 0;	/* and the calling thread */
+
+	if (t > PM_WORKERS_MAX)
+		t = PM_WORKERS_MAX;
+	while (t > 0 && n / (t + 1) < 64)
+		t--;
+	return t;
+}
+
+/* Reads the maps of the n pids in res (in that order) into ctx->maps and the errors. */
+static void scan_pids(struct probe_ctx *ctx, struct pm_result *res, size_t n)
+{
+	struct pm_scan *sc = xcalloc(1, sizeof(*sc));
+	size_t nt = pm_threads(n);
+
+	sc->ctx = ctx;
+	sc->res = res;
+	sc->n = n;
+	atomic_init(&sc->cursor, 0);
+	atomic_init(&sc->no_query, false);
+	for (unsigned i = 0; i <= PM_WORKERS_MAX; i++) {
+		sc->w[i].scan = sc;
+		sc->w[i].id = i;
+		arena_init(&sc->w[i].arena);
+	}
+	for (size_t i = 0; i < nt; i++)
+		sc->w[i].started = pthread_create(&sc->w[i].thread, NULL, pm_worker_run, &sc->w[i]) == 0;
+	pm_worker_run(&sc->w[PM_WORKERS_MAX]);
+	for (size_t i = 0; i < nt; i++)
+		if (sc->w[i].started)
+			pthread_join(sc->w[i].thread, NULL);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pm_result *r = &res[i];
+		const struct pm_worker *w = &sc->w[r->worker];
+
+		for (size_t j = 0; j < r->malformed; j++)
+			snapshot_add_errorf(ctx->snap, "malformed", "pid %d maps", (int)r->pid);
+		if (r->err) {
+			snapshot_add_errorf(ctx->snap, probe_errname(r->err), "pid %d maps", (int)r->pid);
+			if (ctx->maps_unreadable++ == 0)
+				ctx->maps_unreadable_err = r->err;
+			continue;
+		}
+		for (size_t j = r->first; j < r->first + r->n; j++) {
+			struct map_entry *m = probe_add_map(ctx);
+
+			*m = w->maps[j];
+			m->path = arena_strdup(&ctx->scratch, w->maps[j].path);
+		}
+	}
+	for (unsigned i = 0; i <= PM_WORKERS_MAX; i++) {
+		free(sc->w[i].maps);
+		free(sc->w[i].buf);
+		arena_fini(&sc->w[i].arena);
+	}
+	free(sc);
+}
+
+static int scan_dir(struct probe_ctx *ctx, struct pm_result **res, size_t *n)
 {
 	int dfd = openat(ctx->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t cap = 64;
 	struct dirent *de;
 	DIR *d;
 
@@ -195,6 +441,7 @@ static int scan_dir(struct probe_ctx *ctx, struct pm_state *st)
 		close(dfd);
 		return -err;
 	}
+	*res = xcalloc(cap, sizeof(**res));
 	while ((de = readdir(d)) != NULL) {
 		char *endp;
 		long pid = strtol(de->d_name, &endp, 10);
@@ -202,42 +449,74 @@ static int scan_dir(struct probe_ctx *ctx, struct pm_state *st)
 		if (de->d_name[0] < '1' || de->d_name[0] > '9' || *endp || pid > 0x7fffffffL ||
 		    (ctx->self && pid == ctx->self))
 			continue;
-		scan_pid(ctx, st, (pid_t)pid);
+		if (*n == cap) {
+			cap *= 2;
+			*res = xreallocarray(*res, cap, sizeof(**res));
+		}
+		memset(&(*res)[*n], 0, sizeof(**res));
+		(*res)[(*n)++].pid = (pid_t)pid;
 	}
 	closedir(d);
 	return 0;
 }
 
-int proc_maps_collect(struct probe_ctx *ctx, void **state)
+/* The scan itself: proc_table's processes, or <root>/proc's when it found none. */
+static int scan_now(struct probe_ctx *ctx)
 {
-	struct pm_state *st = *state;
 	const struct snapshot *s = ctx->snap;
+	struct pm_result *res = NULL;
+	size_t n = 0;
 	int rc = 0;
 
-	if (!st)
-		*state = st = xcalloc(1, sizeof(*st));
 	if (s->n_procs > 0) {
+		res = xcalloc(s->n_procs, sizeof(*res));
 		for (size_t i = 0; i < s->n_procs; i++) {
 			const struct proc_rec *p = &s->procs[i];
 
 			if (p->kthread || p->zombie || (ctx->self && p->pid == ctx->self))
 				continue;
-			scan_pid(ctx, st, p->pid);
+			res[n].proc = p;
+			res[n++].pid = p->pid;
 		}
 	} else {
-		rc = scan_dir(ctx, st);
+		rc = scan_dir(ctx, &res, &n);
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		scan_pids(ctx, res, n);
 		ctx->maps_scanned = true;
+	}
+	free(res);
 	return rc;
+}
+
+int proc_maps_collect(struct probe_ctx *ctx, void **state)
+{
+	(void)state;
+	ctx->maps_deferred = false;
+	return ctx->maps_scanned ? 0 : scan_now(ctx);
+}
+
+int proc_maps_defer(struct probe_ctx *ctx, void **state)
+{
+	(void)state;
+	if (!ctx->maps_scanned)
+		ctx->maps_deferred = true;
+	return 0;
+}
+
+void proc_maps_ensure(struct probe_ctx *ctx)
+{
+	int rc;
+
+	if (!ctx->maps_deferred)
+		return;
+	ctx->maps_deferred = false;
+	rc = scan_now(ctx);
+	if (rc < 0)
+		snapshot_set_source(ctx->snap, PROC_MAPS_SOURCE, false, probe_errname(-rc));
 }
 
 void proc_maps_fini(void *state)
 {
-	struct pm_state *st = state;
-
-	if (!st)
-		return;
-	free(st->buf);
-	free(st);
+	free(state);	/* nothing is kept between collections */
 }

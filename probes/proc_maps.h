@@ -36,7 +36,17 @@ int proc_maps_parse_line(const char *line, size_t len, struct proc_maps_line *ou
 /* true if a mapping with this path names an IPC object ipctop follows (/SYSV..., /dev/shm/...). */
 bool proc_maps_is_ipc_path(const char *path, size_t len);
 
+/* The source name under which the maps scan reports. */
+#define PROC_MAPS_SOURCE "proc_maps"
+
+/* Scans every process's maps now (ctx->maps_scanned true on success). */
 int proc_maps_collect(struct probe_ctx *ctx, void **state);
+/* The collector's table entry: marks the scan as wanted-if-needed (ctx->maps_deferred). */
+int proc_maps_defer(struct probe_ctx *ctx, void **state);
+/* A probe that needs the maps calls this first: runs a deferred scan once (a failure is
+ * recorded as the PROC_MAPS_SOURCE source); does nothing when the scan already ran or was
+ * never asked for (a probe run alone, as before). */
+void proc_maps_ensure(struct probe_ctx *ctx);
 void proc_maps_fini(void *state);
 
 #endif

@@ -38,12 +38,13 @@
 #include <libproc2/pids.h>
 #endif
 
+#include "probes/proc_pass.h"
 #include "probes/proc_status.h"
 #include "probes/proc_table.h"
 
 #define STAT_MAX (64 * 1024)
-#define STATUS_MAX (1024 * 1024)	/* Groups: can be long */
-#define CMDLINE_MAX (128 * 1024)	/* longer command lines are cut */
+#define STATUS_MAX PROC_TABLE_STATUS_MAX	/* Groups: can be long */
+#define CMDLINE_MAX PROC_TABLE_CMDLINE_MAX	/* longer command lines are cut */
 
 struct pt_state {
 #ifdef HAVE_LIBPROC2
@@ -51,6 +52,9 @@ struct pt_state {
 #endif
 	char *buf;
 	size_t cap;
+	/* Live: the last collection's read-ahead (ctx->pass points to it until the next
+	 * collection or proc_table_fini; proc_wait reads it after this probe). */
+	struct proc_pass *pass;
 };
 
 /* What was read of one process before it becomes a record. */
@@ -127,15 +131,23 @@ static void note(struct probe_ctx *ctx, struct pt_entry *e, const char *file, co
 		e->error = arena_printf(&ctx->snap->arena, "%s: %s", file, err);
 }
 
-/* Reads status and cmdline. Returns false when the process has gone (already noted). */
+/* Reads status and cmdline. Returns false when the process has gone (already noted).
+ * pre: the read-ahead's entry for this pid (probes/proc_pass.h) or NULL; its outcomes are
+ * used exactly as if the files had been read here, and a file it did not read is read here. */
 static bool read_status_cmdline(struct probe_ctx *ctx, struct pt_state *st, int piddir,
-				struct pt_entry *e)
+				struct pt_entry *e, const struct proc_pass_entry *pre)
 {
 	size_t len;
 	int rc;
 	bool kthread, zombie;
 
-	rc = read_pid_file(ctx, st, piddir, e->pid, "status", STATUS_MAX, &len);
+	if (pre) {
+		rc = pre->status_rc;
+		if (rc == 0)
+			e->ss = pre->ss;
+	} else {
+		rc = read_pid_file(ctx, st, piddir, e->pid, "status", STATUS_MAX, &len);
+	}
 	if (gone(rc)) {
 		snapshot_add_errorf(ctx->snap, "exited during scan", "pid %d", (int)e->pid);
 		return false;
@@ -144,7 +156,8 @@ static bool read_status_cmdline(struct probe_ctx *ctx, struct pt_state *st, int 
 		note(ctx, e, "status", probe_errname(-rc));
 	} else {
 		e->status_ok = true;
-		if (proc_status_parse(st->buf, len, &e->ss) < 0 || e->ss.bad)
+		if ((pre ? pre->status_parse_rc : proc_status_parse(st->buf, len, &e->ss)) < 0 ||
+		    e->ss.bad)
 			note(ctx, e, "status", "malformed");
 	}
 
@@ -155,13 +168,20 @@ static bool read_status_cmdline(struct probe_ctx *ctx, struct pt_state *st, int 
 		e->cmdline = "";
 		return true;
 	}
-	rc = read_pid_file(ctx, st, piddir, e->pid, "cmdline", CMDLINE_MAX, &len);
+	if (pre && pre->cmdline.read)
+		rc = pre->cmdline.rc;
+	else
+		rc = read_pid_file(ctx, st, piddir, e->pid, "cmdline", CMDLINE_MAX, &len);
 	if (gone(rc)) {
 		snapshot_add_errorf(ctx->snap, "exited during scan", "pid %d", (int)e->pid);
 		return false;
 	}
 	if (rc < 0) {
 		note(ctx, e, "cmdline", probe_errname(-rc));
+		return true;
+	}
+	if (pre && pre->cmdline.read) {
+		e->cmdline = arena_strndup(&ctx->snap->arena, pre->cmdline.text, pre->cmdline.len);
 		return true;
 	}
 	len = proc_cmdline_join(st->buf, len);
@@ -264,7 +284,7 @@ static void scan_one_parsed(struct probe_ctx *ctx, struct pt_state *st, pid_t pi
 	} else {
 		e.stat_ok = true;
 	}
-	if (read_status_cmdline(ctx, st, piddir, &e))
+	if (read_status_cmdline(ctx, st, piddir, &e, NULL))
 		emit(ctx, &e);
 	close(piddir);
 }
@@ -329,10 +349,17 @@ static int scan_libproc2(struct probe_ctx *ctx, struct pt_state *st)
 			return rc;
 		}
 	}
+	/* the read-ahead of status/cmdline/wchan/syscall runs on other CPUs while libproc2
+	 * reads every stat here; this thread then helps it finish */
+	proc_pass_free(st->pass);
+	st->pass = proc_pass_start(ctx->procfd, ctx->self, ctx->witness, ctx->cache);
 	errno = 0;
 	f = procps_pids_reap(st->info, PIDS_FETCH_TASKS_ONLY);
+	rc = f ? 0 : errno ? -errno : -EIO;
+	proc_pass_finish(st->pass);
+	ctx->pass = st->pass;
 	if (!f)
-		return errno ? -errno : -EIO;
+		return rc;
 	for (int i = 0; i < f->counts->total; i++) {
 		struct pids_stack *stk = f->stacks[i];
 		struct pt_entry e = { 0 };
@@ -351,7 +378,7 @@ static int scan_libproc2(struct probe_ctx *ctx, struct pt_state *st)
 		e.st.starttime = PT_VAL(stk, I_START, ull_int);
 		e.st.flags = PT_VAL(stk, I_FLAGS, ul_int);
 		snprintf(e.st.comm, sizeof(e.st.comm), "%s", cmd ? cmd : "?");
-		if (read_status_cmdline(ctx, st, -1, &e))
+		if (read_status_cmdline(ctx, st, -1, &e, proc_pass_get(st->pass, e.pid, e.st.starttime)))
 			emit(ctx, &e);
 	}
 	return 0;
@@ -452,6 +479,7 @@ void proc_table_fini(void *state)
 	if (st->info)
 		procps_pids_unref(&st->info);
 #endif
+	proc_pass_free(st->pass);
 	free(st->buf);
 	free(st);
 }

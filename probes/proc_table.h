@@ -15,6 +15,11 @@
 
 #include "probes/probe.h"
 
+/* Largest status text read (Groups: can be long) and cmdline kept (longer ones are cut);
+ * shared with the read-ahead of probes/proc_pass.c, which must read exactly as this does. */
+#define PROC_TABLE_STATUS_MAX (1024 * 1024)
+#define PROC_TABLE_CMDLINE_MAX (128 * 1024)
+
 int proc_table_collect(struct probe_ctx *ctx, void **state);
 void proc_table_fini(void *state);
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "probes/proc_pass.h"
 #include "probes/proc_wait.h"
 #include "src/signames.h"
 
@@ -264,20 +265,36 @@ static void note_error(struct probe_ctx *ctx, size_t pi, const char *what, int e
 	p->error = snapshot_strdup(ctx->snap, msg);
 }
 
+/* <pid>/file into buf as read_small does, or the same outcome from the read-ahead of
+ * probes/proc_pass.h when it read that file (ctx->pass, made by proc_table). */
+static ssize_t read_pid_small(struct probe_ctx *ctx, const struct proc_pass_text *pre, pid_t pid,
+			      const char *file, char *buf, size_t cap)
+{
+	char path[64];
+
+	if (pre && pre->read) {
+		if (pre->rc < 0)
+			return pre->rc;
+		memcpy(buf, pre->text, pre->len + 1);	/* at most cap - 1 bytes and the NUL */
+		return (ssize_t)pre->len;
+	}
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
+	return read_small(ctx->procfd, path, buf, cap);
+}
+
 static void read_wait(struct probe_ctx *ctx, size_t pi, struct wait_counts *wc)
 {
 	struct proc_rec *p = &ctx->snap->procs[pi];
-	char path[64], buf[512], sym[128];
+	const struct proc_pass_entry *pre = proc_pass_get(ctx->pass, p->pid, p->start_ticks);
+	char buf[512], sym[128];
 	struct proc_syscall sc;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%d/wchan", (int)p->pid);
-	n = read_small(ctx->procfd, path, buf, sizeof(buf));
+	n = read_pid_small(ctx, pre ? &pre->wchan : NULL, p->pid, "wchan", buf, sizeof(buf));
 	if (n >= 0 && proc_wait_parse_wchan(buf, (size_t)n, sym, sizeof(sym)))
 		p->wchan = snapshot_strdup(ctx->snap, sym);
 
-	snprintf(path, sizeof(path), "%d/syscall", (int)p->pid);
-	n = read_small(ctx->procfd, path, buf, sizeof(buf));
+	n = read_pid_small(ctx, pre ? &pre->syscall : NULL, p->pid, "syscall", buf, sizeof(buf));
 	if (n < 0) {
 		if (n == -EACCES || n == -EPERM)
 			wc->denied++;

@@ -21,6 +21,7 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
+#include "probes/proc_maps.h"
 #include "probes/sysv_parse.h"
 #include "probes/sysv_shm.h"
 
@@ -59,6 +60,7 @@ struct shm_scan {
 	struct attach *att;
 	size_t n_att;
 	size_t count;
+	bool att_ready;		/* att built (at the first segment: see build_att) */
 };
 
 static int cmp_attach(const void *a, const void *b)
@@ -70,11 +72,38 @@ static int cmp_attach(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* The (shmid, pid) index of the maps. Built at the first segment: the collector defers the
+ * maps scan until someone needs it (proc_maps_ensure), so a machine without segments never
+ * reads any process's maps for them. */
+static void build_att(struct probe_ctx *ctx, struct shm_scan *sc)
+{
+	sc->att_ready = true;
+	proc_maps_ensure(ctx);
+	if (!ctx->maps_scanned || !ctx->n_maps)
+		return;
+	sc->att = xreallocarray(NULL, ctx->n_maps, sizeof(*sc->att));
+	for (size_t i = 0; i < ctx->n_maps; i++) {
+		const struct map_entry *e = &ctx->maps[i];
+
+		if (e->path && strncmp(e->path, "/SYSV", 5) == 0) {
+			sc->att[sc->n_att].shmid = e->inode;
+			sc->att[sc->n_att].pid = e->pid;
+			sc->n_att++;
+		}
+	}
+	if (sc->n_att > 1)
+		qsort(sc->att, sc->n_att, sizeof(*sc->att), cmp_attach);
+}
+
 static void shm_row(struct probe_ctx *ctx, const struct sysv_row *row, void *arg)
 {
 	struct shm_scan *sc = arg;
-	struct shm_rec *m = snapshot_add_shm(ctx->snap);
+	struct shm_rec *m;
 	unsigned mode = (unsigned)row->v[C_PERMS];
+
+	if (!sc->att_ready)
+		build_att(ctx, sc);
+	m = snapshot_add_shm(ctx->snap);
 
 	sc->count++;
 	m->perm.key = (int32_t)row->v[C_KEY];
@@ -137,20 +166,6 @@ int sysv_shm_collect(struct probe_ctx *ctx, void **state)
 	int rc;
 
 	(void)state;
-	if (ctx->maps_scanned && ctx->n_maps) {
-		sc.att = xreallocarray(NULL, ctx->n_maps, sizeof(*sc.att));
-		for (size_t i = 0; i < ctx->n_maps; i++) {
-			const struct map_entry *e = &ctx->maps[i];
-
-			if (e->path && strncmp(e->path, "/SYSV", 5) == 0) {
-				sc.att[sc.n_att].shmid = e->inode;
-				sc.att[sc.n_att].pid = e->pid;
-				sc.n_att++;
-			}
-		}
-		if (sc.n_att > 1)
-			qsort(sc.att, sc.n_att, sizeof(*sc.att), cmp_attach);
-	}
 	rc = sysv_parse_file(ctx, "sysvipc/shm", shm_cols, C_COUNT, shm_row, &sc);
 	if (rc == 0 && sc.count > 0 && !ctx->maps_scanned)
 		snapshot_add_error(ctx->snap, "sysvipc/shm attached_pids", "process maps not read");

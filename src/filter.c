@@ -310,3 +310,33 @@ struct snapshot *filter_apply(struct snapshot *s, const pid_t *pids, size_t n)
 	snapshot_seal(v);
 	return v;
 }
+
+size_t filter_descendants(const struct snapshot *s, const pid_t *roots, size_t n_roots,
+			  pid_t **out)
+{
+	struct pidset set = { 0 };
+	bool grew = true;
+
+	for (size_t i = 0; i < n_roots; i++)
+		pidset_add(&set, roots[i]);
+	pidset_seal(&set);
+	/* one pass per generation: a child is added once its parent is in */
+	while (grew && set.n) {
+		size_t before = set.n;
+		struct pidset known = set;	/* the sorted part; additions follow it */
+
+		for (size_t i = 0; i < s->n_procs; i++) {
+			known.v = set.v;	/* pidset_add may move the array */
+			if (pidset_has(&known, s->procs[i].ppid) &&
+			    !pidset_has(&known, s->procs[i].pid))
+				pidset_add(&set, s->procs[i].pid);
+		}
+		if (set.n != before)
+			pidset_seal(&set);
+		grew = set.n != before;
+	}
+	*out = set.n ? set.v : NULL;
+	if (!set.n)
+		free(set.v);
+	return set.n;
+}

@@ -29,4 +29,10 @@ struct snapshot *filter_apply(struct snapshot *s, const pid_t *pids, size_t n);
 /* Whether a process record names one of the pids (helper for views). */
 bool filter_has_pid(const pid_t *pids, size_t n, pid_t pid);
 
+/* Issue 6 (a demo's processes): roots and every process of s descending from one of them
+ * (by ppid; s sorted or sealed), sorted, without duplicates, in a new array (*out, the
+ * caller frees it; NULL when the count is 0). Roots not in s are kept. Returns the count. */
+size_t filter_descendants(const struct snapshot *s, const pid_t *roots, size_t n_roots,
+			  pid_t **out);
+
 #endif

@@ -1,9 +1,24 @@
 /*
  * json_out.c - the JSON snapshot (see json_out.h and CONTRACT.md): one builder per kind of
  * record, each emitting every CONTRACT key (null when unknown) plus ipctop's extensions.
+ *
+ * The builders write through a small writer (struct jw) with two backends that take the same
+ * calls in the same order:
+ *   stream  text straight into a growing buffer flushed to the FILE in large writes
+ *           (json_out_write: --once/--batch). No tree: memory stays flat however large the
+ *           snapshot, and nothing is allocated per value.
+ *   tree    a json-c object (json_out_snapshot: for callers that want to walk the result).
+ * The stream's text is byte for byte what json-c prints for the tree with
+ * JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE (json-c 0.16): no blanks; strings
+ * escape '"' '\\' \b \f \n \r \t as two characters, other bytes below 0x20 as \u00xx (lower
+ * case), everything else (0x7f, non-ASCII) raw; integers in decimal; doubles as the fixed
+ * decimals we give json-c; a key added twice to one object keeps its first position and its
+ * last value. tests/unit/test_json_out.c compares the two backends' text on every kind of
+ * record and on every byte value.
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,112 +28,394 @@
 #include "src/json_out.h"
 #include "src/signames.h"
 
-/* ---- value helpers --------------------------------------------------------------------------- */
+/* ---- the writer ------------------------------------------------------------------------------ */
 
-static void add(struct json_object *o, const char *key, struct json_object *v)
+#define JW_DEPTH 8		/* snapshot > list > record > signals > list: 5 levels used */
+#define JW_FLUSH (64 * 1024)	/* the stream writes out whenever this much is buffered */
+
+struct jw {
+	bool tree;		/* which backend */
+	/* stream */
+	FILE *out;
+	char *buf;
+	size_t len, cap;
+	bool write_error;
+	size_t count[JW_DEPTH];	/* values written so far in each open container */
+	bool after_key;		/* a key was just written: the value needs no comma */
+	/* tree */
+	struct json_object *stack[JW_DEPTH];
+	struct json_object *root;
+	const char *key;	/* the key the next value goes under (objects) */
+	int depth;		/* open containers */
+	/* signal names, made once per document */
+	char signames[SIG_MAX + 1][32];
+	bool signames_ready;
+};
+
+static void jw_reserve(struct jw *w, size_t n)
 {
-	json_object_object_add(o, key, v);
+	if (w->len + n <= w->cap)
+		return;
+	while (w->len + n > w->cap)
+		w->cap = w->cap ? w->cap * 2 : 2 * JW_FLUSH;
+	w->buf = xrealloc(w->buf, w->cap);
 }
 
-static struct json_object *jint(int64_t v)
+static void jw_flush(struct jw *w)
 {
-	return json_object_new_int64(v);
+	if (w->len && !w->write_error && fwrite(w->buf, 1, w->len, w->out) != w->len)
+		w->write_error = true;
+	w->len = 0;
 }
 
-/* SNAP_UNKNOWN (any negative) -> null. */
-static struct json_object *jint_known(int64_t v)
+static inline void jw_put(struct jw *w, const char *s, size_t n)
 {
-	return v < 0 ? NULL : json_object_new_int64(v);
+	jw_reserve(w, n);
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
 }
 
-/* A pid from a /proc/sysvipc column: -1 when the column is missing -> null (0 = none, kept). */
-static struct json_object *jpid_known(pid_t pid)
+static inline void jw_putc(struct jw *w, char c)
 {
-	return pid < 0 ? NULL : json_object_new_int64(pid);
+	jw_reserve(w, 1);
+	w->buf[w->len++] = c;
 }
 
-/* A uid or gid: (uid_t)-1 is no user (chown(2)'s "leave alone"), only seen when a
- * /proc/sysvipc column is missing -> null. */
-static struct json_object *jid_known(uid_t id)
+/* A string in quotes, escaped exactly as json-c's json_escape_str (without slash escaping). */
+static void jw_put_escaped(struct jw *w, const char *s)
 {
-	return id == (uid_t)-1 ? NULL : json_object_new_int64((int64_t)id);
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+
+	jw_putc(w, '"');
+	for (;; p++) {
+		unsigned char c = *p;
+		char esc[6];
+		size_t n = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		jw_put(w, (const char *)run, (size_t)(p - run));
+		if (c == 0)
+			break;
+		esc[0] = '\\';
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+		}
+		jw_put(w, esc, n);
+		run = p + 1;
+	}
+	jw_putc(w, '"');
 }
 
-static struct json_object *juint(uint64_t v)
+static void jw_put_u64(struct jw *w, uint64_t v)
 {
-	return json_object_new_uint64(v);
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	jw_put(w, tmp + i, sizeof(tmp) - i);
 }
 
-static struct json_object *jstr(const char *s)
+static void jw_put_i64(struct jw *w, int64_t v)
 {
-	return s ? json_object_new_string(s) : NULL;
+	if (v < 0) {
+		jw_putc(w, '-');
+		jw_put_u64(w, (uint64_t)0 - (uint64_t)v);
+	} else {
+		jw_put_u64(w, (uint64_t)v);
+	}
 }
 
-static struct json_object *jbool(bool b)
+/* Stream: the comma before a value in a container (not after a key, which wrote its own). */
+static void jw_sep(struct jw *w)
 {
-	return json_object_new_boolean(b);
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->depth > 0 && w->count[w->depth - 1]++ > 0)
+		jw_putc(w, ',');
+}
+
+/* Tree: hangs v (NULL = null) under the pending key or at the end of the open array. */
+static void jw_attach(struct jw *w, struct json_object *v)
+{
+	struct json_object *parent;
+
+	if (w->depth == 0) {
+		json_object_put(w->root);
+		w->root = v;
+		return;
+	}
+	parent = w->stack[w->depth - 1];
+	if (json_object_is_type(parent, json_type_object))
+		json_object_object_add(parent, w->key, v);
+	else
+		json_object_array_add(parent, v);
+}
+
+static void jw_key(struct jw *w, const char *key)
+{
+	if (w->tree) {
+		w->key = key;
+		return;
+	}
+	if (w->count[w->depth - 1]++ > 0)
+		jw_putc(w, ',');
+	jw_put_escaped(w, key);
+	jw_putc(w, ':');
+	w->after_key = true;
+}
+
+static void jw_null(struct jw *w)
+{
+	if (w->tree) {
+		jw_attach(w, NULL);
+		return;
+	}
+	jw_sep(w);
+	jw_put(w, "null", 4);
+}
+
+static void jw_int(struct jw *w, int64_t v)
+{
+	if (w->tree) {
+		jw_attach(w, json_object_new_int64(v));
+		return;
+	}
+	jw_sep(w);
+	jw_put_i64(w, v);
+}
+
+static void jw_uint(struct jw *w, uint64_t v)
+{
+	if (w->tree) {
+		jw_attach(w, json_object_new_uint64(v));
+		return;
+	}
+	jw_sep(w);
+	jw_put_u64(w, v);
+}
+
+static void jw_bool(struct jw *w, bool b)
+{
+	if (w->tree) {
+		jw_attach(w, json_object_new_boolean(b));
+		return;
+	}
+	jw_sep(w);
+	if (b)
+		jw_put(w, "true", 4);
+	else
+		jw_put(w, "false", 5);
+}
+
+/* NULL -> null. */
+static void jw_str(struct jw *w, const char *s)
+{
+	if (!s) {
+		jw_null(w);
+		return;
+	}
+	if (w->tree) {
+		jw_attach(w, json_object_new_string(s));
+		return;
+	}
+	jw_sep(w);
+	jw_put_escaped(w, s);
 }
 
 /* A double written with fixed decimals (json-c's default %.17g prints noise digits); NaN and
  * infinities -> null. */
-static struct json_object *jdouble(double v, int decimals)
+static void jw_double(struct jw *w, double v, int decimals)
 {
 	char buf[64];
+	int n;
 
-	if (!isfinite(v))
-		return NULL;
-	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-	return json_object_new_double_s(v, buf);
+	if (!isfinite(v)) {
+		jw_null(w);
+		return;
+	}
+	n = snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	if (w->tree) {
+		jw_attach(w, json_object_new_double_s(v, buf));
+		return;
+	}
+	jw_sep(w);
+	jw_put(w, buf, n > 0 && (size_t)n < sizeof(buf) ? (size_t)n : strlen(buf));
+}
+
+static void jw_open(struct jw *w, bool object)
+{
+	if (w->depth >= JW_DEPTH)
+		abort();	/* a programming error: the document's shape is fixed */
+	if (w->tree) {
+		struct json_object *o = object ? json_object_new_object() : json_object_new_array();
+
+		jw_attach(w, o);
+		w->stack[w->depth++] = o;
+		return;
+	}
+	jw_sep(w);
+	jw_putc(w, object ? '{' : '[');
+	w->count[w->depth++] = 0;
+}
+
+static void jw_close(struct jw *w, bool object)
+{
+	w->depth--;
+	if (w->tree)
+		return;
+	jw_putc(w, object ? '}' : ']');
+	if (w->len >= JW_FLUSH && w->depth > 0)
+		jw_flush(w);
+}
+
+#define jw_obj(w) jw_open((w), true)
+#define jw_obj_end(w) jw_close((w), true)
+#define jw_arr(w) jw_open((w), false)
+#define jw_arr_end(w) jw_close((w), false)
+
+/* ---- value helpers (key + value) -------------------------------------------------------------- */
+
+static void k_int(struct jw *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	jw_int(w, v);
+}
+
+/* SNAP_UNKNOWN (any negative) -> null. */
+static void k_int_known(struct jw *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	if (v < 0)
+		jw_null(w);
+	else
+		jw_int(w, v);
+}
+
+/* A pid from a /proc/sysvipc column: -1 when the column is missing -> null (0 = none, kept). */
+static void k_pid_known(struct jw *w, const char *key, pid_t pid)
+{
+	k_int_known(w, key, pid);
+}
+
+/* A uid or gid: (uid_t)-1 is no user (chown(2)'s "leave alone"), only seen when a
+ * /proc/sysvipc column is missing -> null. */
+static void k_id_known(struct jw *w, const char *key, uid_t id)
+{
+	jw_key(w, key);
+	if (id == (uid_t)-1)
+		jw_null(w);
+	else
+		jw_int(w, (int64_t)id);
+}
+
+static void k_uint(struct jw *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	jw_uint(w, v);
+}
+
+static void k_str(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	jw_str(w, s);
+}
+
+static void k_bool(struct jw *w, const char *key, bool b)
+{
+	jw_key(w, key);
+	jw_bool(w, b);
+}
+
+static void k_null(struct jw *w, const char *key)
+{
+	jw_key(w, key);
+	jw_null(w);
+}
+
+static void k_double(struct jw *w, const char *key, double v, int decimals)
+{
+	jw_key(w, key);
+	jw_double(w, v, decimals);
 }
 
 /* Seconds since the epoch, 0 = never -> null. */
-static struct json_object *jtime_or_null(int64_t t)
+static void k_time_or_null(struct jw *w, const char *key, int64_t t)
 {
-	return t > 0 ? jint(t) : NULL;
+	if (t > 0)
+		k_int(w, key, t);
+	else
+		k_null(w, key);
 }
 
-static struct json_object *jsigmask(uint64_t mask)
+static void k_sigmask(struct jw *w, const char *key, uint64_t mask)
 {
-	struct json_object *a = json_object_new_array();
-	char name[32];
-
+	if (!w->signames_ready) {
+		for (int sig = 1; sig <= SIG_MAX; sig++)
+			signame(sig, w->signames[sig], sizeof(w->signames[sig]));
+		w->signames_ready = true;
+	}
+	jw_key(w, key);
+	jw_arr(w);
 	for (int sig = 1; sig <= SIG_MAX; sig++)
 		if (sigmask_has(mask, sig))
-			json_object_array_add(a, json_object_new_string(signame(sig, name, sizeof(name))));
-	return a;
+			jw_str(w, w->signames[sig]);
+	jw_arr_end(w);
 }
 
-static struct json_object *jpids(const pid_t *pids, size_t n)
+static void k_pids(struct jw *w, const char *key, const pid_t *pids, size_t n)
 {
-	struct json_object *a = json_object_new_array();
-
+	jw_key(w, key);
+	jw_arr(w);
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(a, jint(pids[i]));
-	return a;
+		jw_int(w, pids[i]);
+	jw_arr_end(w);
 }
 
 /* An array of known-or-unknown integers; the whole list null when the array is NULL. */
-static struct json_object *ji64s(const int64_t *v, size_t n)
+static void k_i64s(struct jw *w, const char *key, const int64_t *v, size_t n)
 {
-	struct json_object *a;
-
-	if (!v)
-		return NULL;
-	a = json_object_new_array();
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(a, jint_known(v[i]));
-	return a;
+	jw_key(w, key);
+	if (!v) {
+		jw_null(w);
+		return;
+	}
+	jw_arr(w);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < 0)
+			jw_null(w);
+		else
+			jw_int(w, v[i]);
+	}
+	jw_arr_end(w);
 }
 
 enum ends_select { ENDS_ALL, ENDS_READERS, ENDS_WRITERS, ENDS_UNKNOWN_MODE };
 
 /* [{pid, fd}] of the endpoints selected: an O_RDWR end is both a reader and a writer. */
-static struct json_object *jends(const struct endpoint *e, size_t n, enum ends_select sel)
+static void k_ends(struct jw *w, const char *key, const struct endpoint *e, size_t n,
+		   enum ends_select sel)
 {
-	struct json_object *a = json_object_new_array();
-
+	jw_key(w, key);
+	jw_arr(w);
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *o;
 		bool take = sel == ENDS_ALL ||
 			    (sel == ENDS_READERS && (e[i].mode & FD_MODE_READ)) ||
 			    (sel == ENDS_WRITERS && (e[i].mode & FD_MODE_WRITE)) ||
@@ -126,430 +423,500 @@ static struct json_object *jends(const struct endpoint *e, size_t n, enum ends_s
 
 		if (!take)
 			continue;
-		o = json_object_new_object();
-		add(o, "pid", jint(e[i].pid));
-		add(o, "fd", jint(e[i].fd));
-		json_object_array_add(a, o);
+		jw_obj(w);
+		k_int(w, "pid", e[i].pid);
+		k_int(w, "fd", e[i].fd);
+		jw_obj_end(w);
 	}
-	return a;
+	jw_arr_end(w);
 }
 
-static struct json_object *jrates(const struct snapshot_delta *delta, const char *id)
+static void k_rates(struct jw *w, const char *key, const struct snapshot_delta *delta,
+		    const char *id)
 {
 	const struct delta_rate *r;
-	struct json_object *o;
 
-	if (!delta || !(r = snapshot_delta_rate(delta, id)))
-		return NULL;
-	o = json_object_new_object();
-	add(o, "messages_per_s", jdouble(r->messages_per_s, 3));
-	add(o, "bytes_per_s", jdouble(r->bytes_per_s, 3));
-	add(o, "estimate", jbool(r->estimate));
-	add(o, "sent", jbool(r->sent));
-	add(o, "received", jbool(r->received));
-	return o;
+	jw_key(w, key);
+	if (!delta || !(r = snapshot_delta_rate(delta, id))) {
+		jw_null(w);
+		return;
+	}
+	jw_obj(w);
+	k_double(w, "messages_per_s", r->messages_per_s, 3);
+	k_double(w, "bytes_per_s", r->bytes_per_s, 3);
+	k_bool(w, "estimate", r->estimate);
+	k_bool(w, "sent", r->sent);
+	k_bool(w, "received", r->received);
+	jw_obj_end(w);
 }
 
-static struct json_object *jperm_common(struct json_object *o, const struct sysv_perm *p,
-					const char *id)
+static void perm_common(struct jw *w, const struct sysv_perm *p, const char *id)
 {
 	char perms[16];
 
-	add(o, "id", jstr(id));
-	add(o, "sysv_id", jint(p->id));
-	add(o, "key", jint(p->key));
-	add(o, "perms", jstr(fmt_perms(p->mode, perms, sizeof(perms))));
-	add(o, "uid", jid_known(p->uid));
-	add(o, "gid", jid_known(p->gid));
-	add(o, "cuid", jid_known(p->cuid));
-	add(o, "cgid", jid_known(p->cgid));
-	return o;
+	k_str(w, "id", id);
+	k_int(w, "sysv_id", p->id);
+	k_int(w, "key", p->key);
+	k_str(w, "perms", fmt_perms(p->mode, perms, sizeof(perms)));
+	k_id_known(w, "uid", p->uid);
+	k_id_known(w, "gid", p->gid);
+	k_id_known(w, "cuid", p->cuid);
+	k_id_known(w, "cgid", p->cgid);
 }
 
 /* ---- records ------------------------------------------------------------------------------- */
 
-static struct json_object *j_proc(const struct proc_rec *p)
+static void j_proc(struct jw *w, const struct proc_rec *p)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *sig = NULL, *w = NULL, *sigq;
 	char state[2] = { p->state, '\0' };
 
-	add(o, "pid", jint(p->pid));
-	add(o, "ppid", jint(p->ppid));
-	add(o, "state", p->state && p->state != '?' ? jstr(state) : NULL);
-	add(o, "comm", jstr(p->comm));
-	add(o, "uid", jint_known(p->uid));
-	add(o, "zombie", jbool(p->zombie));
-	add(o, "orphan", jbool(p->orphan));
+	jw_obj(w);
+	k_int(w, "pid", p->pid);
+	k_int(w, "ppid", p->ppid);
+	k_str(w, "state", p->state && p->state != '?' ? state : NULL);
+	k_str(w, "comm", p->comm);
+	k_int_known(w, "uid", p->uid);
+	k_bool(w, "zombie", p->zombie);
+	k_bool(w, "orphan", p->orphan);
+	jw_key(w, "signals");
 	if (p->sig_known) {
-		sig = json_object_new_object();
-		add(sig, "pending", jsigmask(p->sig[SIGSET_PENDING]));
-		add(sig, "shared_pending", jsigmask(p->sig[SIGSET_SHARED_PENDING]));
-		add(sig, "blocked", jsigmask(p->sig[SIGSET_BLOCKED]));
-		add(sig, "ignored", jsigmask(p->sig[SIGSET_IGNORED]));
-		add(sig, "caught", jsigmask(p->sig[SIGSET_CAUGHT]));
+		jw_obj(w);
+		k_sigmask(w, "pending", p->sig[SIGSET_PENDING]);
+		k_sigmask(w, "shared_pending", p->sig[SIGSET_SHARED_PENDING]);
+		k_sigmask(w, "blocked", p->sig[SIGSET_BLOCKED]);
+		k_sigmask(w, "ignored", p->sig[SIGSET_IGNORED]);
+		k_sigmask(w, "caught", p->sig[SIGSET_CAUGHT]);
+		jw_obj_end(w);
+	} else {
+		jw_null(w);
 	}
-	add(o, "signals", sig);
+	jw_key(w, "waiting");
 	if (p->waiting.kind != WAIT_NONE) {
-		w = json_object_new_object();
-		add(w, "kind", jstr(wait_kind_name(p->waiting.kind)));
-		add(w, "object", jstr(p->waiting.object));
-		add(w, "detail", jstr(p->waiting.detail));
-		add(w, "arg", jint_known(p->waiting.arg));	/* extension */
+		jw_obj(w);
+		k_str(w, "kind", wait_kind_name(p->waiting.kind));
+		k_str(w, "object", p->waiting.object);
+		k_str(w, "detail", p->waiting.detail);
+		k_int_known(w, "arg", p->waiting.arg);	/* extension */
+		jw_obj_end(w);
+	} else {
+		jw_null(w);
 	}
-	add(o, "waiting", w);
 	/* extensions */
-	add(o, "pgid", jint(p->pgid));
-	add(o, "sid", jint(p->sid));
-	add(o, "start_ticks", juint(p->start_ticks));
-	add(o, "cmdline", jstr(p->cmdline));
-	add(o, "threads", p->nthreads > 0 ? jint(p->nthreads) : NULL);
-	add(o, "kthread", jbool(p->kthread));
-	add(o, "original_ppid", p->original_ppid > 0 ? jint(p->original_ppid) : NULL);
-	add(o, "zombie_since", p->zombie && p->zombie_since > 0 ? jdouble(p->zombie_since, 6) : NULL);
-	add(o, "zombie_seen_alive", jbool(p->zombie_seen_alive));
-	sigq = json_object_new_object();
-	add(sigq, "queued", jint_known(p->sigq_queued));
-	add(sigq, "limit", jint_known(p->sigq_limit));
-	add(o, "sigq", sigq);
-	add(o, "wchan", jstr(p->wchan));
-	add(o, "io_rchar", jint_known(p->io_rchar));
-	add(o, "io_wchar", jint_known(p->io_wchar));
-	add(o, "error", jstr(p->error));
-	return o;
+	k_int(w, "pgid", p->pgid);
+	k_int(w, "sid", p->sid);
+	k_uint(w, "start_ticks", p->start_ticks);
+	k_str(w, "cmdline", p->cmdline);
+	if (p->nthreads > 0)
+		k_int(w, "threads", p->nthreads);
+	else
+		k_null(w, "threads");
+	k_bool(w, "kthread", p->kthread);
+	if (p->original_ppid > 0)
+		k_int(w, "original_ppid", p->original_ppid);
+	else
+		k_null(w, "original_ppid");
+	if (p->zombie && p->zombie_since > 0)
+		k_double(w, "zombie_since", p->zombie_since, 6);
+	else
+		k_null(w, "zombie_since");
+	k_bool(w, "zombie_seen_alive", p->zombie_seen_alive);
+	jw_key(w, "sigq");
+	jw_obj(w);
+	k_int_known(w, "queued", p->sigq_queued);
+	k_int_known(w, "limit", p->sigq_limit);
+	jw_obj_end(w);
+	k_str(w, "wchan", p->wchan);
+	k_int_known(w, "io_rchar", p->io_rchar);
+	k_int_known(w, "io_wchar", p->io_wchar);
+	k_str(w, "error", p->error);
+	jw_obj_end(w);
 }
 
-static struct json_object *j_thread(const struct thread_rec *t)
+static void j_thread(struct jw *w, const struct thread_rec *t)
 {
-	struct json_object *o = json_object_new_object();
 	char state[2] = { t->state, '\0' };
 
-	add(o, "tgid", jint(t->tgid));
-	add(o, "tid", jint(t->tid));
-	add(o, "comm", jstr(t->comm));
-	add(o, "state", t->state && t->state != '?' ? jstr(state) : NULL);
-	add(o, "pending", jsigmask(t->pending));
-	add(o, "blocked", jsigmask(t->blocked));
-	return o;
+	jw_obj(w);
+	k_int(w, "tgid", t->tgid);
+	k_int(w, "tid", t->tid);
+	k_str(w, "comm", t->comm);
+	k_str(w, "state", t->state && t->state != '?' ? state : NULL);
+	k_sigmask(w, "pending", t->pending);
+	k_sigmask(w, "blocked", t->blocked);
+	jw_obj_end(w);
 }
 
-static struct json_object *j_pipe(const struct pipe_rec *p, const struct snapshot_delta *d)
+static void j_pipe(struct jw *w, const struct pipe_rec *p, const struct snapshot_delta *d)
 {
-	struct json_object *o = json_object_new_object();
 	char id[FMT_ID_MAX];
 
 	fmt_id_pipe(p, id, sizeof(id));
-	add(o, "id", jstr(id));
-	add(o, "inode", juint(p->inode));
-	add(o, "kind", jstr(p->kind == PIPE_FIFO ? "fifo" : "pipe"));
-	add(o, "path", jstr(p->path));
-	add(o, "readers", jends(p->ends, p->n_ends, ENDS_READERS));
-	add(o, "writers", jends(p->ends, p->n_ends, ENDS_WRITERS));
-	add(o, "queued_bytes", jint_known(p->queued_bytes));
-	add(o, "capacity", jint_known(p->capacity));
+	jw_obj(w);
+	k_str(w, "id", id);
+	k_uint(w, "inode", p->inode);
+	k_str(w, "kind", p->kind == PIPE_FIFO ? "fifo" : "pipe");
+	k_str(w, "path", p->path);
+	k_ends(w, "readers", p->ends, p->n_ends, ENDS_READERS);
+	k_ends(w, "writers", p->ends, p->n_ends, ENDS_WRITERS);
+	k_int_known(w, "queued_bytes", p->queued_bytes);
+	k_int_known(w, "capacity", p->capacity);
 	/* extensions */
-	add(o, "deleted", jbool(p->deleted));
-	add(o, "unknown_mode_ends", jends(p->ends, p->n_ends, ENDS_UNKNOWN_MODE));
-	add(o, "rates", jrates(d, id));
-	add(o, "error", jstr(p->fill_error));
-	return o;
+	k_bool(w, "deleted", p->deleted);
+	k_ends(w, "unknown_mode_ends", p->ends, p->n_ends, ENDS_UNKNOWN_MODE);
+	k_rates(w, "rates", d, id);
+	k_str(w, "error", p->fill_error);
+	jw_obj_end(w);
 }
 
-static struct json_object *j_usock(const struct usock_rec *u, const struct snapshot_delta *d)
+static void j_usock(struct jw *w, const struct usock_rec *u, const struct snapshot_delta *d)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *icons = json_object_new_array();
 	char id[FMT_ID_MAX];
 	const char *type = fmt_socktype(u->type), *state = fmt_sockstate(u->state);
 
 	fmt_id_usock(u->inode, id, sizeof(id));
-	add(o, "id", jstr(id));
-	add(o, "inode", juint(u->inode));
-	add(o, "peer_inode", u->peer_known && u->peer_inode ? juint(u->peer_inode) : NULL);
-	add(o, "type", strcmp(type, "?") ? jstr(type) : NULL);
-	add(o, "state", strcmp(state, "?") ? jstr(state) : NULL);
-	add(o, "path", jstr(u->path));
-	add(o, "holders", jends(u->holders, u->n_holders, ENDS_ALL));
-	add(o, "queued_bytes", jint_known(u->queued_bytes));
+	jw_obj(w);
+	k_str(w, "id", id);
+	k_uint(w, "inode", u->inode);
+	if (u->peer_known && u->peer_inode)
+		k_uint(w, "peer_inode", u->peer_inode);
+	else
+		k_null(w, "peer_inode");
+	k_str(w, "type", strcmp(type, "?") ? type : NULL);
+	k_str(w, "state", strcmp(state, "?") ? state : NULL);
+	k_str(w, "path", u->path);
+	k_ends(w, "holders", u->holders, u->n_holders, ENDS_ALL);
+	k_int_known(w, "queued_bytes", u->queued_bytes);
 	/* extensions */
-	add(o, "peer_known", jbool(u->peer_known));
-	add(o, "send_queue", jint_known(u->send_queue));
-	add(o, "pending_connections", jint_known(u->pending_conns));
-	add(o, "backlog", jint_known(u->backlog));
+	k_bool(w, "peer_known", u->peer_known);
+	k_int_known(w, "send_queue", u->send_queue);
+	k_int_known(w, "pending_connections", u->pending_conns);
+	k_int_known(w, "backlog", u->backlog);
+	jw_key(w, "pending_inodes");
+	jw_arr(w);
 	for (size_t i = 0; i < u->n_icons; i++)
-		json_object_array_add(icons, juint(u->icons[i]));
-	add(o, "pending_inodes", icons);
-	add(o, "rates", jrates(d, id));
-	return o;
+		jw_uint(w, u->icons[i]);
+	jw_arr_end(w);
+	k_rates(w, "rates", d, id);
+	jw_obj_end(w);
 }
 
-static struct json_object *j_msgq(const struct msgq_rec *q, const struct snapshot_delta *d)
+static void j_msgq(struct jw *w, const struct msgq_rec *q, const struct snapshot_delta *d)
 {
-	struct json_object *o = json_object_new_object();
 	char id[FMT_ID_MAX];
 
-	jperm_common(o, &q->perm, fmt_id_msgq(q->perm.id, id, sizeof(id)));
-	add(o, "messages", jint_known(q->messages));
-	add(o, "bytes", jint_known(q->bytes));
-	add(o, "max_bytes", jint_known(q->max_bytes));
-	add(o, "last_send_pid", jpid_known(q->last_send_pid));
-	add(o, "last_recv_pid", jpid_known(q->last_recv_pid));
+	jw_obj(w);
+	perm_common(w, &q->perm, fmt_id_msgq(q->perm.id, id, sizeof(id)));
+	k_int_known(w, "messages", q->messages);
+	k_int_known(w, "bytes", q->bytes);
+	k_int_known(w, "max_bytes", q->max_bytes);
+	k_pid_known(w, "last_send_pid", q->last_send_pid);
+	k_pid_known(w, "last_recv_pid", q->last_recv_pid);
 	/* extensions */
-	add(o, "stime", jtime_or_null(q->stime));
-	add(o, "rtime", jtime_or_null(q->rtime));
-	add(o, "ctime", jtime_or_null(q->ctime));
-	add(o, "rates", jrates(d, id));
-	add(o, "error", jstr(q->error));
-	return o;
+	k_time_or_null(w, "stime", q->stime);
+	k_time_or_null(w, "rtime", q->rtime);
+	k_time_or_null(w, "ctime", q->ctime);
+	k_rates(w, "rates", d, id);
+	k_str(w, "error", q->error);
+	jw_obj_end(w);
 }
 
-static struct json_object *j_shm(const struct shm_rec *m)
+static void j_shm(struct jw *w, const struct shm_rec *m)
 {
-	struct json_object *o = json_object_new_object();
 	char id[FMT_ID_MAX];
 
-	jperm_common(o, &m->perm, fmt_id_shm(m->perm.id, id, sizeof(id)));
-	add(o, "size", jint_known(m->size));
-	add(o, "nattch", jint_known(m->nattch));
-	add(o, "creator_pid", jpid_known(m->creator_pid));
-	add(o, "last_pid", jpid_known(m->last_pid));
+	jw_obj(w);
+	perm_common(w, &m->perm, fmt_id_shm(m->perm.id, id, sizeof(id)));
+	k_int_known(w, "size", m->size);
+	k_int_known(w, "nattch", m->nattch);
+	k_pid_known(w, "creator_pid", m->creator_pid);
+	k_pid_known(w, "last_pid", m->last_pid);
 	/* Unknown only when the attachers could not be read while some exist. */
-	add(o, "attached_pids", m->attached_pids || m->n_attached || m->nattch == 0
-					? jpids(m->attached_pids, m->n_attached) : NULL);
-	add(o, "rss", jint_known(m->rss));
-	add(o, "destroy_pending", jbool(m->destroy_pending));
+	if (m->attached_pids || m->n_attached || m->nattch == 0)
+		k_pids(w, "attached_pids", m->attached_pids, m->n_attached);
+	else
+		k_null(w, "attached_pids");
+	k_int_known(w, "rss", m->rss);
+	k_bool(w, "destroy_pending", m->destroy_pending);
 	/* extensions */
-	add(o, "swap", jint_known(m->swap));
-	add(o, "atime", jtime_or_null(m->atime));
-	add(o, "dtime", jtime_or_null(m->dtime));
-	add(o, "ctime", jtime_or_null(m->ctime));
-	add(o, "error", jstr(m->error));
-	return o;
+	k_int_known(w, "swap", m->swap);
+	k_time_or_null(w, "atime", m->atime);
+	k_time_or_null(w, "dtime", m->dtime);
+	k_time_or_null(w, "ctime", m->ctime);
+	k_str(w, "error", m->error);
+	jw_obj_end(w);
 }
 
-static struct json_object *j_sem(const struct sem_rec *m)
+static void j_sem(struct jw *w, const struct sem_rec *m)
 {
-	struct json_object *o = json_object_new_object();
 	char id[FMT_ID_MAX];
 	size_t n = m->nsems > 0 ? (size_t)m->nsems : 0;
 
-	jperm_common(o, &m->perm, fmt_id_sem(m->perm.id, id, sizeof(id)));
-	add(o, "nsems", jint_known(m->nsems));	/* -1: no nsems column */
-	add(o, "values", ji64s(m->values, n));
-	add(o, "wait_increase", ji64s(m->wait_increase, n));
-	add(o, "wait_zero", ji64s(m->wait_zero, n));
-	add(o, "last_pids", ji64s(m->last_pids, n));
+	jw_obj(w);
+	perm_common(w, &m->perm, fmt_id_sem(m->perm.id, id, sizeof(id)));
+	k_int_known(w, "nsems", m->nsems);	/* -1: no nsems column */
+	k_i64s(w, "values", m->values, n);
+	k_i64s(w, "wait_increase", m->wait_increase, n);
+	k_i64s(w, "wait_zero", m->wait_zero, n);
+	k_i64s(w, "last_pids", m->last_pids, n);
 	/* extensions */
-	add(o, "otime", jtime_or_null(m->otime));
-	add(o, "ctime", jtime_or_null(m->ctime));
-	add(o, "error", jstr(m->error));
-	return o;
+	k_time_or_null(w, "otime", m->otime);
+	k_time_or_null(w, "ctime", m->ctime);
+	k_str(w, "error", m->error);
+	jw_obj_end(w);
 }
 
-static struct json_object *j_pmq(const struct pmq_rec *q, const struct snapshot_delta *d)
+static void j_pmq(struct jw *w, const struct pmq_rec *q, const struct snapshot_delta *d)
 {
-	struct json_object *o = json_object_new_object();
 	char id[FMT_ID_MAX];
 
 	fmt_id_pmq(q->name, id, sizeof(id));
-	add(o, "name", jstr(q->name));
-	add(o, "bytes", jint_known(q->bytes));
-	add(o, "messages", jint_known(q->messages));
-	add(o, "max_messages", jint_known(q->max_messages));
-	add(o, "message_size", jint_known(q->message_size));
-	add(o, "holders", jends(q->holders, q->n_holders, ENDS_ALL));
+	jw_obj(w);
+	k_str(w, "name", q->name);
+	k_int_known(w, "bytes", q->bytes);
+	k_int_known(w, "messages", q->messages);
+	k_int_known(w, "max_messages", q->max_messages);
+	k_int_known(w, "message_size", q->message_size);
+	k_ends(w, "holders", q->holders, q->n_holders, ENDS_ALL);
 	/* extensions */
-	add(o, "id", jstr(id));
-	add(o, "inode", juint(q->inode));
-	add(o, "rates", jrates(d, id));
-	add(o, "error", jstr(q->error));
-	return o;
+	k_str(w, "id", id);
+	k_uint(w, "inode", q->inode);
+	k_rates(w, "rates", d, id);
+	k_str(w, "error", q->error);
+	jw_obj_end(w);
 }
 
-static struct json_object *j_pshm(const struct pshm_rec *m)
+static void j_pshm(struct jw *w, const struct pshm_rec *m)
 {
-	struct json_object *o = json_object_new_object();
 	char id[FMT_ID_MAX];
 
-	add(o, "name", jstr(m->name));
-	add(o, "size", jint_known(m->size));
-	add(o, "mapped_pids", jpids(m->mapped_pids, m->n_mapped));
-	add(o, "id", jstr(fmt_id_pshm(m->name, id, sizeof(id))));
-	add(o, "inode", juint(m->inode));
-	add(o, "error", jstr(m->error));
-	return o;
+	jw_obj(w);
+	k_str(w, "name", m->name);
+	k_int_known(w, "size", m->size);
+	k_pids(w, "mapped_pids", m->mapped_pids, m->n_mapped);
+	k_str(w, "id", fmt_id_pshm(m->name, id, sizeof(id)));
+	k_uint(w, "inode", m->inode);
+	k_str(w, "error", m->error);
+	jw_obj_end(w);
 }
 
-static struct json_object *j_psem(const struct psem_rec *m)
+static void j_psem(struct jw *w, const struct psem_rec *m)
 {
-	struct json_object *o = json_object_new_object();
 	char id[FMT_ID_MAX];
 
-	add(o, "name", jstr(m->name));
-	add(o, "value", jint_known(m->value));
-	add(o, "mapped_pids", jpids(m->mapped_pids, m->n_mapped));
-	add(o, "id", jstr(fmt_id_psem(m->name, id, sizeof(id))));
-	add(o, "inode", juint(m->inode));
-	add(o, "error", jstr(m->error));
-	return o;
+	jw_obj(w);
+	k_str(w, "name", m->name);
+	k_int_known(w, "value", m->value);
+	k_pids(w, "mapped_pids", m->mapped_pids, m->n_mapped);
+	k_str(w, "id", fmt_id_psem(m->name, id, sizeof(id)));
+	k_uint(w, "inode", m->inode);
+	k_str(w, "error", m->error);
+	jw_obj_end(w);
 }
 
-static struct json_object *j_miscfd(const struct misc_fd_rec *m)
+static void j_miscfd(struct jw *w, const struct misc_fd_rec *m)
 {
-	struct json_object *o = json_object_new_object();
 	static const char *const kinds[] = {
 		[MISC_EVENTFD] = "eventfd", [MISC_SIGNALFD] = "signalfd",
 		[MISC_TCP_LOOPBACK] = "tcp_loopback",
 	};
 
-	add(o, "kind", jstr((unsigned)m->kind < 3 ? kinds[m->kind] : NULL));
-	add(o, "pid", jint(m->pid));
-	add(o, "fd", jint(m->fd));
-	add(o, "inode", juint(m->inode));
-	add(o, "count", m->kind == MISC_EVENTFD ? jint_known(m->eventfd_count) : NULL);
-	add(o, "signals", m->kind == MISC_SIGNALFD ? jsigmask(m->sigmask) : NULL);
-	add(o, "peer_inode", m->peer_inode ? juint(m->peer_inode) : NULL);
-	add(o, "peer_pid", m->peer_pid ? jint(m->peer_pid) : NULL);
-	add(o, "detail", jstr(m->detail));
-	return o;
+	jw_obj(w);
+	k_str(w, "kind", (unsigned)m->kind < 3 ? kinds[m->kind] : NULL);
+	k_int(w, "pid", m->pid);
+	k_int(w, "fd", m->fd);
+	k_uint(w, "inode", m->inode);
+	if (m->kind == MISC_EVENTFD)
+		k_int_known(w, "count", m->eventfd_count);
+	else
+		k_null(w, "count");
+	if (m->kind == MISC_SIGNALFD)
+		k_sigmask(w, "signals", m->sigmask);
+	else
+		k_null(w, "signals");
+	if (m->peer_inode)
+		k_uint(w, "peer_inode", m->peer_inode);
+	else
+		k_null(w, "peer_inode");
+	if (m->peer_pid)
+		k_int(w, "peer_pid", m->peer_pid);
+	else
+		k_null(w, "peer_pid");
+	k_str(w, "detail", m->detail);
+	jw_obj_end(w);
 }
 
-static struct json_object *j_sigevent(const struct sig_event *e)
+static void j_sigevent(struct jw *w, const struct sig_event *e)
 {
-	struct json_object *o = json_object_new_object();
 	char name[32];
 
-	add(o, "time", jdouble(e->time, 6));
-	add(o, "signal", jstr(signame(e->signo, name, sizeof(name))));
-	add(o, "sender_pid", e->sender_pid ? jint(e->sender_pid) : NULL);
-	add(o, "sender_comm", jstr(e->sender_comm));
-	add(o, "target_pid", jint(e->target_pid));
-	add(o, "result", jstr(sig_result_name(e->result)));
+	jw_obj(w);
+	k_double(w, "time", e->time, 6);
+	k_str(w, "signal", signame(e->signo, name, sizeof(name)));
+	if (e->sender_pid)
+		k_int(w, "sender_pid", e->sender_pid);
+	else
+		k_null(w, "sender_pid");
+	k_str(w, "sender_comm", e->sender_comm);
+	k_int(w, "target_pid", e->target_pid);
+	k_str(w, "result", sig_result_name(e->result));
 	/* extensions */
-	add(o, "target_comm", jstr(e->target_comm));
-	add(o, "inferred", jbool(e->inferred));
-	return o;
+	k_str(w, "target_comm", e->target_comm);
+	k_bool(w, "inferred", e->inferred);
+	jw_obj_end(w);
 }
 
-static struct json_object *j_deadlock(const struct deadlock_rec *d)
+static void j_deadlock(struct jw *w, const struct deadlock_rec *d)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *objs = json_object_new_array();
-
-	add(o, "pids", jpids(d->pids, d->n_pids));
+	jw_obj(w);
+	k_pids(w, "pids", d->pids, d->n_pids);
+	jw_key(w, "objects");
+	jw_arr(w);
 	for (size_t i = 0; i < d->n_objects; i++)
-		json_object_array_add(objs, jstr(d->objects[i]));
-	add(o, "objects", objs);
-	add(o, "since", d->since > 0 ? jdouble(d->since, 6) : NULL);	/* extension */
-	return o;
+		jw_str(w, d->objects[i]);
+	jw_arr_end(w);
+	if (d->since > 0)
+		k_double(w, "since", d->since, 6);	/* extension */
+	else
+		k_null(w, "since");
+	jw_obj_end(w);
 }
 
-static struct json_object *j_stall(const struct stall_rec *st)
+static void j_stall(struct jw *w, const struct stall_rec *st)
 {
-	struct json_object *o = json_object_new_object();
-
-	add(o, "pid", jint(st->pid));
-	add(o, "object", jstr(st->object));
-	add(o, "reason", jstr(st->reason));
-	add(o, "since", st->since > 0 ? jdouble(st->since, 6) : NULL);
-	return o;
+	jw_obj(w);
+	k_int(w, "pid", st->pid);
+	k_str(w, "object", st->object);
+	k_str(w, "reason", st->reason);
+	if (st->since > 0)
+		k_double(w, "since", st->since, 6);
+	else
+		k_null(w, "since");
+	jw_obj_end(w);
 }
 
-static struct json_object *j_event(const struct delta_event *e)
+static void j_event(struct jw *w, const struct delta_event *e)
 {
-	struct json_object *o = json_object_new_object();
-
-	add(o, "kind", jstr(delta_event_kind_name(e->kind)));
-	add(o, "object", jstr(e->object));
-	add(o, "pid", e->pid ? jint(e->pid) : NULL);
-	add(o, "detail", jstr(e->detail));
-	return o;
+	jw_obj(w);
+	k_str(w, "kind", delta_event_kind_name(e->kind));
+	k_str(w, "object", e->object);
+	if (e->pid)
+		k_int(w, "pid", e->pid);
+	else
+		k_null(w, "pid");
+	k_str(w, "detail", e->detail);
+	jw_obj_end(w);
 }
 
 /* ---- the snapshot ----------------------------------------------------------------------------- */
 
-#define LIST(o, key, s, arr, fn, ...)                                            \
-	do {                                                                     \
-		struct json_object *a_ = json_object_new_array();                \
-		for (size_t i_ = 0; i_ < (s)->n_##arr; i_++)                     \
-			json_object_array_add(a_, fn(&(s)->arr[i_], ##__VA_ARGS__)); \
-		add((o), (key), a_);                                             \
+#define LIST(w, key, s, arr, fn, ...)                               \
+	do {                                                        \
+		jw_key((w), (key));                                 \
+		jw_arr(w);                                          \
+		for (size_t i_ = 0; i_ < (s)->n_##arr; i_++)        \
+			fn((w), &(s)->arr[i_], ##__VA_ARGS__);      \
+		jw_arr_end(w);                                      \
 	} while (0)
 
-struct json_object *json_out_snapshot(const struct snapshot *s, const struct snapshot_delta *delta)
+/* sources is an object keyed by probe name. A name given twice (snapshot_set_source replaces,
+ * so it should not happen) is written as json-c would: at its first position, last value. */
+static void j_sources(struct jw *w, const struct snapshot *s)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *sources = json_object_new_object();
-	struct json_object *errors = json_object_new_array();
-	struct json_object *events = json_object_new_array();
-
-	add(o, "schema", jint(JSON_OUT_SCHEMA));
-	add(o, "time", jdouble(s->time, 6));
+	jw_key(w, "sources");
+	jw_obj(w);
 	for (size_t i = 0; i < s->n_sources; i++) {
-		struct json_object *src = json_object_new_object();
+		const struct snap_source *src = &s->sources[i];
+		bool seen = false;
 
-		add(src, "ok", jbool(s->sources[i].ok));
-		add(src, "error", jstr(s->sources[i].error));
-		add(sources, s->sources[i].name, src);
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(s->sources[j].name, src->name) == 0;
+		if (seen)
+			continue;
+		for (size_t j = i + 1; j < s->n_sources; j++)
+			if (strcmp(s->sources[j].name, src->name) == 0)
+				src = &s->sources[j];
+		jw_key(w, src->name);
+		jw_obj(w);
+		k_bool(w, "ok", src->ok);
+		k_str(w, "error", src->error);
+		jw_obj_end(w);
 	}
-	add(o, "sources", sources);
+	jw_obj_end(w);
+}
+
+static void j_snapshot(struct jw *w, const struct snapshot *s, const struct snapshot_delta *delta)
+{
+	jw_obj(w);
+	k_int(w, "schema", JSON_OUT_SCHEMA);
+	k_double(w, "time", s->time, 6);
+	j_sources(w, s);
+	jw_key(w, "errors");
+	jw_arr(w);
 	for (size_t i = 0; i < s->n_errors; i++) {
-		struct json_object *e = json_object_new_object();
-
-		add(e, "where", jstr(s->errors[i].where));
-		add(e, "error", jstr(s->errors[i].error));
-		json_object_array_add(errors, e);
+		jw_obj(w);
+		k_str(w, "where", s->errors[i].where);
+		k_str(w, "error", s->errors[i].error);
+		jw_obj_end(w);
 	}
-	add(o, "errors", errors);
+	jw_arr_end(w);
 
-	LIST(o, "processes", s, procs, j_proc);
-	LIST(o, "pipes", s, pipes, j_pipe, delta);
-	LIST(o, "unix_sockets", s, usocks, j_usock, delta);
-	LIST(o, "msg_queues", s, msgqs, j_msgq, delta);
-	LIST(o, "shm_segments", s, shms, j_shm);
-	LIST(o, "sem_sets", s, sems, j_sem);
-	LIST(o, "posix_mqueues", s, pmqs, j_pmq, delta);
-	LIST(o, "posix_shm", s, pshms, j_pshm);
-	LIST(o, "posix_sems", s, psems, j_psem);
+	LIST(w, "processes", s, procs, j_proc);
+	LIST(w, "pipes", s, pipes, j_pipe, delta);
+	LIST(w, "unix_sockets", s, usocks, j_usock, delta);
+	LIST(w, "msg_queues", s, msgqs, j_msgq, delta);
+	LIST(w, "shm_segments", s, shms, j_shm);
+	LIST(w, "sem_sets", s, sems, j_sem);
+	LIST(w, "posix_mqueues", s, pmqs, j_pmq, delta);
+	LIST(w, "posix_shm", s, pshms, j_pshm);
+	LIST(w, "posix_sems", s, psems, j_psem);
 	/*
 	 * CONTRACT.md: signal_events is "empty unless tracing", so it holds only traced events;
 	 * events inferred from mask changes (trace off) go to the extension list
 	 * inferred_signal_events, each marked "inferred": true.
 	 */
-	{
-		struct json_object *traced = json_object_new_array();
-		struct json_object *inferred = json_object_new_array();
-
+	for (int inferred = 0; inferred <= 1; inferred++) {
+		jw_key(w, inferred ? "inferred_signal_events" : "signal_events");
+		jw_arr(w);
 		for (size_t i = 0; i < s->n_sigevents; i++)
-			json_object_array_add(s->sigevents[i].inferred ? inferred : traced,
-					      j_sigevent(&s->sigevents[i]));
-		add(o, "signal_events", traced);
-		add(o, "inferred_signal_events", inferred);
+			if (s->sigevents[i].inferred == (inferred == 1))
+				j_sigevent(w, &s->sigevents[i]);
+		jw_arr_end(w);
 	}
-	LIST(o, "deadlocks", s, deadlocks, j_deadlock);
+	LIST(w, "deadlocks", s, deadlocks, j_deadlock);
 
 	/* extensions */
-	add(o, "duration", jdouble(s->duration, 6));
-	add(o, "sysroot", jstr(s->sysroot));
-	LIST(o, "threads", s, threads, j_thread);
-	LIST(o, "misc_fds", s, miscfds, j_miscfd);
-	LIST(o, "stalls", s, stalls, j_stall);
+	k_double(w, "duration", s->duration, 6);
+	k_str(w, "sysroot", s->sysroot);
+	LIST(w, "threads", s, threads, j_thread);
+	LIST(w, "misc_fds", s, miscfds, j_miscfd);
+	LIST(w, "stalls", s, stalls, j_stall);
+	jw_key(w, "events");
+	jw_arr(w);
 	for (size_t i = 0; delta && i < delta->n_events; i++)
-		json_object_array_add(events, j_event(&delta->events[i]));
-	add(o, "events", events);
-	add(o, "interval", delta && delta->interval > 0 ? jdouble(delta->interval, 6) : NULL);
-	return o;
+		j_event(w, &delta->events[i]);
+	jw_arr_end(w);
+	if (delta && delta->interval > 0)
+		k_double(w, "interval", delta->interval, 6);
+	else
+		k_null(w, "interval");
+	jw_obj_end(w);
+}
+
+struct json_object *json_out_snapshot(const struct snapshot *s, const struct snapshot_delta *delta)
+{
+	struct jw w = { .tree = true };
+
+	j_snapshot(&w, s, delta);
+	return w.root;
 }
 
 int json_out_write(FILE *out, const struct snapshot *s, const struct snapshot_delta *delta)
 {
-	struct json_object *o = json_out_snapshot(s, delta);
-	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							     JSON_C_TO_STRING_NOSLASHESCAPE);
-	int rc = 0;
+	struct jw w = { .out = out };
 
-	if (fputs(text, out) == EOF || fputc('\n', out) == EOF || fflush(out) == EOF)
-		rc = -1;
-	json_object_put(o);
-	return rc;
+	j_snapshot(&w, s, delta);
+	jw_putc(&w, '\n');
+	jw_flush(&w);
+	free(w.buf);
+	return w.write_error || fflush(out) == EOF ? -1 : 0;
 }

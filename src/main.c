@@ -23,6 +23,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/* --demo NAME: a name that is no demo is bad usage, said before the terminal is touched */
+	if (opts.mode == MODE_DASHBOARD && opts.demo && !demo_find(opts.demo)) {
+		fprintf(stderr, "ipctop: --demo '%s': no such demo (see 'ipctop demo list')\n",
+			opts.demo);
+		options_fini(&opts);
+		return 2;
+	}
+
 	switch (opts.mode) {
 	case MODE_HELP:
 		options_usage(stdout);

@@ -212,6 +212,9 @@ int options_parse(struct options *opts, int argc, char **argv)
 		opts->mode = MODE_BATCH;
 	if (opts->json && !once && !batch)
 		return usage_error(opts, "--json: needs --once or --batch");
+	if (opts->demo && (once || batch))	/* headless: `ipctop demo run NAME` */
+		return usage_error(opts, "--demo: needs the dashboard (without --once or --batch; "
+				   "'ipctop demo run %s' runs it without one)", opts->demo);
 	if (opts->mode == MODE_DASHBOARD && delay_given && !(opts->delay > 0))
 		return usage_error(opts, "-d '%s': the dashboard needs a delay > 0", delay_arg);
 	return OPT_OK;
@@ -229,7 +232,8 @@ void options_usage(FILE *out)
 	fputs("Usage: ipctop [OPTION]...                     the interactive dashboard\n"
 	      "       ipctop --once [--json] [OPTION]...     one snapshot, then exit\n"
 	      "       ipctop --batch [-n N] [-d SECONDS] [--json] [OPTION]...\n"
-	      "       ipctop demo list | run NAME [--speed X] [--seconds S] | cleanup\n"
+	      "       ipctop demo list | cleanup\n"
+	      "       ipctop demo run NAME [--speed X] [--seconds S] [--control FD]\n"
 	      "\n"
 	      "Shows which processes talk to which through pipes, FIFOs, sockets, System V and\n"
 	      "POSIX IPC and signals, live.\n"
@@ -256,9 +260,12 @@ void options_usage(FILE *out)
 	      "\n"
 	      "Demos (real processes doing real IPC, for learning and testing):\n"
 	      "  demo list               one demo name per line, a tab, its description\n"
-	      "  demo run NAME [--speed X] [--seconds S]\n"
+	      "  demo run NAME [--speed X] [--seconds S] [--control FD]\n"
 	      "                          run a demo without the dashboard; prints 'ready' and its\n"
-	      "                          root PID; stops after S seconds or on SIGINT/SIGTERM\n"
+	      "                          root PID; stops after S seconds or on SIGINT/SIGTERM;\n"
+	      "                          with --control, one-byte commands from FD steer it\n"
+	      "                          (p pause, c continue, s step, + / - speed, r restart,\n"
+	      "                          q quit)\n"
 	      "  demo cleanup            remove objects left by a demo killed with SIGKILL\n"
 	      "\n"
 	      "Dashboard keys:\n"
@@ -271,7 +278,10 @@ void options_usage(FILE *out)
 	      "  r                              take a snapshot now\n"
 	      "  + / -                          refresh slower / faster\n"
 	      "  ? or F1                        help\n"
-	      "  q or F10                       quit (Ctrl-C too)\n"
+	      "  d                              the demo menu: start, stop or restart a demo\n"
+	      "  p, o, { / }, R                 a running demo: pause / continue, one step,\n"
+	      "                                 slower / faster, restart\n"
+	      "  q or F10                       quit (Ctrl-C too; a running demo is stopped)\n"
 	      "\n"
 	      "Exit status: 0 success; 1 the snapshot could not be taken at all (e.g. no /proc);\n"
 	      "2 bad usage.\n"

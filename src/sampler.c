@@ -68,3 +68,8 @@ int sampler_take(struct sampler *sm, struct snapshot **out)
 	*out = s;
 	return 0;
 }
+
+const struct collector *sampler_collector(const struct sampler *sm)
+{
+	return sm->col;
+}

@@ -19,4 +19,7 @@ void sampler_free(struct sampler *sm);
 /* A new sealed snapshot; the caller owns one reference. Returns 0 or -errno. */
 int sampler_take(struct sampler *sm, struct snapshot **out);
 
+/* The collector underneath (for collector_stats(): what the last snapshot reused). */
+const struct collector *sampler_collector(const struct sampler *sm);
+
 #endif

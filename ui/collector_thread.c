@@ -24,8 +24,11 @@
 
 struct collector_thread {
 	struct sampler *sm;
-	pid_t *pids;
+	pid_t *pids;			/* guarded by lock (collector_thread_set_pids) */
 	size_t n_pids;
+	pid_t *roots;			/* the same, with every descendant (a demo's root) */
+	size_t n_roots;
+	unsigned pids_gen;		/* changes with the sets: a scan under older sets is dropped */
 
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -33,6 +36,7 @@ struct collector_thread {
 	int wake[2];			/* worker writes [1], UI polls [0] */
 
 	struct snapshot *prev;		/* worker only: the last snapshot, for the delta */
+	unsigned prev_gen;		/* worker only: the sets prev was taken under */
 
 	/* guarded by lock */
 	struct snapshot *slot;
@@ -74,6 +78,45 @@ static void wakeup(struct collector_thread *ct)
 		;
 }
 
+static pid_t *copy_pids(const pid_t *pids, size_t n)
+{
+	pid_t *c = NULL;
+
+	if (n) {
+		c = xreallocarray(NULL, n, sizeof(*pids));
+		memcpy(c, pids, n * sizeof(*pids));
+	}
+	return c;
+}
+
+/* The --pid view of s for pids plus roots and their descendants (s is consumed). */
+static struct snapshot *filter_sets(struct snapshot *s, pid_t *pids, size_t n_pids,
+				    const pid_t *roots, size_t n_roots)
+{
+	struct snapshot *f;
+	pid_t *all = NULL;
+	size_t n = 0;
+
+	if (!n_pids && !n_roots)
+		return s;
+	if (n_roots) {
+		pid_t *desc = NULL;
+		size_t n_desc = filter_descendants(s, roots, n_roots, &desc);
+
+		all = xreallocarray(NULL, n_desc + n_pids + 1, sizeof(*all));
+		if (n_desc)
+			memcpy(all, desc, n_desc * sizeof(*all));
+		if (n_pids)
+			memcpy(all + n_desc, pids, n_pids * sizeof(*all));
+		n = n_desc + n_pids;
+		free(desc);
+	}
+	f = filter_apply(s, all ? all : pids, all ? n : n_pids);
+	free(all);
+	snapshot_unref(s);
+	return f;
+}
+
 static void *worker(void *arg)
 {
 	struct collector_thread *ct = arg;
@@ -83,6 +126,10 @@ static void *worker(void *arg)
 		double start = mono_now(), end, deadline;
 		struct snapshot *s = NULL;
 		struct snapshot_delta *delta = NULL;
+		unsigned gen = ct->pids_gen;
+		pid_t *pids = copy_pids(ct->pids, ct->n_pids);
+		pid_t *roots = copy_pids(ct->roots, ct->n_roots);
+		size_t n_pids = ct->n_pids, n_roots = ct->n_roots;
 		int rc;
 
 		ct->busy = true;
@@ -90,16 +137,23 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&ct->lock);
 
 		rc = sampler_take(ct->sm, &s);
-		if (rc == 0 && ct->n_pids > 0) {
-			struct snapshot *f = filter_apply(s, ct->pids, ct->n_pids);
-
+		if (rc == 0)
+			s = filter_sets(s, pids, n_pids, roots, n_roots);
+		free(pids);
+		free(roots);
+		pthread_mutex_lock(&ct->lock);
+		if (gen != ct->pids_gen) {	/* taken for sets no longer wanted: again at once */
+			ct->busy = false;
 			snapshot_unref(s);
-			s = f;
+			continue;
 		}
+		pthread_mutex_unlock(&ct->lock);
 		if (rc == 0) {
-			delta = ct->prev ? snapshot_diff(ct->prev, s) : NULL;
+			/* no delta across a change of sets: what left the view did not exit */
+			delta = ct->prev && ct->prev_gen == gen ? snapshot_diff(ct->prev, s) : NULL;
 			snapshot_unref(ct->prev);
 			ct->prev = snapshot_ref(s);
+			ct->prev_gen = gen;
 		}
 
 		pthread_mutex_lock(&ct->lock);
@@ -201,6 +255,7 @@ void collector_thread_free(struct collector_thread *ct)
 	snapshot_delta_free(ct->slot_delta);
 	snapshot_unref(ct->prev);
 	sampler_free(ct->sm);
+	free(ct->roots);
 	pthread_cond_destroy(&ct->cond);
 	pthread_mutex_destroy(&ct->lock);
 	close(ct->wake[0]);
@@ -266,4 +321,22 @@ bool collector_thread_busy(struct collector_thread *ct)
 	b = ct->busy;
 	pthread_mutex_unlock(&ct->lock);
 	return b;
+}
+
+void collector_thread_set_pids(struct collector_thread *ct, const pid_t *pids, size_t n_pids,
+			       const pid_t *roots, size_t n_roots)
+{
+	pid_t *p = copy_pids(pids, n_pids), *r = copy_pids(roots, n_roots);
+
+	pthread_mutex_lock(&ct->lock);
+	free(ct->pids);
+	free(ct->roots);
+	ct->pids = p;
+	ct->n_pids = n_pids;
+	ct->roots = r;
+	ct->n_roots = n_roots;
+	ct->pids_gen++;
+	ct->refresh_now = true;
+	pthread_cond_signal(&ct->cond);
+	pthread_mutex_unlock(&ct->lock);
 }

@@ -47,6 +47,11 @@ struct snapshot *collector_thread_take(struct collector_thread *ct,
 /* Changes the interval (seconds, clamped to [0.1, 3600]); takes effect at once. */
 void collector_thread_set_delay(struct collector_thread *ct, double delay);
 double collector_thread_delay(struct collector_thread *ct);
+/* Issue 6: replaces the --pid sets: pids as --pid, roots with every descendant of theirs
+ * in each snapshot (a demo's conductor); both empty: no filter. Both are copied. A scan
+ * under the old sets is dropped and the next one starts at once. */
+void collector_thread_set_pids(struct collector_thread *ct, const pid_t *pids, size_t n_pids,
+			       const pid_t *roots, size_t n_roots);
 /* Starts the next scan now instead of waiting for the interval. */
 void collector_thread_refresh(struct collector_thread *ct);
 /* True while a scan is running (for a "collecting" mark). */

@@ -28,6 +28,8 @@ void page_fini(struct page *pg)
 void page_clear(struct page *pg)
 {
 	pg->n_lines = 0;
+	pg->cursor = 0;
+	pg->reveal = false;
 	arena_fini(&pg->arena);
 	arena_init(&pg->arena);
 }
@@ -115,7 +117,7 @@ static size_t wrap_piece(const char *s, int width)
 
 void page_draw(struct page *pg, WINDOW *w, const struct ui_rect *r, const char *title)
 {
-	int label_w = 0, row = 0, vis = r->h - 1, text_x, text_w;
+	int label_w = 0, row = 0, vis = r->h - 1, text_x, text_w, cur_first = -1, cur_last = -1;
 	char pos[48];
 
 	if (r->h < 1 || r->w < 1)
@@ -148,8 +150,12 @@ void page_draw(struct page *pg, WINDOW *w, const struct ui_rect *r, const char *
 			const struct page_line *l = &pg->lines[i];
 			const char *s = l->text;
 			int x = l->label ? text_x : r->x + 1, width = l->label ? text_w : r->w - 1;
-			bool first = true;
+			bool first = true, sel = pg->cursor == i + 1;
+			attr_t la = term_attr(sel ? ROLE_SELECTED : ROLE_LABEL);
+			attr_t ta = term_attr(sel ? ROLE_SELECTED : l->role);
 
+			if (sel)
+				cur_first = row;
 			do {
 				size_t n = wrap_piece(s, width);
 				int y = row - pg->top;
@@ -163,11 +169,12 @@ void page_draw(struct page *pg, WINDOW *w, const struct ui_rect *r, const char *
 							pg->n_shown = y + 1;
 					}
 					snprintf(piece, sizeof(piece), "%.*s", (int)n, s);
+					if (sel)
+						term_fill(w, r->y + 1 + y, r->x, r->w, ta);
 					if (first && l->label)
 						term_put(w, r->y + 1 + y, r->x + 1, label_w, l->label,
-							 term_attr(ROLE_LABEL), false, false);
-					term_put(w, r->y + 1 + y, x, width, piece, term_attr(l->role),
-						 false, false);
+							 la, false, false);
+					term_put(w, r->y + 1 + y, x, width, piece, ta, false, false);
 				}
 				s += n;
 				while (*s == ' ')
@@ -175,10 +182,19 @@ void page_draw(struct page *pg, WINDOW *w, const struct ui_rect *r, const char *
 				row++;
 				first = false;
 			} while (*s);
+			if (sel)
+				cur_last = row - 1;
 		}
 		if (pass == 0) {
 			pg->rows = row;
 			pg->page = vis > 0 ? vis : 1;
+			if (pg->reveal && cur_first >= 0) {	/* the keyboard's line comes into view */
+				if (cur_last >= pg->top + pg->page)
+					pg->top = cur_last - pg->page + 1;
+				if (cur_first < pg->top)
+					pg->top = cur_first;
+			}
+			pg->reveal = false;
 			if (pg->top > row - pg->page)
 				pg->top = row - pg->page;
 			if (pg->top < 0)
@@ -204,6 +220,20 @@ const struct page_line *page_line_at(const struct page *pg, int y)
 	if (k < 0 || k >= pg->n_shown || pg->shown_line[k] >= pg->n_lines)
 		return NULL;
 	return &pg->lines[pg->shown_line[k]];
+}
+
+bool page_line_shown(const struct page *pg, size_t i)
+{
+	for (int k = 0; k < pg->n_shown && k < PAGE_SHOWN_MAX; k++)
+		if (pg->shown_line[k] == i)
+			return true;
+	return false;
+}
+
+void page_set_cursor(struct page *pg, size_t i, bool reveal)
+{
+	pg->cursor = i < pg->n_lines ? i + 1 : 0;
+	pg->reveal = reveal && pg->cursor;
 }
 
 bool page_key(struct page *pg, int key)

@@ -36,6 +36,10 @@ struct page {
 	int drawn_y;		/* screen row of the first content row */
 	size_t shown_line[PAGE_SHOWN_MAX];
 	int n_shown;
+	/* The keyboard's line (a link on a detail page): 1 + its index, 0 none; drawn as the
+	 * selection. reveal: scroll it into view at the next draw. page_clear() drops it. */
+	size_t cursor;
+	bool reveal;
 };
 
 void page_init(struct page *pg);
@@ -61,5 +65,9 @@ void page_draw(struct page *pg, WINDOW *w, const struct ui_rect *r, const char *
 bool page_key(struct page *pg, int key);
 /* The line drawn on screen row y at the last draw, or NULL. */
 const struct page_line *page_line_at(const struct page *pg, int y);
+/* Whether line i was on screen (at least one of its rows) at the last draw. */
+bool page_line_shown(const struct page *pg, size_t i);
+/* Makes line i the keyboard's line (SIZE_MAX: none); reveal scrolls it into view. */
+void page_set_cursor(struct page *pg, size_t i, bool reveal);
 
 #endif

@@ -409,9 +409,16 @@ void panel_draw(struct panel *p, const struct ui_frame *f, WINDOW *w, const stru
 		enum ui_role role = ROLE_NORMAL;
 		attr_t a;
 
-		if (selected)
+		if (selected) {
 			role = focused ? ROLE_SELECTED : ROLE_SELECTED_DIM;
-		else if (p->def->row_role)
+		} else if (f->n_highlight) {	/* issue 6: a demo caption is about this row */
+			char id[FMT_ID_MAX];
+
+			if (ui_highlighted(f, row_id(p, ri, id, sizeof(id))))
+				role = ROLE_DEMO;
+			else if (p->def->row_role)
+				role = p->def->row_role(f, p->rows[ri].rec);
+		} else if (p->def->row_role)
 			role = p->def->row_role(f, p->rows[ri].rec);
 		a = term_attr(role);
 		term_fill(w, r->y + 2 + i, r->x, r->w, a);

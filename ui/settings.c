@@ -224,7 +224,7 @@ int settings_load(struct settings *s, const char *path, char *err, size_t len)
 
 		rc = settings_parse(s, buf, why, sizeof(why));
 		if (rc < 0)
-			snprintf(err, len, "%s %s", path, why);
+			snprintf(err, len, "%s (in %s)", why, path);
 	}
 	free(buf);
 	return rc;

@@ -42,7 +42,7 @@ int settings_format(const struct settings *s, char *buf, size_t len);
 /* The file's path; false (buf "") when neither XDG_CONFIG_HOME nor HOME is set. */
 bool settings_path(char *buf, size_t len);
 /* Reads path into s: 0 (also when the file does not exist: defaults), or -errno (err says
- * why; s is at its defaults). */
+ * why, "line 2: ... (in PATH)"; s is at its defaults). */
 int settings_load(struct settings *s, const char *path, char *err, size_t len);
 /* Writes s to path, creating its directory (mode 0700) if needed; replaces the file in one
  * rename. 0 or -errno. */

@@ -84,6 +84,7 @@ static const attr_t mono[ROLE_COUNT] = {
 	[ROLE_SIGNAL] = A_REVERSE | A_BOLD,
 	[ROLE_NEW] = A_BOLD | A_UNDERLINE,
 	[ROLE_GONE] = A_DIM,
+	[ROLE_DEMO] = A_BOLD | A_ITALIC,
 };
 
 /* Role -> colours (-1: the terminal's default) plus extra attributes. */
@@ -121,6 +122,7 @@ static const struct {
 	[ROLE_SIGNAL] = { COLOR_RED, -1, A_BOLD },
 	[ROLE_NEW] = { COLOR_GREEN, -1, A_BOLD },
 	[ROLE_GONE] = { -1, -1, A_DIM },
+	[ROLE_DEMO] = { COLOR_BLACK, COLOR_YELLOW, A_NORMAL },
 };
 
 /* The 256-colour theme: the same meanings, softer backgrounds and more distinct hues. */
@@ -158,6 +160,7 @@ static const struct {
 	[ROLE_SIGNAL] = { 197, -1, A_BOLD },
 	[ROLE_NEW] = { 120, -1, A_BOLD },
 	[ROLE_GONE] = { 240, -1, A_NORMAL },
+	[ROLE_DEMO] = { 16, 222, A_NORMAL },
 };
 
 static bool want_colour(void)

@@ -53,6 +53,7 @@ enum ui_role {
 	ROLE_SIGNAL,		/* topology: a signal in flight */
 	ROLE_NEW,		/* topology: a node that just appeared */
 	ROLE_GONE,		/* topology: a node fading away */
+	ROLE_DEMO,		/* issue 6: what the newest demo caption is about, and that caption */
 	ROLE_COUNT
 };
 

@@ -27,6 +27,7 @@
 #include "src/filter.h"
 #include "src/sampler.h"
 #include "ui/collector_thread.h"
+#include "ui/demo_ui.h"
 #include "ui/evlog.h"
 #include "ui/search.h"
 #include "ui/settings.h"
@@ -57,6 +58,7 @@ struct ui {
 	char msg[512];			/* shown on the status line until msg_until */
 	double msg_until;
 	char cfg_path[1024];		/* ui/settings.h's file; "" when there is none */
+	struct demo_ui *demo;		/* issue 6: the running demo and its pane */
 };
 
 /* ---- signals ---- */
@@ -122,6 +124,7 @@ static struct ui_frame frame_of(const struct ui *ui)
 		.paused = ui->paused,
 	};
 
+	f.highlight = demo_ui_highlight(ui->demo, &f.n_highlight);	/* issue 6 */
 	return f;
 }
 
@@ -331,14 +334,19 @@ static void draw(struct ui *ui)
 	if (too_small()) {
 		draw_too_small(COLS, LINES);
 	} else {
-		struct ui_rect r = { 1, 0, LINES - 2, COLS };
+		struct ui_rect r = { 1, 0, LINES - 2, COLS }, pane;
+		bool demo, menu;
 
 		draw_header(ui, COLS);
 		if (view_deadlock_banner(&f, stdscr, 1, 0, COLS)) {	/* a red line under the header */
 			r.y++;
 			r.h--;
 		}
+		menu = strcmp(top->ops->name, "demos") == 0;	/* issue 6: the demo pane */
+		demo = demo_ui_layout(ui->demo, &r, &pane, menu);
 		top->ops->draw(top, &f, stdscr, &r);
+		if (demo)
+			demo_ui_draw(ui->demo, stdscr, &pane, menu);
 		draw_status(ui, LINES - 1, COLS);
 	}
 	refresh();
@@ -606,6 +614,24 @@ static struct ui_cmd global_key(struct ui *ui, int key)
 	return cmd;
 }
 
+/* Issue 6: d opens the demo menu; p, o, {, }, R steer the running demo. */
+static struct ui_cmd demo_key(struct ui *ui, int key)
+{
+	struct ui_cmd cmd = { .kind = CMD_HANDLED };
+	char msg[256];
+
+	if (key == 'd') {
+		cmd.kind = CMD_PUSH;
+		cmd.view = view_demo_new(ui->demo);
+	} else if (demo_ui_key(ui->demo, key, msg, sizeof(msg))) {
+		if (msg[0])
+			message(ui, "%s", msg);
+	} else {
+		cmd.kind = CMD_UNHANDLED;
+	}
+	return cmd;
+}
+
 static void handle_key(struct ui *ui, int key)
 {
 	struct ui_frame f = frame_of(ui);
@@ -624,6 +650,8 @@ static void handle_key(struct ui *ui, int key)
 		return;
 	}
 	cmd = top->ops->key(top, &f, key);
+	if (cmd.kind == CMD_UNHANDLED)
+		cmd = demo_key(ui, key);
 	if (cmd.kind == CMD_UNHANDLED)
 		cmd = global_key(ui, key);
 	apply(ui, &cmd);
@@ -681,10 +709,11 @@ static void loop(struct ui *ui)
 	bool dirty = true;
 
 	while (!ui->quit) {
-		struct pollfd pfd[3] = {
+		struct pollfd pfd[4] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = sig_pipe[0], .events = POLLIN },
 			{ .fd = collector_thread_fd(ui->ct), .events = POLLIN },
+			{ .fd = demo_ui_fd(ui->demo), .events = POLLIN },	/* -1: none */
 		};
 		int n;
 
@@ -707,7 +736,7 @@ static void loop(struct ui *ui)
 				ui->msg[0] = 0;
 			timeout = timeout < 0 || ms < timeout ? ms : timeout;
 		}
-		n = poll(pfd, 3, timeout);
+		n = poll(pfd, 4, timeout);
 		if (n == 0) {	/* a frame is due */
 			dirty = true;
 			continue;
@@ -734,6 +763,8 @@ static void loop(struct ui *ui)
 			take_snapshot(ui);
 			dirty = true;
 		}
+		if ((pfd[3].revents & (POLLIN | POLLHUP | POLLERR)) && demo_ui_read(ui->demo))
+			dirty = true;
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
 			if (!read_keys(ui) && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
 				ui->status = 1;	/* the terminal went away */
@@ -766,11 +797,21 @@ int ui_run(const struct options *opts)
 		fprintf(stderr, "ipctop: %s\n", err);
 		return 1;
 	}
+	/* issue 6: --demo NAME starts the demo now (main thread); the view follows it */
+	ui.demo = demo_ui_new(opts);
+	demo_ui_attach(ui.demo, ui.ct);
+	if (opts->demo && demo_ui_start(ui.demo, opts->demo, err, sizeof(err)) < 0) {
+		demo_ui_free(ui.demo);
+		collector_thread_free(ui.ct);
+		signals_fini();
+		fprintf(stderr, "ipctop: --demo: %s\n", err);
+		return 1;
+	}
 	/* issue 5: saved settings (-d on the command line wins over the file's refresh) */
 	settings_defaults(&cfg);
 	if (settings_path(ui.cfg_path, sizeof(ui.cfg_path)) &&
 	    settings_load(&cfg, ui.cfg_path, err, sizeof(err)) < 0)
-		message(&ui, "%s; using the defaults", err);
+		message(&ui, "Settings ignored, defaults used: %s", err);
 	if (!opts->delay_given)
 		collector_thread_set_delay(ui.ct, cfg.refresh);
 	term_set_theme(cfg.theme);
@@ -778,6 +819,7 @@ int ui_run(const struct options *opts)
 	xalloc_fatal_hook = fatal_hook;
 	if (!term_init(err, sizeof(err))) {
 		xalloc_fatal_hook = old_hook;
+		demo_ui_free(ui.demo);
 		collector_thread_free(ui.ct);
 		signals_fini();
 		fprintf(stderr, "ipctop: %s\n", err);
@@ -790,8 +832,10 @@ int ui_run(const struct options *opts)
 		push(&ui, view_topo_new(NULL));
 	loop(&ui);
 
-	/* restore the terminal first: joining the collector may wait for a scan to end */
+	/* restore the terminal first: joining the collector may wait for a scan to end, and the
+	 * demo for its cleanup */
 	term_fini();
+	demo_ui_free(ui.demo);
 	collector_thread_free(ui.ct);
 	while (ui.depth > 0) {
 		ui.depth--;

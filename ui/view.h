@@ -31,6 +31,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <curses.h>
 #include <sys/types.h>
@@ -64,7 +65,20 @@ struct ui_frame {
 	const struct evlog *log;		/* events kept across snapshots (ui/evlog.h); may be NULL */
 	double now;				/* animation clock (monotonic seconds); still while paused */
 	bool paused;				/* space: the displayed snapshot is frozen */
+	/* Issue 6: object ids ("pipe:12", "msg:3", "pid:7") the running demo's newest caption is
+	 * about; views mark them (ROLE_DEMO), see ui_highlighted(). NULL / 0: none. */
+	const char *const *highlight;
+	size_t n_highlight;
 };
+
+/* Whether the object id is one the frame highlights (a demo caption names it). */
+static inline bool ui_highlighted(const struct ui_frame *f, const char *id)
+{
+	for (size_t i = 0; f->highlight && i < f->n_highlight; i++)
+		if (strcmp(f->highlight[i], id) == 0)
+			return true;
+	return false;
+}
 
 /* The fmt_ctx the shared cells need for this frame. */
 static inline struct fmt_ctx ui_frame_fmt(const struct ui_frame *f)
@@ -216,6 +230,12 @@ extern const struct panel_def view_procs_panel;
 extern const struct panel_def view_msgq_panel;
 extern const struct panel_def view_shm_panel;
 extern const struct panel_def view_sem_panel;
+/* Issue 3: who talks to whom (view_pipes.c, view_sockets.c, view_posix.c). */
+extern const struct panel_def view_pipes_panel;
+extern const struct panel_def view_sockets_panel;
+extern const struct panel_def view_pmq_panel;
+extern const struct panel_def view_pshm_panel;
+extern const struct panel_def view_psem_panel;
 
 /* ---- helpers shared by views (view_util.c) ---------------------------------------------- */
 

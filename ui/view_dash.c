@@ -1,12 +1,15 @@
 /*
  * view_dash.c - the dashboard: every panel of ui_panels[] stacked top to bottom, one focused.
  *
- * Layout (the same at every size above the minimum): each panel always gets its title bar,
- * its column headings and at least one row, so all of them stay visible at 80x24. The
- * focused panel (Tab / Shift-Tab / 1-9) grows: the other panels first get a small share of
- * the spare lines (up to what they need), the focused one takes what it needs of the rest,
- * and anything still left goes to panels that can use it, then to the last panel (blank
- * lines at the bottom). On a tall terminal every panel shows all of its rows.
+ * Layout (the same at every size above the minimum): every panel always keeps its title bar
+ * (with its count), so all of them stay in view and reachable (Tab / Shift-Tab / 1-9). The
+ * focused panel gets its headings and a row, and two fifths of the lines are kept back for
+ * it; the other panels with rows get their headings and one row while the lines last, in
+ * screen order, and the rest stay a title bar. Then, as lines allow, those get a small share
+ * of the spare lines (up to what they need), the focused one takes what it needs of the
+ * rest, and anything still left goes to panels that can use it - those with rows first,
+ * then empty ones (headings and "no ..." line) - then to the last panel (blank lines at the
+ * bottom). On a tall terminal every panel shows all of its rows.
  */
 #include "config.h"
 
@@ -17,9 +20,14 @@
 
 const struct panel_def *const ui_panels[] = {
 	&view_procs_panel,
+	&view_pipes_panel,
+	&view_sockets_panel,
 	&view_msgq_panel,
 	&view_shm_panel,
 	&view_sem_panel,
+	&view_pmq_panel,
+	&view_pshm_panel,
+	&view_psem_panel,
 	NULL,
 };
 
@@ -59,48 +67,68 @@ static void dash_update(struct view *v, const struct ui_frame *f)
 /* Splits H lines between the panels (see the top of the file). */
 static void split_heights(const struct dash *d, int H, int *h)
 {
-	int n = (int)d->n, rem, share, want[MAX_PANELS];
+	int n = (int)d->n, f = (int)d->focus, rem, share, reserve, g, want[MAX_PANELS];
 	bool grew;
 
-	if (H < PANEL_MIN_H * n) {	/* below the minimum size: only the focused panel */
+	if (H < n) {	/* not even a title bar each: only the focused panel */
 		for (int i = 0; i < n; i++)
-			h[i] = (size_t)i == d->focus ? H : 0;
+			h[i] = i == f ? H : 0;
 		return;
 	}
-	rem = H - PANEL_MIN_H * n;
+	for (int i = 0; i < n; i++) {
+		h[i] = 1;
+		want[i] = panel_wanted_height(&d->panels[i]) - 1;
+	}
+	rem = H - n;
+	g = want[f] < PANEL_MIN_H - 1 ? want[f] : PANEL_MIN_H - 1;
+	g = g < rem ? g : rem;
+	h[f] += g;
+	want[f] -= g;
+	rem -= g;
+	reserve = H * 2 / 5 - h[f];
+	reserve = reserve < want[f] ? reserve : want[f];
+	reserve = reserve < 0 ? 0 : reserve;
+	for (int i = 0; i < n; i++) {	/* the others with rows: headings and one row */
+		if (i == f || d->panels[i].n_rows == 0 || want[i] < PANEL_MIN_H - 1 ||
+		    rem - reserve < PANEL_MIN_H - 1)
+			continue;
+		h[i] += PANEL_MIN_H - 1;
+		want[i] -= PANEL_MIN_H - 1;
+		rem -= PANEL_MIN_H - 1;
+	}
 	share = rem / (2 * n);
 	for (int i = 0; i < n; i++) {
-		h[i] = PANEL_MIN_H;
-		want[i] = panel_wanted_height(&d->panels[i]) - PANEL_MIN_H;
-	}
-	for (int i = 0; i < n; i++) {
-		if ((size_t)i == d->focus)
+		if (i == f || h[i] < PANEL_MIN_H)
 			continue;
-		int g = want[i] < share ? want[i] : share;
-
+		g = want[i] < share ? want[i] : share;
 		h[i] += g;
 		want[i] -= g;
 		rem -= g;
 	}
-	{
-		int f = (int)d->focus, g = want[f] < rem ? want[f] : rem;
+	g = want[f] < rem ? want[f] : rem;
+	h[f] += g;
+	want[f] -= g;
+	rem -= g;
+	for (int pass = 0; pass < 2; pass++) {	/* panels with rows first, then empty ones */
+		do {
+			grew = false;
+			for (int i = 0; i < n && rem > 0; i++) {
+				/* a title bar alone grows by headings and a row at once */
+				int step = h[i] < PANEL_MIN_H ? PANEL_MIN_H - h[i] : 1;
 
-		h[f] += g;
-		want[f] -= g;
-		rem -= g;
-	}
-	do {
-		grew = false;
-		for (int i = 0; i < n && rem > 0; i++) {
-			if (want[i] > 0) {
-				h[i]++;
-				want[i]--;
-				rem--;
+				if ((d->panels[i].n_rows == 0) != (pass == 1) || want[i] < step ||
+				    rem < step)
+					continue;
+				h[i] += step;
+				want[i] -= step;
+				rem -= step;
 				grew = true;
 			}
-		}
-	} while (grew && rem > 0);
-	h[n - 1] += rem;	/* nobody needs more: the blank lines go to the bottom */
+		} while (grew && rem > 0);
+	}
+	/* nobody needs more: the blank lines go to the bottom (to the focused panel when the
+	 * last one is only a title bar, which must not show headings without rows) */
+	h[h[n - 1] >= PANEL_MIN_H ? n - 1 : f] += rem;
 }
 
 static void dash_draw(struct view *v, const struct ui_frame *f, WINDOW *w, const struct ui_rect *r)
@@ -229,7 +257,8 @@ static struct ui_cmd dash_mouse(struct view *v, const struct ui_frame *f, int y,
 static const char *dash_hints(const struct view *v)
 {
 	(void)v;
-	return "Tab panel  Enter details  s signals  l log  k signal  ? help  q quit";
+	return "Tab panel  Enter details  t map  / search  F4 filter  s signals  l log  k signal  "
+	       "? help  q quit";
 }
 
 static void dash_free(struct view *v)

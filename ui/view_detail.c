@@ -4,6 +4,11 @@
  *
  * A detail page follows its object by id across refreshes. When the object disappears the
  * last content stays on screen, marked as gone, until the user goes back.
+ *
+ * Lines that name a process ("PID comm ...") or an object ("pipe:12", "unix:7", "msg:3")
+ * are links: a click opens them, and so does Enter on the keyboard's line, which Up/Down move
+ * over the links on screen (scrolling when there is none further) and Tab / Shift-Tab over
+ * all of them. Opening pushes a new page; Esc pops it and this page is as it was left.
  */
 #include "config.h"
 
@@ -22,7 +27,13 @@ struct detail {
 	bool gone;
 	bool seen;		/* the object was found at least once */
 	size_t n_errors;
+	/* The keyboard's line (a process or object named on the page; Enter opens it), kept by
+	 * its text and then its link across rebuilds; valid while pg.cursor != 0. */
+	char cur_text[512];
+	struct ui_obj cur_obj;
 };
+
+static bool line_link(const struct snapshot *s, const struct page_line *l, struct ui_obj *obj);
 
 static void errors_about(struct page *pg, const struct snapshot *s, const char *id)
 {
@@ -37,6 +48,75 @@ static void errors_about(struct page *pg, const struct snapshot *s, const char *
 	}
 	if (!n)
 		page_text(pg, ROLE_DIM, "none");
+}
+
+/* ---- the keyboard's line: Up/Down pick a process or object named on the page ---- */
+
+static void line_key(const struct page_line *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s\t%s", l->label ? l->label : "", l->text);
+}
+
+/* The object line i links to, other than the page's own; false when none. */
+static bool line_obj(const struct detail *d, const struct snapshot *s, size_t i,
+		     struct ui_obj *obj)
+{
+	return s && i < d->pg.n_lines && line_link(s, &d->pg.lines[i], obj) &&
+	       !(obj->kind == d->obj.kind && strcmp(obj->id, d->obj.id) == 0);
+}
+
+static void cursor_set(struct detail *d, size_t i, const struct ui_obj *obj, bool reveal)
+{
+	page_set_cursor(&d->pg, i, reveal);
+	line_key(&d->pg.lines[i], d->cur_text, sizeof(d->cur_text));
+	d->cur_obj = *obj;
+}
+
+/* After a rebuild: the same line (same text), else the first line with the same link. */
+static void cursor_refind(struct detail *d, const struct snapshot *s)
+{
+	char key[sizeof(d->cur_text)];
+	struct ui_obj o;
+
+	if (!d->cur_text[0])
+		return;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < d->pg.n_lines; i++) {
+			if (!line_obj(d, s, i, &o))
+				continue;
+			line_key(&d->pg.lines[i], key, sizeof(key));
+			if (pass == 0 ? strcmp(key, d->cur_text) == 0
+				      : o.kind == d->cur_obj.kind && strcmp(o.id, d->cur_obj.id) == 0) {
+				page_set_cursor(&d->pg, i, false);
+				return;
+			}
+		}
+	}
+}
+
+/* Up/Down (dir -1/+1): the previous/next linked line that is on screen, as a browser's
+ * text mode does; false when there is none (the page scrolls instead). wrap (Tab): the
+ * next/previous linked line anywhere, scrolled into view. */
+static bool cursor_move(struct detail *d, const struct snapshot *s, int dir, bool wrap)
+{
+	long n = (long)d->pg.n_lines, cur = (long)d->pg.cursor - 1, i;
+	struct ui_obj o;
+
+	if (cur >= 0 && !wrap && !page_line_shown(&d->pg, (size_t)cur))
+		cur = -1;	/* scrolled away: start again from what is on screen */
+	i = cur < 0 ? (dir > 0 ? 0 : n - 1) : cur + dir;
+	for (long k = 0; k < n; k++, i += dir) {
+		if (i < 0 || i >= n) {
+			if (!wrap)
+				return false;
+			i = i < 0 ? n - 1 : 0;
+		}
+		if ((wrap || page_line_shown(&d->pg, (size_t)i)) && line_obj(d, s, (size_t)i, &o)) {
+			cursor_set(d, (size_t)i, &o, true);
+			return true;
+		}
+	}
+	return false;
 }
 
 static void detail_update(struct view *v, const struct ui_frame *f)
@@ -64,6 +144,7 @@ static void detail_update(struct view *v, const struct ui_frame *f)
 	page_clear(&d->pg);
 	def->detail(&d->pg, f, rec);
 	errors_about(&d->pg, f->snap, d->obj.id);
+	cursor_refind(d, f->snap);
 }
 
 static void detail_draw(struct view *v, const struct ui_frame *f, WINDOW *w, const struct ui_rect *r)
@@ -84,7 +165,23 @@ static struct ui_cmd detail_key(struct view *v, const struct ui_frame *f, int ke
 	struct detail *d = (struct detail *)v;
 	struct ui_cmd cmd = { .kind = CMD_HANDLED };
 
-	(void)f;
+	switch (key) {
+	case KEY_UP:
+	case KEY_DOWN:
+		if (cursor_move(d, f->snap, key == KEY_DOWN ? 1 : -1, false))
+			return cmd;
+		break;
+	case '\t':
+	case KEY_BTAB:
+		cursor_move(d, f->snap, key == '\t' ? 1 : -1, true);
+		return cmd;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:	/* open the keyboard's line: a process, a channel, an object */
+		if (d->pg.cursor && line_obj(d, f->snap, d->pg.cursor - 1, &cmd.obj))
+			cmd.kind = CMD_OPEN;
+		return cmd;
+	}
 	if (!page_key(&d->pg, key))
 		cmd.kind = CMD_UNHANDLED;
 	return cmd;
@@ -180,7 +277,7 @@ static struct ui_cmd detail_mouse(struct view *v, const struct ui_frame *f, int 
 static const char *detail_hints(const struct view *v)
 {
 	(void)v;
-	return "arrows scroll  click a process or object to open it  Esc back  ? help  q quit";
+	return "Up/Down pick a process or object  Enter open it  Esc back  ? help  q quit";
 }
 
 static void detail_free(struct view *v)

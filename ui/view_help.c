@@ -21,7 +21,7 @@ static const struct {
 	{ "PgUp/PgDn", "move the selection by a screen" },
 	{ "Home/End", "first / last row" },
 	{ "Tab, Shift-Tab", "next / previous panel (the focused panel grows)" },
-	{ "1-4", "focus the panel with that number" },
+	{ "1-9", "focus the panel with that number" },
 	{ "Enter", "details of the selected object: every field and the errors about it" },
 	{ "Esc, Backspace, Left", "back" },
 	{ "e", "every error and source of the current snapshot" },
@@ -54,10 +54,21 @@ static const struct {
 	{ "mouse", "click selects a row or a box; click the selection, or a process or object "
 		   "named on a detail page, to open it; click a line on the map to go to its "
 		   "other end; the wheel scrolls" },
+	{ "on a detail page", "Up/Down pick a process or object the page names (a process's "
+			      "channels and the processes at their other ends, a channel's ends), "
+			      "Tab / Shift-Tab the next / previous one anywhere, Enter opens it, "
+			      "Esc comes back" },
 	{ "r", "take a snapshot now" },
 	{ "+ / -", "refresh slower / faster" },
 	{ "?, h, F1", "this help" },
-	{ "q, F10", "quit (Ctrl-C too)" },
+	{ "d", "the demo menu: every demo and what it shows; Enter starts one (see Demos "
+	       "below); there x stops it, r restarts, space pauses, s steps, + / - change its "
+	       "speed, f full speed, 1 one step a second, a every process or only the demo's" },
+	{ "p", "while a demo runs: pause it, or let it continue" },
+	{ "o", "while a demo runs: one step (it pauses first)" },
+	{ "{ / }", "while a demo runs: slower / faster, from 1/8 step a second to full speed" },
+	{ "R", "while a demo runs: restart it (its processes and objects are removed first)" },
+	{ "q, F10", "quit (Ctrl-C too); a running demo stops and removes what it made" },
 };
 
 static void build(struct page *pg)
@@ -66,9 +77,10 @@ static void build(struct page *pg)
 	page_text(pg, ROLE_NORMAL,
 		  "The top line counts processes, zombies, message queues, shared memory "
 		  "segments, semaphore sets and errors, and shows the refresh interval. Below it "
-		  "the panels are stacked, each with a numbered title bar: every panel keeps at "
-		  "least one row on screen, and the focused one (highlighted title) takes the "
-		  "spare lines. The bottom line says what could not be read and why, or the keys.");
+		  "the panels are stacked, each with a numbered title bar: the focused one "
+		  "(highlighted) takes the spare lines, the others keep a row while there is "
+		  "room, else their title bar. The bottom line says what could not be read and "
+		  "why, or the keys.");
 	page_text(pg, ROLE_NORMAL,
 		  "The selection follows the same object (pid, queue id, ...) from one refresh to "
 		  "the next. Collection runs on its own thread, so keys work during a slow scan. "
@@ -125,11 +137,25 @@ static void build(struct page *pg)
 	page_text(pg, ROLE_NORMAL, "A red line under the header means a deadlock: blocked "
 		  "processes each waiting for the next, so none can go on. D draws the cycle.");
 
+	page_section(pg, "Demos");
+	page_text(pg, ROLE_NORMAL, "A demo is a set of real processes doing real IPC, one step "
+		  "at a time. While one runs the dashboard shows only its processes and the "
+		  "objects they use (a in the demo menu shows everything), and the demo pane "
+		  "(beside the panels on a wide terminal, under them otherwise) shows its state and "
+		  "speed, the newest caption - the system call just made and what the kernel did - "
+		  "highlighted, and the captions before it. The processes and objects the newest "
+		  "caption is about are highlighted in the panels the same way.");
+	page_text(pg, ROLE_NORMAL, "Quitting the dashboard, or stopping the demo in the menu, "
+		  "ends its processes and removes every object it made; so do SIGINT, SIGTERM and "
+		  "SIGHUP, and if ipctop itself is killed the demo notices and cleans up.");
+
 	page_section(pg, "Command line");
 	page_field(pg, "-d SECONDS", "time between snapshots (default 1)");
 	page_field(pg, "--pid PID,...", "only those processes, the objects they use and the "
 		   "processes at the other ends");
 	page_field(pg, "--sysroot DIR", "read DIR/proc instead of /proc");
+	page_field(pg, "--demo NAME", "start the demo NAME with the dashboard (ipctop demo list "
+		   "names them)");
 }
 
 static void help_update(struct view *v, const struct ui_frame *f)

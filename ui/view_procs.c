@@ -14,6 +14,7 @@
 
 #include "src/signames.h"
 #include "src/waitgraph.h"
+#include "ui/endpoints.h"
 #include "ui/page.h"
 #include "ui/panel.h"
 
@@ -344,6 +345,8 @@ static void detail(struct page *pg, const struct ui_frame *f, const void *rec)
 	if (!n)
 		page_field_role(pg, ROLE_DIM, "children", "none");
 
+	ep_page_channels(pg, f, p);	/* issue 3: every channel and who is at the other end */
+
 	page_section(pg, "System V IPC");
 	n = 0;
 	for (size_t i = 0; i < s->n_msgqs; i++) {
@@ -360,13 +363,17 @@ static void detail(struct page *pg, const struct ui_frame *f, const void *rec)
 	for (size_t i = 0; i < s->n_shms; i++) {
 		const struct shm_rec *m = &s->shms[i];
 
-		for (size_t k = 0; k < m->n_attached; k++) {
-			if (m->attached_pids[k] == p->pid) {
-				page_field(pg, "shared memory", "shm:%d attached (%s)", m->perm.id,
-					   fmt_bytes(m->size, buf, sizeof(buf)));
-				n++;
-				break;
-			}
+		bool att = false;
+
+		for (size_t k = 0; k < m->n_attached && !att; k++)
+			att = m->attached_pids[k] == p->pid;
+		if (att || m->creator_pid == p->pid || m->last_pid == p->pid) {
+			page_field(pg, "shared memory", "shm:%d %s (%s)%s%s", m->perm.id,
+				   att ? "attached" : "not attached now",
+				   fmt_bytes(m->size, buf, sizeof(buf)),
+				   m->creator_pid == p->pid ? ", created it" : "",
+				   m->last_pid == p->pid ? ", last to attach or detach" : "");
+			n++;
 		}
 	}
 	for (size_t i = 0; i < s->n_sems; i++) {

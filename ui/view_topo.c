@@ -66,6 +66,7 @@ struct topo {
 	bool centre;			/* centre on the selection at the next draw */
 	struct ui_rect map;		/* the map's screen rectangle at the last draw */
 	int wrap;			/* slots per row for new nodes */
+	size_t tab_link;		/* which link of the selection Tab went along last */
 	bool moving;			/* something was animated at the last draw */
 	const char **deadlock_objs;	/* object ids in deadlock cycles (snapshot strings) */
 	size_t n_deadlock_objs;
@@ -592,14 +593,14 @@ static void draw_line(const struct topo *t, const struct canvas *c, const struct
 		       G->arrow[dir_of(path[0].x - path[1].x, path[0].y - path[1].y)], at);
 }
 
+/* The pipe record of "pipe:INODE" / "fifo:INODE". */
 static const struct pipe_rec *pipe_of(const struct snapshot *s, const char *id)
 {
-	char buf[FMT_ID_MAX];
+	bool fifo = strncmp(id, "fifo:", 5) == 0;
 
-	for (size_t i = 0; i < s->n_pipes; i++)
-		if (strcmp(fmt_id_pipe(&s->pipes[i], buf, sizeof(buf)), id) == 0)
-			return &s->pipes[i];
-	return NULL;
+	if (!fifo && strncmp(id, "pipe:", 5) != 0)
+		return NULL;
+	return snapshot_find_pipe(s, fifo ? PIPE_FIFO : PIPE_ANON, strtoull(id + 5, NULL, 10));
 }
 
 /* What moves on a line, drawn over every line: packets at the channel's rate (sockets both
@@ -780,7 +781,7 @@ static void draw_node(struct topo *t, const struct canvas *c, const struct ui_fr
 			nr += e->from == i;
 		}
 		snprintf(title, sizeof(title), "%s", n->id);
-		snprintf(l1, sizeof(l1), "%d w %s %d r %s", nw, G->arrow[0], nr,
+		snprintf(l1, sizeof(l1), "%dw %s %dr  %sB", nw, G->arrow[0], nr,
 			 fmt_bytes(p->queued_bytes, a, sizeof(a)));
 		break;
 	}
@@ -859,8 +860,7 @@ static void draw_node(struct topo *t, const struct canvas *c, const struct ui_fr
 		cv_text(c, X + 1, Y, iw, tt, term_attr(selected ? ROLE_SELECTED : ROLE_LABEL));
 	}
 	if (l1[0])
-		cv_text(c, X + 1, Y + 1, iw, l1, term_attr(n->kind == TOPO_PROC ? ROLE_NORMAL : ROLE_NORMAL) |
-			(selected ? A_BOLD : 0));
+		cv_text(c, X + 1, Y + 1, iw, l1, term_attr(ROLE_NORMAL) | (selected ? A_BOLD : 0));
 	if (n->kind == TOPO_SEM) {
 		const struct sem_rec *sm = n->rec;
 
@@ -965,12 +965,26 @@ static void draw_flights(struct topo *t, const struct canvas *c, const struct ui
 
 /* Keeps the selection on screen: centred when asked (or following), otherwise moved as
  * little as needed; a map that fits is shown from its top-left corner. */
+/* Keeps ox within what the map spans: no blank margin beyond its edges, unless the map is
+ * smaller than the screen (then it starts at its first column). */
+static int clamp_axis(int o, int lo, int hi, int margin, int view)
+{
+	if (hi - lo + 2 * margin <= view)
+		return lo - margin;
+	if (o < lo - margin)
+		return lo - margin;
+	if (o > hi + margin - view)
+		return hi + margin - view;
+	return o;
+}
+
 static void place_viewport(struct topo *t, const struct ui_frame *f)
 {
 	size_t c = sel_index(t);
 	int minx = 0, miny = 0, maxx = 0, maxy = 0;
 	bool any = false;
 
+	(void)f;
 	for (size_t i = 0; i < t->g.n_nodes; i++) {
 		const struct topo_node *n = &t->g.nodes[i];
 
@@ -988,33 +1002,26 @@ static void place_viewport(struct topo *t, const struct ui_frame *f)
 	}
 	if (!any)
 		return;
-	if (maxx - minx + 2 * MARGIN_X <= t->map.w && maxy - miny + 2 * MARGIN_Y <= t->map.h &&
-	    !(f->set && f->set->follow)) {
-		t->ox = minx - MARGIN_X;
-		t->oy = miny - MARGIN_Y;
-		t->centre = false;
-		return;
-	}
-	if (c == SIZE_MAX || !t->g.nodes[c].shown)
-		return;
-	{
+	if (c != SIZE_MAX && t->g.nodes[c].shown) {
 		int X = node_x(&t->g.nodes[c]), Y = node_y(&t->g.nodes[c]);
 
 		if (t->centre) {
 			t->ox = X + BOX_W / 2 - t->map.w / 2;
 			t->oy = Y + BOX_H / 2 - t->map.h / 2;
-			t->centre = false;
-			return;
+		} else {	/* move as little as needed to keep the selection on screen */
+			if (X - MARGIN_X < t->ox)
+				t->ox = X - MARGIN_X;
+			if (X + BOX_W + MARGIN_X > t->ox + t->map.w)
+				t->ox = X + BOX_W + MARGIN_X - t->map.w;
+			if (Y - MARGIN_Y < t->oy)
+				t->oy = Y - MARGIN_Y;
+			if (Y + BOX_H + MARGIN_Y > t->oy + t->map.h)
+				t->oy = Y + BOX_H + MARGIN_Y - t->map.h;
 		}
-		if (X - MARGIN_X < t->ox)
-			t->ox = X - MARGIN_X;
-		if (X + BOX_W + MARGIN_X > t->ox + t->map.w)
-			t->ox = X + BOX_W + MARGIN_X - t->map.w;
-		if (Y - MARGIN_Y < t->oy)
-			t->oy = Y - MARGIN_Y;
-		if (Y + BOX_H + MARGIN_Y > t->oy + t->map.h)
-			t->oy = Y + BOX_H + MARGIN_Y - t->map.h;
 	}
+	t->centre = false;
+	t->ox = clamp_axis(t->ox, minx, maxx, MARGIN_X, t->map.w);
+	t->oy = clamp_axis(t->oy, miny, maxy, MARGIN_Y, t->map.h);
 }
 
 static void draw_title(struct topo *t, const struct ui_frame *f, WINDOW *w, const struct ui_rect *r)
@@ -1055,7 +1062,7 @@ static void topo_draw(struct view *v, const struct ui_frame *f, WINDOW *w, const
 	struct topo *t = (struct topo *)v;
 	struct canvas c;
 	struct cell *path;
-	size_t sel;
+	size_t sel, *vis, n_vis = 0;
 
 	if (r->h < 1 || r->w < 1)
 		return;
@@ -1082,28 +1089,30 @@ static void topo_draw(struct view *v, const struct ui_frame *f, WINDOW *w, const
 	c.ox = t->ox;
 	c.oy = t->oy;
 	path = xmalloc(PATH_MAX_CELLS * sizeof(*path));
+	vis = xmalloc((t->g.n_edges ? t->g.n_edges : 1) * sizeof(*vis));
 	sel = sel_index(t);
-	/* links first, then sockets, then pipes: where lines cross, data channels win */
-	for (size_t k = 0; k < 3 * t->g.n_edges; k++) {
-		const struct topo_edge *e = &t->g.edges[k % t->g.n_edges];
+	/* the lines that can reach the screen (their boxes' span, plus the gaps they run in) */
+	for (size_t i = 0; i < t->g.n_edges; i++) {
+		const struct topo_edge *e = &t->g.edges[i];
 		const struct topo_node *a = &t->g.nodes[e->from], *b = &t->g.nodes[e->to];
 		int x0 = node_x(a) < node_x(b) ? node_x(a) : node_x(b);
 		int x1 = (node_x(a) > node_x(b) ? node_x(a) : node_x(b)) + BOX_W;
 		int y0 = node_y(a) < node_y(b) ? node_y(a) : node_y(b);
 		int y1 = (node_y(a) > node_y(b) ? node_y(a) : node_y(b)) + BOX_H;
 
-		if (line_set(e->kind) != 2 - (int)(k / t->g.n_edges) || !a->shown || !b->shown ||
-		    x1 + SLOT_W <= c.ox || x0 - SLOT_W >= c.ox + c.r.w || y1 + SLOT_H <= c.oy ||
-		    y0 - SLOT_H >= c.oy + c.r.h)
-			continue;
-		draw_line(t, &c, e, e->from == sel || e->to == sel, path);
+		if (a->shown && b->shown && x1 + SLOT_W > c.ox && x0 - SLOT_W < c.ox + c.r.w &&
+		    y1 + SLOT_H > c.oy && y0 - SLOT_H < c.oy + c.r.h)
+			vis[n_vis++] = i;
 	}
-	for (size_t i = 0; i < t->g.n_edges; i++) {
-		const struct topo_edge *e = &t->g.edges[i];
-
-		if (t->g.nodes[e->from].shown && t->g.nodes[e->to].shown)
-			draw_traffic(t, &c, f, e, path);
-	}
+	/* links first, then sockets, then pipes: where lines cross, data channels win */
+	for (int set = 2; set >= 0; set--)
+		for (size_t k = 0; k < n_vis; k++)
+			if (line_set(t->g.edges[vis[k]].kind) == set)
+				draw_line(t, &c, &t->g.edges[vis[k]],
+					  t->g.edges[vis[k]].from == sel || t->g.edges[vis[k]].to == sel, path);
+	for (size_t k = 0; k < n_vis; k++)
+		draw_traffic(t, &c, f, &t->g.edges[vis[k]], path);
+	free(vis);
 	draw_ghosts(t, &c, f);
 	for (size_t i = 0; i < t->g.n_nodes; i++)
 		if (t->g.nodes[i].shown)
@@ -1142,14 +1151,13 @@ static size_t neighbour_in(const struct topo *t, int dc, int dr)
 static size_t next_link(struct topo *t, int dir)
 {
 	size_t c = sel_index(t), n, start;
-	static size_t last;	/* which link of the node Tab went along last */
 
 	if (c == SIZE_MAX)
 		return SIZE_MAX;
 	n = t->g.adj_start[c + 1] - t->g.adj_start[c];
 	if (!n)
 		return SIZE_MAX;
-	start = last % n;
+	start = t->tab_link % n;
 	for (size_t k = 1; k <= n; k++) {
 		size_t j = dir > 0 ? (start + k) % n : (start + n - k % n) % n;
 		size_t o = topo_edge_other(&t->g.edges[t->g.adj[t->g.adj_start[c] + j]], c);
@@ -1158,10 +1166,10 @@ static size_t next_link(struct topo *t, int dir)
 			/* from the new node, Tab continues from the link just used */
 			size_t no = t->g.adj_start[o + 1] - t->g.adj_start[o];
 
-			last = 0;
+			t->tab_link = 0;
 			for (size_t q = 0; q < no; q++)
 				if (topo_edge_other(&t->g.edges[t->g.adj[t->g.adj_start[o] + q]], o) == c)
-					last = q;
+					t->tab_link = q;
 			return o;
 		}
 	}

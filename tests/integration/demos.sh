@@ -9,7 +9,8 @@
 # SIGINT, --seconds, the control channel) and nothing may be left: processes, System V
 # objects, /dev/shm and /dev/mqueue entries, FIFOs and sockets. Demos with objects that
 # outlive processes are also killed with SIGKILL, and `ipctop demo cleanup` must remove
-# exactly what they left. The CLI's usage errors and the control channel are checked too.
+# exactly what they left. The CLI's usage errors and the control channel (pause, single
+# step, speed, restart - which must recreate the same FIFO path - quit, end of file) too.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 if ! command -v jq >/dev/null 2>&1; then

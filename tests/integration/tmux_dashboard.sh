@@ -4,7 +4,7 @@
 # The test makes its own System V queue (msgq_holder, 3 messages of 100 bytes), runs ipctop
 # in a private tmux server (-L, its own socket; only that server is ever killed) inside a
 # small wrapper that records the terminal modes (stty -g) before and after and the exit
-# status, then drives it with keys: the queue appears in the Message queues panel, Tab and
+# status, then drives it with keys: the queue appears in the Message queues panel, 4 and
 # Enter open its details, Esc goes back, ? shows help, a 20x10 window says "too small",
 # q quits. Afterwards the pane must be dead with status 0, out of the alternate screen and
 # with the terminal modes restored. The same again for SIGTERM (in the C locale with
@@ -75,7 +75,7 @@ status_is() {
 
 # The Message queues panel (between its title bar and the next panel's) has a row for qid.
 queue_row_shown() {
-	screen "$1" | awk '/^ 2 Message queues/ {in_panel = 1; next} /^ 3 Shared memory/ {in_panel = 0}
+	screen "$1" | awk '/^ 4 Message queues/ {in_panel = 1; next} /^ 5 Shared memory/ {in_panel = 0}
 		in_panel' | grep -qE "^ *$qid "
 }
 
@@ -139,9 +139,9 @@ if start keys "LC_ALL=C.UTF-8 TERM=screen-256color"; then
 	check "keys: cursor hidden while running" [ "$(pane_fmt "$PANE" '#{cursor_flag}')" = 0 ]
 	check "keys: UTF-8 tree or gauge glyphs" wait_for 5 eval "screen '$PANE' | grep -qE '├─|└─|·'"
 
-	# Tab to the queues panel; Enter on the selected queue until it is ours, Down to the
+	# 4 to the queues panel; Enter on the selected queue until it is ours, Down to the
 	# next one (back to Home from the last row, "n/n" in the title bar).
-	T send-keys -t "$PANE" Tab Home
+	T send-keys -t "$PANE" 4 Home
 	found=0
 	for _ in $(seq 1 200); do
 		T send-keys -t "$PANE" Enter
@@ -151,8 +151,8 @@ if start keys "LC_ALL=C.UTF-8 TERM=screen-256color"; then
 			break
 		fi
 		T send-keys -t "$PANE" Escape
-		wait_for 5 screen_has "$PANE" "2 Message queues" || break
-		if screen "$PANE" | grep -E '^ 2 Message queues' | grep -qE ' ([0-9]+)/\1 *$'; then
+		wait_for 5 screen_has "$PANE" "4 Message queues" || break
+		if screen "$PANE" | grep -E '^ 4 Message queues' | grep -qE ' ([0-9]+)/\1 *$'; then
 			T send-keys -t "$PANE" Home
 		else
 			T send-keys -t "$PANE" Down
@@ -165,14 +165,14 @@ if start keys "LC_ALL=C.UTF-8 TERM=screen-256color"; then
 	check "keys: details list errors about the object" screen_has "$PANE" "Errors about this object"
 
 	T send-keys -t "$PANE" Escape
-	check "keys: Esc goes back to the panels" wait_for 5 screen_has "$PANE" "2 Message queues"
+	check "keys: Esc goes back to the panels" wait_for 5 screen_has "$PANE" "4 Message queues"
 	check "keys: msg:$qid selected in the Message queues panel" wait_for 5 queue_row_shown "$PANE"
 
 	T send-keys -t "$PANE" '?'
 	check "keys: ? shows help" wait_for 5 screen_has "$PANE" "ipctop help"
 	check "keys: help lists the keys" screen_has "$PANE" "Tab, Shift-Tab"
 	T send-keys -t "$PANE" BSpace
-	check "keys: Backspace leaves help" wait_for 5 screen_has "$PANE" "2 Message queues"
+	check "keys: Backspace leaves help" wait_for 5 screen_has "$PANE" "4 Message queues"
 
 	T resize-window -t "keys" -x 20 -y 10
 	check "keys: 20x10 says terminal too small" wait_for 5 screen_has "$PANE" "too small"
@@ -180,9 +180,11 @@ if start keys "LC_ALL=C.UTF-8 TERM=screen-256color"; then
 	T resize-window -t "keys" -x 100 -y 30
 	check "keys: resize back shows the panels" wait_for 5 queue_row_shown "$PANE"
 	T resize-window -t "keys" -x 80 -y 24
-	check "keys: 80x24 shows all four panels" wait_for 5 eval "screen '$PANE' | grep -c \
-		-e '^ 1 Processes' -e '^ 2 Message queues' -e '^ 3 Shared memory' -e '^ 4 Semaphores' \
-		| grep -qx 4"
+	check "keys: 80x24 shows every panel's title bar" wait_for 5 eval "screen '$PANE' | grep -c \
+		-e '^ 1 Processes' -e '^ 2 Pipes and FIFOs' -e '^ 3 Unix sockets' \
+		-e '^ 4 Message queues' -e '^ 5 Shared memory' -e '^ 6 Semaphores' \
+		-e '^ 7 POSIX message queues' -e '^ 8 POSIX shared memory' -e '^ 9 POSIX semaphores' \
+		| grep -qx 9"
 	check "keys: 80x24 still shows the queue" queue_row_shown "$PANE"
 
 	T send-keys -t "$PANE" q

@@ -8,9 +8,11 @@
  *                         the child received one) and a segment attached by both. Prints
  *                         "PARENT CHILD MSGID SHMID".
  *
- * Objects are IPC_PRIVATE. Runs until end-of-file on stdin, SIGTERM, SIGINT or SIGHUP, then
- * removes its objects (one the test removed already is fine), kills and reaps the child and
- * exits 0. The child dies with the parent (PR_SET_PDEATHSIG).
+ * Objects are IPC_PRIVATE. Runs until SIGTERM, SIGINT or SIGHUP (or end-of-file on stdin when
+ * stdin is a pipe), then removes its objects (one the test removed already is fine), kills and
+ * reaps the child and exits 0. The child dies with the parent (PR_SET_PDEATHSIG). Start it with
+ * stdin, stdout and stderr on files or /dev/null: a pipe to the test's shell would be one more
+ * channel on the map.
  */
 #include "config.h"
 
@@ -26,6 +28,7 @@
 #include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,11 +75,16 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	pid_t child;
 	char buf[1024];
+	struct stat st;
+	bool watch_stdin;
 
 	if (argc < 2 || (!sysv && strcmp(argv[1], "chan") != 0)) {
 		fprintf(stderr, "usage: topo_pair chan [-t] | sysv\n");
 		return 2;
 	}
+	/* descriptors inherited from the test's environment (make's jobserver pipe, ...) would
+	 * be more channels on the map: keep only stdio */
+	close_range(3, ~0U, 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
@@ -133,8 +141,9 @@ int main(int argc, char **argv)
 	}
 	fflush(stdout);
 	memset(buf, 'x', sizeof(buf));
+	watch_stdin = fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 	while (!stop) {
-		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		struct pollfd pfd = { .fd = watch_stdin ? STDIN_FILENO : -1, .events = POLLIN };
 		int n = poll(&pfd, 1, traffic ? 50 : -1);
 
 		if (n > 0 && (read(STDIN_FILENO, buf, sizeof(buf)) <= 0))
