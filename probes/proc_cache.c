@@ -15,6 +15,7 @@
 
 #include "probes/proc_cache.h"
 #include "probes/proc_pass.h"
+#include "probes/proc_wait.h"
 #include "src/arena.h"
 
 struct proc_cache {
@@ -192,6 +193,21 @@ static size_t fds_lower(const struct probe_ctx *ctx, pid_t pid)
 	return lo;
 }
 
+/* The wait texts are kept only when they describe a task that was fully asleep: wchan names
+ * a kernel function and syscall is not "running". wchan reads "0" not only while the task runs
+ * but also while it sleeps yet is still queued (the scheduler's delayed dequeue), a state that
+ * ends without the task running: such a reading must not outlive its collection. */
+static bool wait_keepable(const struct proc_pass_entry *pe)
+{
+	char sym[128];
+	struct proc_syscall sc;
+
+	return pe->wchan.read && pe->syscall.read && pe->wchan.rc == 0 && pe->syscall.rc == 0 &&
+	       proc_wait_parse_wchan(pe->wchan.text, pe->wchan.len, sym, sizeof(sym)) &&
+	       proc_wait_parse_syscall(pe->syscall.text, pe->syscall.len, &sc) == 0 &&
+	       sc.state != PSC_RUNNING;
+}
+
 /* A descriptor whose data stays valid while its holder sleeps (see proc_cache.h). */
 static bool fd_keepable(const struct fd_entry *f)
 {
@@ -301,7 +317,7 @@ void proc_cache_update(struct proc_cache *c, const struct probe_ctx *ctx)
 			ce->have_cmdline = true;
 			ce->cmdline = arena_strdup(&a, p->cmdline);
 		}
-		if (pe->wchan.read && pe->syscall.read && pe->wchan.rc == 0 && pe->syscall.rc == 0) {
+		if (wait_keepable(pe)) {
 			ce->have_wait = true;
 			ce->wchan = arena_strndup(&a, pe->wchan.text, pe->wchan.len);
 			ce->wchan_len = pe->wchan.len;

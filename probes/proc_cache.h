@@ -21,7 +21,11 @@
  *             error for that process in that collection.
  *
  * Why each kept value is valid for a quiescent process, and the limits:
- *   wchan, syscall, io   the task's own kernel state and counters: exact.
+ *   wchan, syscall, io   the task's own kernel state and counters: exact, with one catch
+ *                        found by the test: wchan also reads "0" for a task that sleeps but
+ *                        is still queued (delayed dequeue, Linux 6.12+), which ends without
+ *                        the task running; so wait texts are only kept when wchan named a
+ *                        function and syscall was not "running" (the task was fully asleep).
  *   descriptors          the table changes only through its own system calls, or those of a
  *                        task sharing it (threads: excluded by Threads 1; clone(CLONE_FILES)
  *                        without CLONE_THREAD is not detectable and not handled). Only lists

@@ -324,7 +324,7 @@ bool collector_thread_busy(struct collector_thread *ct)
 }
 
 void collector_thread_set_pids(struct collector_thread *ct, const pid_t *pids, size_t n_pids,
-			       const pid_t *roots, size_t n_roots)
+			       const pid_t *roots, size_t n_roots, bool restart)
 {
 	pid_t *p = copy_pids(pids, n_pids), *r = copy_pids(roots, n_roots);
 
@@ -335,8 +335,10 @@ void collector_thread_set_pids(struct collector_thread *ct, const pid_t *pids, s
 	ct->n_pids = n_pids;
 	ct->roots = r;
 	ct->n_roots = n_roots;
-	ct->pids_gen++;
-	ct->refresh_now = true;
-	pthread_cond_signal(&ct->cond);
+	if (restart) {
+		ct->pids_gen++;
+		ct->refresh_now = true;
+		pthread_cond_signal(&ct->cond);
+	}
 	pthread_mutex_unlock(&ct->lock);
 }

@@ -48,10 +48,11 @@ struct snapshot *collector_thread_take(struct collector_thread *ct,
 void collector_thread_set_delay(struct collector_thread *ct, double delay);
 double collector_thread_delay(struct collector_thread *ct);
 /* Issue 6: replaces the --pid sets: pids as --pid, roots with every descendant of theirs
- * in each snapshot (a demo's conductor); both empty: no filter. Both are copied. A scan
- * under the old sets is dropped and the next one starts at once. */
+ * in each snapshot (a demo's conductor); both empty: no filter. Both are copied. restart:
+ * the view changed, so a scan under the old sets is dropped (and no delta or events span
+ * the change) and the next one starts at once; otherwise the next scan uses the new sets. */
 void collector_thread_set_pids(struct collector_thread *ct, const pid_t *pids, size_t n_pids,
-			       const pid_t *roots, size_t n_roots);
+			       const pid_t *roots, size_t n_roots, bool restart);
 /* Starts the next scan now instead of waiting for the interval. */
 void collector_thread_refresh(struct collector_thread *ct);
 /* True while a scan is running (for a "collecting" mark). */

@@ -4,10 +4,11 @@
  * The demo is a child process (demos/demo_session.c runs `ipctop demo run NAME --control 0`);
  * its record stream feeds a demo_log, and the collector's view follows the demo: its
  * conductor as a root (every demo process descends from it, demos/demo.h) plus the pids its
- * `process` records announce, plus the user's own --pid list. Announced pids are pushed to
- * the collector at most once a second (a new set restarts a scan in progress; a demo at full
- * speed forking in a loop must not starve the collector), which loses nothing because the
- * root's descendants are already in view.
+ * `process` records announce, plus the user's own --pid list. Starting, stopping and
+ * switching between the demo and everything change the view: the collector drops a scan in
+ * progress. Announced pids only join the next scan, at most once a second (a demo at full
+ * speed forking in a loop must not keep the collector busy), which loses nothing because
+ * the root's descendants are in view already.
  */
 #include "config.h"
 
@@ -46,8 +47,9 @@ static double mono_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Pushes the view's pid sets to the collector. */
-static void sync_sets(struct demo_ui *dm)
+/* Pushes the view's pid sets to the collector; restart: the view changed (a demo started
+ * or stopped, everything / only the demo), not just more of the demo's pids announced. */
+static void sync_sets(struct demo_ui *dm, bool restart)
 {
 	const struct options *o = dm->opts;
 	pid_t *pids, root;
@@ -58,7 +60,7 @@ static void sync_sets(struct demo_ui *dm)
 	if (!dm->ct)
 		return;
 	if (!dm->running || !dm->only_demo) {
-		collector_thread_set_pids(dm->ct, o->pids, o->n_pids, NULL, 0);
+		collector_thread_set_pids(dm->ct, o->pids, o->n_pids, NULL, 0, restart);
 		return;
 	}
 	pids = xreallocarray(NULL, o->n_pids + dm->log.n_procs + 1, sizeof(*pids));
@@ -66,7 +68,7 @@ static void sync_sets(struct demo_ui *dm)
 		pids[n++] = o->pids[i];
 	n += demo_log_pids(&dm->log, pids + n, dm->log.n_procs);
 	root = dm->s.pid;
-	collector_thread_set_pids(dm->ct, pids, n, &root, 1);
+	collector_thread_set_pids(dm->ct, pids, n, &root, 1, restart);
 	free(pids);
 }
 
@@ -84,7 +86,7 @@ void demo_ui_attach(struct demo_ui *dm, struct collector_thread *ct)
 {
 	dm->ct = ct;
 	if (dm->running)
-		sync_sets(dm);
+		sync_sets(dm, true);
 }
 
 /* Reaps the session (it has ended or is told to); the log keeps what it said. */
@@ -102,7 +104,7 @@ static void end_session(struct demo_ui *dm)
 			 st == 0 ? "quit" : "exited");
 		dm->log.n_hl = 0;
 	}
-	sync_sets(dm);
+	sync_sets(dm, true);
 }
 
 void demo_ui_free(struct demo_ui *dm)
@@ -140,7 +142,7 @@ int demo_ui_start(struct demo_ui *dm, const char *name, char *err, size_t len)
 	}
 	dm->running = true;
 	dm->active = true;
-	sync_sets(dm);
+	sync_sets(dm, true);
 	return 0;
 }
 
@@ -189,7 +191,7 @@ bool demo_ui_read(struct demo_ui *dm)
 		return true;
 	}
 	if (dm->pids_dirty && mono_now() - dm->pids_pushed >= PIDS_PUSH_EVERY)
-		sync_sets(dm);
+		sync_sets(dm, false);
 	return fd.bits != 0;
 }
 
@@ -217,7 +219,7 @@ void demo_ui_set_only_demo(struct demo_ui *dm, bool only)
 {
 	dm->only_demo = only;
 	if (dm->running)
-		sync_sets(dm);
+		sync_sets(dm, true);
 }
 
 const char *const *demo_ui_highlight(const struct demo_ui *dm, size_t *n)
@@ -362,11 +364,29 @@ static const char *entry_head(const struct demo_log_entry *e, char *buf, size_t 
 	return buf;
 }
 
+/* The pane's keys, the longest form that fits in width ("" none). */
+static const char *pane_keys(bool running, int width)
+{
+	static const char *const run[] = { " d menu  p pause  o step  { } speed  R restart ",
+					   " d menu  p pause  o step ", " d menu " };
+	static const char *const ended[] = { " d menu: another demo, or x there to close this ",
+					     " d menu " };
+	const char *const *forms = running ? run : ended;
+	size_t n = running ? 3 : 2;
+
+	for (size_t i = 0; i < n; i++)
+		if (term_width(forms[i]) <= width)
+			return forms[i];
+	return "";
+}
+
+/* The title line; keys: the keys go on its right when they fit. */
 static void draw_title(const struct demo_log *l, bool running, bool only_demo, WINDOW *w,
-		       const struct ui_rect *r, bool focused)
+		       const struct ui_rect *r, bool focused, bool keys)
 {
 	attr_t a = term_attr(focused ? ROLE_TITLE_FOCUS : ROLE_TITLE);
-	char left[256], right[128], sp[32], extra[96] = "";
+	char left[256], sp[32], extra[96] = "";
+	const char *right;
 	int lw;
 
 	if (l->ended)
@@ -390,21 +410,10 @@ static void draw_title(const struct demo_log *l, bool running, bool only_demo, W
 	}
 	term_fill(w, r->y, r->x, r->w, a);
 	lw = term_put(w, r->y, r->x, r->w, left, a, false, false);
-	/* the keys on the right, as many as fit */
-	for (int form = 0; form < 3; form++) {
-		if (!running)
-			snprintf(right, sizeof(right), "%s", form == 0 ?
-				 " d menu: another demo, or x there to close this " : " d menu ");
-		else
-			snprintf(right, sizeof(right), "%s", form == 0 ?
-				 " d menu  p pause  o step  { } speed  R restart " :
-				 form == 1 ? " d menu  p pause  o step " : " d menu ");
-		if (lw + term_width(right) <= r->w) {
-			term_put(w, r->y, r->x + r->w - term_width(right), term_width(right), right, a,
-				 false, false);
-			break;
-		}
-	}
+	right = keys ? pane_keys(running, r->w - lw) : "";
+	if (*right)
+		term_put(w, r->y, r->x + r->w - term_width(right), term_width(right), right, a, false,
+			 false);
 }
 
 void demo_ui_draw(const struct demo_ui *dm, WINDOW *w, const struct ui_rect *r, bool focused)
@@ -417,13 +426,19 @@ void demo_ui_draw_log(const struct demo_log *l, bool running, bool only_demo, WI
 		      const struct ui_rect *r, bool focused)
 {
 	int y, end = r->y + r->h;
+	bool tall = r->h >= 16;	/* a column: keys on a line of their own, history wrapped */
 	char head[64];
 
 	if (r->h < 1 || r->w < 10)
 		return;
 	for (int i = 0; i < r->h; i++)
 		term_fill(w, r->y + i, r->x, r->w, term_attr(ROLE_NORMAL));
-	draw_title(l, running, only_demo, w, r, focused);
+	draw_title(l, running, only_demo, w, r, focused, !tall);
+	if (tall) {
+		end--;
+		term_put(w, end, r->x, r->w, pane_keys(running, r->w), term_attr(ROLE_KEY), false,
+			 false);
+	}
 	y = r->y + 1;
 	if (l->error[0] && y < end) {
 		char line[CAPTION_LINE_MAX + 16];
@@ -453,7 +468,7 @@ void demo_ui_draw_log(const struct demo_log *l, bool running, bool only_demo, WI
 		} else {
 			ha = term_attr(e->kind == DEMO_ENTRY_RESTART ? ROLE_WARN : ROLE_DIM);
 			ta = term_attr(e->kind == DEMO_ENTRY_RESTART ? ROLE_WARN : ROLE_NORMAL);
-			room = 1;
+			room = tall && end - y >= 2 ? 2 : 1;
 		}
 		term_put(w, y, r->x + 1, r->w - 2, head, ha, false, false);
 		if (hw + 1 >= r->w - 2) {

@@ -714,8 +714,8 @@ static void nearest_free(const struct topo_layout *l, int tc, int tr, int wrap, 
 }
 
 /* A slot for the first node of a new component: the first free slot in reading order whose
- * neighbours are free too (room for its own neighbours); a node without edges takes the
- * first free slot. Occupancy only grows during a placement, so each scan resumes where the
+ * four neighbours are free too (room for its own neighbours, and a gap to other
+ * components); a node without edges takes the first free slot. Occupancy only grows during a placement, so each scan resumes where the
  * previous one stopped. */
 static void start_slot(struct topo_layout *l, bool alone, int wrap, int *col, int *row)
 {
@@ -725,10 +725,10 @@ static void start_slot(struct topo_layout *l, bool alone, int wrap, int *col, in
 		int r = *pos / wrap, c = *pos % wrap;
 		bool ok = !occ_has(l, c, r);
 
-		for (int dr = -1; ok && !alone && dr <= 1; dr++)
-			for (int dc = -1; ok && dc <= 1; dc++)
-				if (occ_has(l, c + dc, r + dr))
-					ok = false;
+		/* roomy: nothing left, right, above or below (corners may touch) */
+		if (ok && !alone)
+			ok = !occ_has(l, c - 1, r) && !occ_has(l, c + 1, r) && !occ_has(l, c, r - 1) &&
+			     !occ_has(l, c, r + 1);
 		if (ok) {
 			*col = c;
 			*row = r;

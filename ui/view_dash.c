@@ -258,7 +258,7 @@ static const char *dash_hints(const struct view *v)
 {
 	(void)v;
 	return "Tab panel  Enter details  t map  / search  F4 filter  s signals  l log  k signal  "
-	       "? help  q quit";
+	       "d demos  ? help  q quit";
 }
 
 static void dash_free(struct view *v)

@@ -357,6 +357,41 @@ static char *ours_text(const struct snapshot *s)
 	return text;
 }
 
+/* The child is fully asleep: off the CPU and off the run queue, so /proc/<pid>/wchan names
+ * the function it sleeps in (it reads "0" while the task runs, and for a short while after it
+ * went to sleep while the scheduler delays its dequeue). Any snapshot taken before that may
+ * catch it in transition, warm or fresh alike. */
+static bool asleep(pid_t pid)
+{
+	char path[64], buf[128];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && !(n == 1 && buf[0] == '0');
+}
+
+static bool all_asleep(double timeout)
+{
+	struct timespec ts = { 0, 5 * 1000 * 1000 };
+
+	for (double waited = 0; waited < timeout; waited += 0.005) {
+		bool all = true;
+
+		for (int i = 0; i < N_CHILD; i++)
+			all &= asleep(fx.pid[i]);
+		if (all)
+			return true;
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
 static bool all_reused(const struct sampler *sm)
 {
 	for (int i = 0; i < N_CHILD; i++)
@@ -375,10 +410,6 @@ static bool warm_until_reused(struct sampler *sm, struct snapshot **out)
 
 		if (sampler_take(sm, &s) < 0)
 			return false;
-		if (getenv("INC_DEBUG")) {
-			const struct proc_rec *p3 = snapshot_find_proc(s, fx.pid[3]);
-			fprintf(stderr, "take %d: child3 reused=%d state=%c wchan=%s\n", i, collector_reused(sampler_collector(sm), fx.pid[3]), p3 ? p3->state : '-', p3 && p3->wchan ? p3->wchan : "(null)");
-		}
 		if (all_reused(sm)) {
 			*out = s;
 			return true;
@@ -431,6 +462,7 @@ static void test_warm_equals_fresh(void)
 	uint64_t one = 1;
 
 	CU_ASSERT_FATAL(fx.ok);
+	CU_ASSERT_FATAL(all_asleep(10));
 	sm = sampler_new(&o, &err);
 	CU_ASSERT_FATAL(sm != NULL);
 
@@ -467,6 +499,7 @@ static void test_warm_equals_fresh(void)
 	 * read it in full (not reuse it) and show the change. */
 	live_write_byte(fx.ctl[3], 'x');
 	CU_ASSERT_EQUAL(live_read_byte(fx.ack, 10), 'k');
+	CU_ASSERT_FATAL(all_asleep(10));
 	CU_ASSERT_EQUAL_FATAL(sampler_take(sm, &s), 0);
 	CU_ASSERT_FALSE(collector_reused(sampler_collector(sm), fx.pid[3]));
 	warm = ours_text(s);
