@@ -649,20 +649,53 @@ static void pid_unreadable(struct scan *sc, pid_t pid, struct proc_rec *p, int e
 }
 
 /* Incremental collection (probes/proc_cache.h): a process that has provably not run since
- * the last collection still holds the descriptors that collection found (the cache keeps
- * only lists whose data cannot change while the holder sleeps). Returns false when there
- * is nothing to reuse. */
+ * the last collection still holds the descriptors that collection found, each on the same
+ * object in the same mode. What others can change meanwhile is read again: the path of a
+ * FIFO or queue (renamed, unlinked), an eventfd's counter, a signalfd's mask (through a
+ * shared descriptor). Returns false when there is nothing to reuse or a re-read failed (the
+ * caller then scans the process in full). */
 static bool reuse_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 {
-	const struct proc_cache_entry *ce = p ? proc_pass_reuse(sc->ctx->pass, pid, p->start_ticks)
+	struct probe_ctx *ctx = sc->ctx;
+	const struct proc_cache_entry *ce = p ? proc_pass_reuse(ctx->pass, pid, p->start_ticks)
 					      : NULL;
-	bool channels = false;
+	size_t first = sc->n_fds;
+	char path[64], target[PATH_MAX + 32];
+	bool channels = false, ok = true;
+	int infofd = -1;
 
 	if (!ce || !ce->have_fds)
 		return false;
-	for (size_t i = 0; i < ce->n_fds; i++) {
-		*scan_add_fd(sc) = ce->fds[i];
-		channels |= is_channel(ce->fds[i].type);
+	for (size_t i = 0; i < ce->n_fds && ok; i++) {
+		struct fd_entry e = ce->fds[i];
+		char fdname[16];
+		ssize_t len;
+
+		snprintf(fdname, sizeof(fdname), "%d", e.fd);
+		if (e.type == FDT_FIFO || e.type == FDT_MQUEUE) {
+			snprintf(path, sizeof(path), "%d/fd/%d", (int)pid, e.fd);
+			len = readlinkat(ctx->procfd, path, target, sizeof(target) - 1);
+			ok = len >= 0;
+			if (ok)
+				e.target = arena_strndup(&sc->arena, target, (size_t)len);
+		} else if (e.type == FDT_EVENTFD || e.type == FDT_SIGNALFD) {
+			if (infofd < 0) {
+				snprintf(path, sizeof(path), "%d/fdinfo", (int)pid);
+				infofd = openat(ctx->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			}
+			ok = infofd >= 0 && read_fdinfo(sc, infofd, pid, fdname, &e) == 0;
+		}
+		if (!ok)
+			break;
+		e.fill = ce->fills && ce->fills[i].valid ? &ce->fills[i] : NULL;
+		*scan_add_fd(sc) = e;
+		channels |= is_channel(e.type);
+	}
+	if (infofd >= 0)
+		close(infofd);
+	if (!ok) {
+		sc->n_fds = first;
+		return false;
 	}
 	if (channels) {
 		p->io_rchar = ce->io_rchar;	/* only this worker touches this record */

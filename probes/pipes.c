@@ -33,6 +33,7 @@
 
 #include "probes/fds.h"
 #include "probes/pipes.h"
+#include "probes/proc_cache.h"
 
 /* Holders (distinct processes) tried per pipe before giving up. */
 #define FILL_TRIES 3
@@ -172,11 +173,12 @@ static int fill(struct pidfd_cache *cache, struct pipe_rec *p)
 	return -first_err;
 }
 
-/* A slice of the snapshot's pipes to fill; err[i] is pipe i's result. */
+/* A slice of the snapshot's pipes to fill; err[i] is pipe i's result; kept[i]: already. */
 struct fill_job {
 	struct pipe_rec *pipes;
 	int *err;
 	size_t n;
+	const bool *kept;
 };
 
 static void *fill_worker(void *arg)
@@ -185,22 +187,23 @@ static void *fill_worker(void *arg)
 	struct pidfd_cache cache = { .pid = 0, .pidfd = -EBADF };
 
 	for (size_t i = 0; i < job->n; i++)
-		job->err[i] = fill(&cache, &job->pipes[i]);
+		job->err[i] = job->kept[i] ? 0 : fill(&cache, &job->pipes[i]);
 	if (cache.pidfd >= 0)
 		close(cache.pidfd);
 	return NULL;
 }
 
-/* Fills pipes [first, s->n_pipes): two halves in parallel when there are many (the records
- * do not move: nothing is added meanwhile), then the failures become errors, in order. */
-static void fill_all(struct probe_ctx *ctx, size_t first)
+/* Fills pipes [first, s->n_pipes) but those kept[i - first] (filled already): two halves in
+ * parallel when there are many (the records do not move: nothing is added meanwhile), then
+ * the failures become errors, in order. */
+static void fill_all(struct probe_ctx *ctx, size_t first, const bool *kept)
 {
 	struct snapshot *s = ctx->snap;
 	size_t n = s->n_pipes - first, half = n >= FILL_PARALLEL_MIN ? n / 2 : 0;
 	int *err = xcalloc(n + 1, sizeof(*err));
 	struct fill_job jobs[2] = {
-		{ s->pipes + first, err, half },
-		{ s->pipes + first + half, err + half, n - half },
+		{ s->pipes + first, err, half, kept },
+		{ s->pipes + first + half, err + half, n - half, kept + half },
 	};
 	pthread_t t;
 	bool threaded = half > 0 && pthread_create(&t, NULL, fill_worker, &jobs[0]) == 0;
@@ -243,6 +246,7 @@ int pipes_collect(struct probe_ctx *ctx, void **state)
 	struct snapshot *s = ctx->snap;
 	const struct fd_entry **v;
 	size_t n = 0, first = s->n_pipes;
+	bool *kept;
 
 	(void)state;
 	if (!ctx->fds_scanned) {
@@ -257,6 +261,7 @@ int pipes_collect(struct probe_ctx *ctx, void **state)
 		qsort(v, n, sizeof(*v), cmp_pipe_fd);
 	if (!ctx->live && n)
 		snapshot_add_error(s, "pipes fill", "not live");
+	kept = xcalloc(n + 1, sizeof(*kept));
 
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
@@ -287,10 +292,25 @@ int pipes_collect(struct probe_ctx *ctx, void **state)
 		}
 		if (!ctx->live)
 			p->fill_error = "not live";
+		/* Incremental collection (probes/proc_cache.h): every end taken from the cache
+		 * (its holder has not run since the last collection) and as many ends as then:
+		 * nothing can have moved data through the pipe, keep the fill read then. */
+		if (ctx->live && v[i]->fill && v[i]->fill->n_ends == j - i) {
+			bool all = true;
+
+			for (size_t k = i; k < j; k++)
+				all &= v[k]->fill != NULL;
+			if (all) {
+				p->queued_bytes = v[i]->fill->queued;
+				p->capacity = v[i]->fill->capacity;
+				kept[s->n_pipes - 1 - first] = true;
+			}
+		}
 		i = j;
 	}
 	if (ctx->live)
-		fill_all(ctx, first);
+		fill_all(ctx, first, kept);
+	free(kept);
 	free(v);
 	return 0;
 }

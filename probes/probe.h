@@ -45,6 +45,10 @@ struct fd_entry {
 	int64_t eventfd_count;	/* eventfd: "eventfd-count"; SNAP_UNKNOWN otherwise */
 	uint64_t sigmask;	/* signalfd: "sigmask" (signal n = bit n-1), if sigmask_known */
 	bool sigmask_known;
+	/* Incremental collection (probes/proc_cache.h): set when this entry was taken from
+	 * the cache (its process has not run since): the fill its pipe had then, which
+	 * pipes.c may keep; NULL otherwise. */
+	const struct proc_cache_fill *fill;
 };
 
 /* One shared mapping from /proc/<pid>/maps that names an IPC object (SysV or /dev/shm). */
@@ -60,6 +64,7 @@ struct collector;
 struct collect_opts;
 struct proc_pass;
 struct proc_cache;
+struct proc_cache_fill;
 
 struct probe_ctx {
 	struct snapshot *snap;

@@ -208,13 +208,6 @@ static bool wait_keepable(const struct proc_pass_entry *pe)
 	       sc.state != PSC_RUNNING;
 }
 
-/* A descriptor whose data stays valid while its holder sleeps (see proc_cache.h). */
-static bool fd_keepable(const struct fd_entry *f)
-{
-	return f->type == FDT_PIPE || f->type == FDT_SOCKET || f->type == FDT_FILE ||
-	       f->type == FDT_OTHER;
-}
-
 struct map_ix {
 	pid_t pid;
 	size_t i;
@@ -236,12 +229,12 @@ static void keep_fds(struct proc_cache_entry *ce, struct arena *a, const struct 
 
 	while (hi < ctx->n_fds && ctx->fds[hi].pid == p->pid)
 		hi++;
-	for (size_t i = lo; i < hi; i++)
-		if (!fd_keepable(&ctx->fds[i]))
-			return;
 	ce->fds = hi > lo ? arena_memdup(a, &ctx->fds[lo], (hi - lo) * sizeof(*ce->fds)) : NULL;
-	for (size_t i = 0; i < hi - lo; i++)
+	for (size_t i = 0; i < hi - lo; i++) {
 		ce->fds[i].target = arena_strdup(a, ctx->fds[lo + i].target);
+		ce->fds[i].fill = NULL;
+	}
+	ce->fills = hi > lo ? arena_alloc(a, (hi - lo) * sizeof(*ce->fills)) : NULL;
 	ce->n_fds = hi - lo;
 	ce->io_rchar = p->io_rchar;
 	ce->io_wchar = p->io_wchar;
@@ -272,6 +265,48 @@ static void keep_maps(struct proc_cache_entry *ce, struct arena *a, const struct
 	}
 	ce->n_maps = cnt;
 	ce->have_maps = true;
+}
+
+static int cmp_entry_pid(const void *key, const void *elem)
+{
+	pid_t pid = *(const pid_t *)key;
+	const struct proc_cache_entry *e = elem;
+
+	return (pid > e->pid) - (pid < e->pid);
+}
+
+/* Each kept pipe or FIFO descriptor gets its pipe's fill (e: sorted by pid, fds by fd). */
+static void keep_fills(struct proc_cache_entry *e, size_t n, const struct snapshot *s)
+{
+	for (size_t i = 0; i < s->n_pipes; i++) {
+		const struct pipe_rec *p = &s->pipes[i];
+		struct proc_cache_fill f = {
+			.valid = !p->fill_error && p->queued_bytes >= 0 && p->capacity >= 0,
+			.queued = p->queued_bytes,
+			.capacity = p->capacity,
+			.n_ends = p->n_ends,
+		};
+
+		for (size_t k = 0; k < p->n_ends; k++) {
+			struct proc_cache_entry *ce = bsearch(&p->ends[k].pid, e, n, sizeof(*e),
+							      cmp_entry_pid);
+			size_t lo = 0, hi;
+
+			if (!ce || !ce->have_fds)
+				continue;
+			hi = ce->n_fds;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (ce->fds[mid].fd < p->ends[k].fd)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < ce->n_fds && ce->fds[lo].fd == p->ends[k].fd)
+				ce->fills[lo] = f;
+		}
+	}
 }
 
 void proc_cache_update(struct proc_cache *c, const struct probe_ctx *ctx)
@@ -345,6 +380,7 @@ void proc_cache_update(struct proc_cache *c, const struct probe_ctx *ctx)
 		free(e);
 		e = sorted;
 	}
+	keep_fills(e, n, s);
 	free(c->e);
 	arena_fini(&c->arena);
 	c->e = e;

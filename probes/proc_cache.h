@@ -28,10 +28,18 @@
  *                        function and syscall was not "running" (the task was fully asleep).
  *   descriptors          the table changes only through its own system calls, or those of a
  *                        task sharing it (threads: excluded by Threads 1; clone(CLONE_FILES)
- *                        without CLONE_THREAD is not detectable and not handled). Only lists
- *                        of pipes, sockets, plain files and anonymous inodes are kept: a FIFO's
- *                        path can be renamed and an eventfd's counter written by others while
- *                        the holder sleeps, so a process holding one is scanned every time.
+ *                        without CLONE_THREAD is not detectable and not handled); each entry
+ *                        keeps its object and mode. What others can change while the holder
+ *                        sleeps is read again by fds.c: a FIFO's or queue's path (rename,
+ *                        unlink: one readlink), an eventfd's counter and a signalfd's mask
+ *                        (fdinfo).
+ *   pipe fill            data moves through a pipe only by its holders' system calls, so a
+ *                        pipe whose every end is kept (all its holders quiescent) and that
+ *                        had exactly as many ends then holds what it held (pipes.c keeps the
+ *                        fill; any other pipe is measured). Not detected: a process that
+ *                        opened /proc/<pid>/fd/N or used pidfd_getfd on an end, moved data
+ *                        and closed it between two collections (it needs ptrace rights over
+ *                        a holder), and the kernel posting into a notification pipe.
  *   cmdline, mappings    the task's own memory and address space; a debugger writing into it
  *                        (ptrace, process_vm_writev, /proc/<pid>/mem) or a vfork child sharing
  *                        it is not detected.
@@ -60,6 +68,13 @@ struct proc_witness {
 	uint64_t run_ns, wait_ns, slices;
 };
 
+/* The fill of the pipe or FIFO a kept descriptor is on, as that collection read it. */
+struct proc_cache_fill {
+	bool valid;		/* read without error */
+	int64_t queued, capacity;
+	size_t n_ends;		/* the descriptors on it then, in every process */
+};
+
 struct proc_cache_entry {
 	pid_t pid;
 	unsigned long long start_ticks;
@@ -70,7 +85,8 @@ struct proc_cache_entry {
 	const char *wchan, *syscall;
 	size_t wchan_len, syscall_len;
 	bool have_fds;			/* fds[] (pid, fd, type, dev, inode, mode, target) and io */
-	struct fd_entry *fds;
+	struct fd_entry *fds;		/* sorted by fd */
+	struct proc_cache_fill *fills;	/* per fds[i]: its pipe's fill (pipes and FIFOs) */
 	size_t n_fds;
 	int64_t io_rchar, io_wchar;
 	bool have_maps;

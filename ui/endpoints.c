@@ -176,16 +176,74 @@ const char *ep_mode_name(unsigned mode)
 /* The listener whose accept queue holds the client socket inode, or NULL. (sock_diag's
  * UDIAG_SHOW_ICONS names, for each connection waiting in accept(), the client's socket: the
  * server's end, the embryo, has no inode until it is accepted.) */
+struct icon_ent {
+	uint64_t icon;			/* a client socket waiting in accept() */
+	const struct usock_rec *listener;
+};
+
+static int cmp_icon(const void *a, const void *b)
+{
+	const struct icon_ent *x = a, *y = b;
+
+	return x->icon < y->icon ? -1 : x->icon > y->icon;
+}
+
+/*
+ * The accept-queue index of one snapshot, built once and reused for every row (searching every
+ * listener for every socket was quadratic: seconds per refresh at 40,000 sockets). Snapshots are
+ * immutable and rows are built on the UI thread only, so one cached index keyed by the
+ * snapshot's identity (its address, array and time) is enough.
+ */
+static struct {
+	const struct snapshot *s;
+	const struct usock_rec *usocks;
+	double time;
+	struct icon_ent *v;
+	size_t n;
+} icon_index;
+
+static void icon_index_build(const struct snapshot *s)
+{
+	size_t n = 0;
+
+	if (icon_index.s == s && icon_index.usocks == s->usocks && icon_index.time == s->time)
+		return;
+	free(icon_index.v);
+	icon_index.v = NULL;
+	icon_index.n = 0;
+	for (size_t i = 0; i < s->n_usocks; i++)
+		n += s->usocks[i].icons ? s->usocks[i].n_icons : 0;
+	if (n) {
+		icon_index.v = xcalloc(n, sizeof(*icon_index.v));
+		for (size_t i = 0; i < s->n_usocks; i++) {
+			const struct usock_rec *l = &s->usocks[i];
+
+			for (size_t k = 0; l->icons && k < l->n_icons; k++) {
+				if (l->icons[k] == l->inode)
+					continue;
+				icon_index.v[icon_index.n].icon = l->icons[k];
+				icon_index.v[icon_index.n++].listener = l;
+			}
+		}
+		qsort(icon_index.v, icon_index.n, sizeof(*icon_index.v), cmp_icon);
+	}
+	icon_index.s = s;
+	icon_index.usocks = s->usocks;
+	icon_index.time = s->time;
+}
+
+/* The listener whose accept queue holds the client socket inode, or NULL. (sock_diag's
+ * UDIAG_SHOW_ICONS names, for each connection waiting in accept(), the client's socket: the
+ * server's end, the embryo, has no inode until it is accepted.) */
 static const struct usock_rec *listener_of(const struct snapshot *s, uint64_t inode)
 {
-	for (size_t i = 0; i < s->n_usocks; i++) {
-		const struct usock_rec *l = &s->usocks[i];
+	struct icon_ent key = { .icon = inode }, *hit;
 
-		for (size_t k = 0; l->icons && k < l->n_icons; k++)
-			if (l->icons[k] == inode && l->inode != inode)
-				return l;
-	}
-	return NULL;
+	icon_index_build(s);
+	if (!icon_index.n)
+		return NULL;
+	hit = bsearch(&key, icon_index.v, icon_index.n, sizeof(key), cmp_icon);
+	return hit ? hit->listener : NULL;
 }
 
 void ep_sock_row_of(const struct snapshot *s, const struct usock_rec *u, struct ep_sock_row *row)

@@ -420,6 +420,13 @@ static void build_adjacency(struct topo_graph *g)
 	free(fill);
 }
 
+static bool sysv_waiter(const struct proc_rec *p)
+{
+	const char *o = p->waiting.object;
+
+	return o && (strncmp(o, "msg:", 4) == 0 || strncmp(o, "sem:", 4) == 0);
+}
+
 void topo_graph_build(struct topo_graph *g, const struct snapshot *s,
 		      const struct topo_build_opts *opts)
 {
@@ -430,13 +437,15 @@ void topo_graph_build(struct topo_graph *g, const struct snapshot *s,
 	arena_init(&g->arena);
 	g->snap = s;
 	b.proc_node = xmalloc((s->n_procs ? s->n_procs : 1) * sizeof(size_t));
+	/* the processes blocked on a System V queue or semaphore set (not the many blocked in a
+	 * pipe: those are edges already) */
 	for (size_t i = 0; i < s->n_procs; i++) {
 		b.proc_node[i] = SIZE_MAX;
-		n_wait += s->procs[i].waiting.object != NULL;
+		n_wait += sysv_waiter(&s->procs[i]);
 	}
 	b.waiters = xcalloc(n_wait ? n_wait : 1, sizeof(*b.waiters));
 	for (size_t i = 0; i < s->n_procs; i++)
-		if (s->procs[i].waiting.object)
+		if (sysv_waiter(&s->procs[i]))
 			b.waiters[b.n_waiters++] = &s->procs[i];
 
 	if (opts && opts->all_procs)

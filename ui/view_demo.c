@@ -129,6 +129,8 @@ static struct ui_cmd menu_key(struct view *v, const struct ui_frame *f, int key)
 	char err[256];
 
 	(void)f;
+	if (demo_count == 0)	/* nothing to pick (a build without demos) */
+		return key == 'd' ? (struct ui_cmd){ .kind = CMD_BACK } : (struct ui_cmd){ CMD_UNHANDLED };
 	switch (key) {
 	case KEY_UP:
 		m->sel = m->sel > 0 ? m->sel - 1 : 0;

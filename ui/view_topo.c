@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "src/signames.h"
 #include "ui/anim.h"
@@ -67,6 +68,7 @@ struct topo {
 	struct ui_rect map;		/* the map's screen rectangle at the last draw */
 	int wrap;			/* slots per row for new nodes */
 	size_t tab_link;		/* which link of the selection Tab went along last */
+	int auto_depth;			/* the depth auto shows (depth, or less on a big map) */
 	bool moving;			/* something was animated at the last draw */
 	const char **deadlock_objs;	/* object ids in deadlock cycles (snapshot strings) */
 	size_t n_deadlock_objs;
@@ -125,13 +127,60 @@ static bool cv_in(const struct canvas *c, int X, int Y)
 	return x >= 0 && y >= 0 && x < c->r.w && y < c->r.h;
 }
 
+/* A glyph (one UTF-8 character) as a wide character, decoded once: a map repaints
+ * thousands of cells per frame, and curses would decode the bytes at every one. */
+static wchar_t glyph_wc(const char *glyph)
+{
+	static struct {
+		const char *s;
+		wchar_t wc;
+	} cache[64];
+	static size_t n;
+	mbstate_t st;
+	wchar_t wc;
+
+	for (size_t i = 0; i < n; i++)
+		if (cache[i].s == glyph)
+			return cache[i].wc;
+	memset(&st, 0, sizeof(st));
+	if (mbrtowc(&wc, glyph, strlen(glyph), &st) > 4 || !wc)
+		wc = L'?';
+	if (n < sizeof(cache) / sizeof(cache[0])) {
+		cache[n].s = glyph;
+		cache[n++].wc = wc;
+	}
+	return wc;
+}
+
 static void cv_put(const struct canvas *c, int X, int Y, const char *glyph, attr_t a)
 {
+	wchar_t wcs[2] = { 0, 0 };
+	cchar_t cc;
+
 	if (!cv_in(c, X, Y))
 		return;
-	wattrset(c->w, a);
-	mvwaddstr(c->w, c->r.y + Y - c->oy, c->r.x + X - c->ox, glyph);
-	wattrset(c->w, A_NORMAL);
+	wcs[0] = glyph_wc(glyph);
+	setcchar(&cc, wcs, a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL);
+	mvwadd_wch(c->w, c->r.y + Y - c->oy, c->r.x + X - c->ox, &cc);
+}
+
+/* Blanks n cells from canvas (X, Y) rightwards, clipped. */
+static void cv_blank(const struct canvas *c, int X, int Y, int n)
+{
+	int x = X - c->ox, y = Y - c->oy;
+
+	if (y < 0 || y >= c->r.h)
+		return;
+	if (x < 0) {
+		n += x;
+		x = 0;
+	}
+	if (x + n > c->r.w)
+		n = c->r.w - x;
+	if (n > 0) {
+		wattrset(c->w, A_NORMAL);
+		mvwhline(c->w, c->r.y + y, c->r.x + x, ' ', n);
+	}
 }
 
 /* Text at canvas (X, Y) in at most width columns, clipped on both sides. */
@@ -472,8 +521,16 @@ static void relayout(struct topo *t, const struct ui_frame *f)
 		}
 		free(match);
 		t->near = false;
+	} else if (t->near && t->mode == MODE_AUTO) {
+		/* auto: the chosen depth, or less while that is more than fits four times */
+		int d = t->depth;
+
+		while (topo_graph_select(g, c, d) > (size_t)(4 * visible_slots(t)) && d > 1)
+			d--;
+		t->auto_depth = d;
 	} else {
 		topo_graph_select(g, t->near ? c : SIZE_MAX, t->depth);
+		t->auto_depth = t->depth;
 	}
 	t->n_shown = 0;
 	for (size_t i = 0; i < g->n_nodes; i++)
@@ -716,9 +773,7 @@ static void box_frame(const struct canvas *c, int X, int Y, bool object, attr_t 
 	for (int y = Y + 1; y < Y + BOX_H - 1; y++) {
 		cv_put(c, X, y, G->bv, a);
 		cv_put(c, X + BOX_W - 1, y, G->bv, a);
-		/* clear the inside: lines run under boxes */
-		for (int x = X + 1; x < X + BOX_W - 1; x++)
-			cv_put(c, x, y, " ", A_NORMAL);
+		cv_blank(c, X + 1, y, BOX_W - 2);	/* lines run under boxes */
 	}
 }
 
@@ -1034,7 +1089,7 @@ static void draw_title(struct topo *t, const struct ui_frame *f, WINDOW *w, cons
 	if (t->filter[0])
 		snprintf(mode, sizeof(mode), "filter \"%s\" and neighbours", t->filter);
 	else if (t->near && c != SIZE_MAX)
-		snprintf(mode, sizeof(mode), "within %d of %s (%s)", t->depth, t->g.nodes[c].id,
+		snprintf(mode, sizeof(mode), "within %d of %s (%s)", t->auto_depth, t->g.nodes[c].id,
 			 mname[t->mode]);
 	else
 		snprintf(mode, sizeof(mode), "whole map (%s)", mname[t->mode]);

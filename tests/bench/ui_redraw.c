@@ -35,12 +35,15 @@
 #include "ui/term.h"
 #include "ui/view.h"
 
+/* 1,000 objects; -D... at compile time tries other sizes */
+#ifndef N_PROCS
 #define N_PROCS 500
 #define N_PIPES 250
 #define N_SOCKPAIRS 100
 #define N_QUEUES 60
 #define N_SHM 50
 #define N_SEMS 40
+#endif
 
 static int master_fd = -1;
 static long long drained;

@@ -28,7 +28,8 @@ TMP=$(mktemp -d)
 on_exit "rm -rf '$TMP'"
 MSGMNB=$(cat /proc/sys/kernel/msgmnb)
 
-"$RACER_BIN" race 120 0604 "$TMP/ids.log" >"$TMP/racer.out" 2>"$TMP/racer.err" &
+# The racer's own deadline is past ipctop's: it must outlive the run (then it is stopped).
+"$RACER_BIN" race 900 0604 "$TMP/ids.log" >"$TMP/racer.out" 2>"$TMP/racer.err" &
 RPID=$!
 on_exit "kill -TERM $RPID 2>/dev/null; wait $RPID 2>/dev/null"
 if wait_for 10 grep -q "^ready $RPID\$" "$TMP/racer.out"; then
@@ -38,7 +39,7 @@ else
 	finish
 fi
 
-timeout 240 "$IPCTOP" --batch -n 40 -d 0 --json >"$TMP/out.json" 2>"$TMP/err"
+timeout 600 "$IPCTOP" --batch -n 40 -d 0 --json >"$TMP/out.json" 2>"$TMP/err"
 rc=$?
 check "ipctop --batch exits 0 while objects come and go (got $rc)" [ "$rc" -eq 0 ]
 if [ -s "$TMP/err" ]; then

@@ -6,6 +6,12 @@
 # including SIGINT/SIGTERM. Processes are only ever killed by the PID the test started.
 
 : "${IPCTOP:=${top_builddir:-.}/ipctop}"
+
+# A private, empty settings directory: a user's saved ~/.config/ipctop/ipctoprc (say,
+# "view = topology") must not change what a test sees. Tests that test settings set their own.
+T_CONFIG_HOME=$(mktemp -d "${TMPDIR:-/tmp}/ipctop-test-config.XXXXXX")
+XDG_CONFIG_HOME=$T_CONFIG_HOME
+export XDG_CONFIG_HOME
 T_PASSED=0
 T_FAILED=0
 T_CLEANUPS=""
@@ -18,6 +24,7 @@ check() {
 }
 
 on_exit() { T_CLEANUPS="$1; $T_CLEANUPS"; }
+on_exit 'rm -rf "$T_CONFIG_HOME"'
 run_cleanups() {
 	c=$T_CLEANUPS; T_CLEANUPS=""
 	eval "$c" 2>/dev/null || true

@@ -41,6 +41,10 @@ int main(int argc, char **argv)
 	char buf[256];
 	int id, status = 0;
 
+	/* descriptors inherited from make/the shell (e.g. make's jobserver pipe) would
+	 * show up as this process's channels and link it to unrelated peers */
+	close_range(3, ~0U, 0);
+
 	if (count < 0 || size < 0 || (size_t)size > sizeof(msg.mtext)) {
 		fprintf(stderr, "usage: msgq_holder [COUNT SIZE<=%zu]\n", sizeof(msg.mtext));
 		return 2;

@@ -185,6 +185,9 @@ static int run_deadlock(void)
 
 int main(int argc, char **argv)
 {
+	/* descriptors inherited from make/the shell (e.g. make's jobserver pipe) would
+	 * show up as this process's channels and link it to unrelated peers */
+	close_range(3, ~0U, 0);
 	if (argc == 2 && strcmp(argv[1], "signals") == 0)
 		return run_signals();
 	if (argc == 2 && strcmp(argv[1], "deadlock") == 0)

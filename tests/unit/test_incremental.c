@@ -14,7 +14,9 @@
  *   - the parent bumps the shared eventfd and renames the FIFO while its holder sleeps (the
  *     cache must not keep such descriptors);
  *   - one child is woken, closes its socketpair end and sleeps again (its counters moved:
- *     it must be read in full, not taken from the cache).
+ *     it must be read in full, not taken from the cache);
+ *   - the pipe's writer writes more and exits while its reader sleeps on (every remaining
+ *     end is cached, but the pipe lost an end: its fill must be measured, not kept).
  * Also the pure parts: schedstat and context switch parsers, the quiescence rule.
  */
 #include "config.h"
@@ -115,6 +117,7 @@ struct child_args {
 	int ack;		/* write end of the shared acknowledgement pipe */
 	int keep[4];		/* its share of the channels (-1: unused slot) */
 	int drop;		/* a descriptor to close when told to (-1: none) */
+	int writer;		/* a pipe to write 3 bytes into before exiting when told to */
 	int shmid;		/* attach it (-1: no) */
 	const char *pshm;	/* map it (NULL: no) */
 	bool pshm_private;
@@ -154,6 +157,11 @@ static void child_main(void *arg)
 		if (c == 'x' && a->drop >= 0) {
 			close(a->drop);
 			a->drop = -1;
+		}
+		if (c == 'q') {
+			if (write(a->writer, "bye", 3) != 3)
+				_exit(6);
+			_exit(0);
 		}
 		if (write(a->ack, "k", 1) != 1)
 			_exit(5);
@@ -217,11 +225,12 @@ static int fixture_up(void)
 		if (pipe2(ctl, O_CLOEXEC))
 			return 1;
 		args[i] = (struct child_args){ .idx = i, .ctl = ctl[0], .ack = ackp[1], .drop = -1,
-					       .shmid = -1, .keep = { -1, -1, -1, -1 } };
+					       .writer = -1, .shmid = -1, .keep = { -1, -1, -1, -1 } };
 		fx.ctl[i] = ctl[1];
 		switch (i) {
 		case 0:		/* writer of p01, SysV, the shared POSIX mapping */
 			args[i].keep[0] = p01[1];
+			args[i].writer = p01[1];
 			args[i].shmid = fx.shmid;
 			args[i].pshm = fx.pshm_path;
 			break;
@@ -384,7 +393,7 @@ static bool all_asleep(double timeout)
 		bool all = true;
 
 		for (int i = 0; i < N_CHILD; i++)
-			all &= asleep(fx.pid[i]);
+			all &= fx.pid[i] == 0 || asleep(fx.pid[i]);
 		if (all)
 			return true;
 		nanosleep(&ts, NULL);
@@ -395,7 +404,7 @@ static bool all_asleep(double timeout)
 static bool all_reused(const struct sampler *sm)
 {
 	for (int i = 0; i < N_CHILD; i++)
-		if (!collector_reused(sampler_collector(sm), fx.pid[i]))
+		if (fx.pid[i] && !collector_reused(sampler_collector(sm), fx.pid[i]))
 			return false;
 	return true;
 }
@@ -513,6 +522,23 @@ static void test_warm_equals_fresh(void)
 	warm = ours_text(s);
 	fresh = fresh_text();
 	CU_ASSERT_TRUE(same(warm, fresh, "quiescent again"));
+	free(warm);
+	free(fresh);
+	snapshot_unref(s);
+
+	/* 4. a writer puts 3 more bytes into the pipe and exits while the reader sleeps on:
+	 * every remaining end is a reused process, but the pipe lost an end, so its fill must
+	 * be measured again (8 bytes), not kept (5) */
+	live_write_byte(fx.ctl[0], 'q');
+	CU_ASSERT_NOT_EQUAL(live_reap(fx.pid[0], 10), -1);
+	fx.pid[0] = 0;
+	CU_ASSERT_FATAL(all_asleep(10));
+	CU_ASSERT_FATAL(warm_until_reused(sm, &s));
+	warm = ours_text(s);
+	fresh = fresh_text();
+	CU_ASSERT_TRUE(same(warm, fresh, "a writer wrote and exited"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(warm, "\"queued_bytes\":8"));
+	CU_ASSERT_PTR_NULL(strstr(warm, "\"queued_bytes\":5"));
 	free(warm);
 	free(fresh);
 	snapshot_unref(s);

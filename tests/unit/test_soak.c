@@ -12,7 +12,9 @@
  * resident set size read (/proc/self/statm). The lowest RSS of the last 500 snapshots may
  * exceed the lowest of the 500 after the warm-up by at most SOAK_RSS_BOUND_KIB: a leak raises
  * that floor for good, while other tests' processes coming and going (snapshots of a busier
- * machine are bigger) only make passing peaks. Under AddressSanitizer the bound does not
+ * machine are bigger) only make passing peaks. A machine that stays busier (a load started
+ * meanwhile) legitimately needs more: SOAK_KIB_PER_PROC more for each process more than at
+ * the first floor (about 0.75 KiB each was measured). Under AddressSanitizer the bound does not
  * apply (its quarantine keeps freed memory on purpose); its leak check at exit does the job
  * there. Every object is removed and every child reaped on every exit, SIGINT/SIGTERM
  * included.
@@ -55,6 +57,7 @@
 #define SOAK_WARMUP 500
 #define SOAK_WINDOW 500
 #define SOAK_RSS_BOUND_KIB 2048
+#define SOAK_KIB_PER_PROC 2
 
 union semun {
 	int val;
@@ -226,7 +229,8 @@ static void test_soak(void)
 	struct collect_opts opts = { .sysroot = "/", .self = getpid() };
 	const char *env = getenv("IPCTOP_SOAK_SNAPSHOTS");
 	long n = env ? atol(env) : SOAK_SNAPSHOTS;
-	long first_min = -1, last_min = -1, peak = -1;
+	long first_min = -1, last_min = -1, peak = -1, allowance = 0;
+	size_t first_procs = 0, last_procs = 0;
 	struct snapshot *prev = NULL;
 	struct sampler *sm;
 	int err = 0, bad_takes = 0, missing = 0;
@@ -269,28 +273,35 @@ static void test_soak(void)
 			rss = rss_kib();
 			if (rss > peak)
 				peak = rss;
-			if (i < SOAK_WARMUP + SOAK_WINDOW && (first_min < 0 || rss < first_min))
+			if (i < SOAK_WARMUP + SOAK_WINDOW && (first_min < 0 || rss < first_min)) {
 				first_min = rss;
-			if (i >= n - SOAK_WINDOW && (last_min < 0 || rss < last_min))
+				first_procs = s->n_procs;
+			}
+			if (i >= n - SOAK_WINDOW && (last_min < 0 || rss < last_min)) {
 				last_min = rss;
+				last_procs = s->n_procs;
+			}
 		}
 		if (i == 0 || i == 100 || (i > 0 && i % 1000 == 0))
 			printf("\n  soak: %ld snapshots, RSS %ld KiB ", i, rss_kib());
 	}
 	snapshot_unref(prev);
 	sampler_free(sm);
-	if (SOAK_ASAN)
+	if (last_procs > first_procs)
+		allowance = (long)(last_procs - first_procs) * SOAK_KIB_PER_PROC;
+	if (!SOAK_ASAN)
+		printf("\n  soak: %ld snapshots; lowest RSS after warm-up %ld KiB (%zu processes), at "
+		       "the end %ld KiB (%zu processes); bound +%d KiB +%ld KiB for the processes; "
+		       "peak %ld KiB ", n, first_min, first_procs, last_min, last_procs,
+		       SOAK_RSS_BOUND_KIB, allowance, peak);
+	else
 		printf("\n  soak: %ld snapshots, RSS %ld KiB (no RSS bound under AddressSanitizer: "
 		       "its leak check at exit applies) ", n, rss_kib());
-	else
-		printf("\n  soak: %ld snapshots; lowest RSS after warm-up %ld KiB, at the end %ld KiB "
-		       "(bound +%d KiB), peak %ld KiB ", n, first_min, last_min, SOAK_RSS_BOUND_KIB,
-		       peak);
 	CU_ASSERT_EQUAL(bad_takes, 0);
 	CU_ASSERT_EQUAL(missing, 0);	/* the test's own objects were seen */
 	if (!SOAK_ASAN) {
 		CU_ASSERT(first_min > 0 && last_min > 0);
-		CU_ASSERT(last_min - first_min <= SOAK_RSS_BOUND_KIB);
+		CU_ASSERT(last_min - first_min <= SOAK_RSS_BOUND_KIB + allowance);
 	}
 }
 
