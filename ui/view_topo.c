@@ -907,6 +907,9 @@ static void draw_node(struct topo *t, const struct canvas *c, const struct ui_fr
 		frame_role = ROLE_NEW;
 		t->moving = true;
 	}
+	/* the running demo's current caption names this node */
+	if (frame_role != ROLE_ERROR && ui_highlighted(f, n->id))
+		frame_role = ROLE_DEMO;
 	box_frame(c, X, Y, n->kind != TOPO_PROC, term_attr(selected ? ROLE_SELECTED : frame_role));
 	{
 		char tt[FMT_ID_MAX + 12];
