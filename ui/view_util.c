@@ -93,15 +93,27 @@ const char *ui_time(int64_t t, double now, char *buf, size_t len)
 	return buf;
 }
 
+/* A uid or gid; (uid_t)-1 means the column was missing: unknown. */
+static const char *id_text(unsigned v, char *buf, size_t len)
+{
+	if (v == (unsigned)-1)
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%u", v);
+	return buf;
+}
+
 void ui_page_sysv_perm(struct page *pg, const struct sysv_perm *perm)
 {
-	char key[32], perms[16];
+	char key[32], perms[16], a[16], b[16];
 
 	page_field(pg, "key", "%s%s", fmt_key(perm->key, key, sizeof(key)),
 		   perm->key == 0 ? " (IPC_PRIVATE)" : "");
 	page_field(pg, "permissions", "%s", fmt_perms(perm->mode, perms, sizeof(perms)));
-	page_field(pg, "owner uid/gid", "%u / %u", (unsigned)perm->uid, (unsigned)perm->gid);
-	page_field(pg, "creator uid/gid", "%u / %u", (unsigned)perm->cuid, (unsigned)perm->cgid);
+	page_field(pg, "owner uid/gid", "%s / %s", id_text(perm->uid, a, sizeof(a)),
+		   id_text(perm->gid, b, sizeof(b)));
+	page_field(pg, "creator uid/gid", "%s / %s", id_text(perm->cuid, a, sizeof(a)),
+		   id_text(perm->cgid, b, sizeof(b)));
 }
 
 void ui_page_pids(struct page *pg, const struct snapshot *s, const char *label,
