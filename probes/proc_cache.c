@@ -127,6 +127,18 @@ static bool status_u64(const char *buf, size_t len, const char *key, uint64_t *o
 	return false;
 }
 
+bool proc_cache_parse_nsids(const char *buf, size_t len, pid_t *pgid, pid_t *sid)
+{
+	uint64_t g, s;
+
+	if (!status_u64(buf, len, "NSpgid", &g) || !status_u64(buf, len, "NSsid", &s) ||
+	    g > 0x7fffffff || s > 0x7fffffff)
+		return false;
+	*pgid = (pid_t)g;
+	*sid = (pid_t)s;
+	return true;
+}
+
 bool proc_cache_parse_switches(const char *buf, size_t len, struct proc_witness *w)
 {
 	/* the last lines of status: look from near the end first */
@@ -341,13 +353,15 @@ void proc_cache_update(struct proc_cache *c, const struct probe_ctx *ctx)
 		const struct proc_pass_entry *pe = proc_pass_get(ctx->pass, p->pid, p->start_ticks);
 		struct proc_cache_entry *ce;
 
-		if (!pe || !pe->w.valid || p->kthread || p->zombie || p->error ||
-		    in_sorted(bad, n_bad, p->pid))
+		if (!pe || !pe->w.valid || p->zombie || p->error || in_sorted(bad, n_bad, p->pid))
 			continue;
 		ce = &e[n++];
 		ce->pid = p->pid;
 		ce->start_ticks = p->start_ticks;
+		ce->kthread = p->kthread;
 		ce->w = pe->w;
+		if (p->kthread)
+			continue;	/* no cmdline, descriptors or memory to keep */
 		if (p->cmdline) {
 			ce->have_cmdline = true;
 			ce->cmdline = arena_strdup(&a, p->cmdline);

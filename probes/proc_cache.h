@@ -43,8 +43,15 @@
  *   cmdline, mappings    the task's own memory and address space; a debugger writing into it
  *                        (ptrace, process_vm_writev, /proc/<pid>/mem) or a vfork child sharing
  *                        it is not detected.
- * Everything else (stat, status, the channels' fill levels, sockets, System V and POSIX
- * objects) is read in every collection. The first collection of a collector reads no
+ *   stat                 of a quiescent process only the start time and flags (kept) are
+ *                        not also in status: proc_table takes parent, group, session
+ *                        (NSpgid, NSsid), state and threads from this collection's status
+ *                        and asks libproc2 only for the other processes. Such a process's
+ *                        identity then rests on its witness: a new process with the same
+ *                        pid would have to match five counters, three of them nanosecond
+ *                        and switch counts, to be mistaken for it.
+ * Everything else (status, the channels' fill levels that may have moved, sockets, System V
+ * and POSIX objects) is read in every collection. The first collection of a collector reads no
  * schedstat and keeps nothing, so --once pays nothing for this; the second keeps what the
  * third may reuse. Only on the live system (a --sysroot tree has no scheduler).
  * tests/unit/test_incremental.c shows that a warm collector's snapshot equals a fresh one.
@@ -78,6 +85,7 @@ struct proc_cache_fill {
 struct proc_cache_entry {
 	pid_t pid;
 	unsigned long long start_ticks;
+	bool kthread;			/* kept for its stat fields only (nothing else to keep) */
 	struct proc_witness w;
 	bool have_cmdline;
 	const char *cmdline;		/* joined, as proc_rec.cmdline */
@@ -109,6 +117,9 @@ bool proc_cache_quiescent(const struct proc_cache_entry *prev, const struct proc
 bool proc_cache_parse_schedstat(const char *buf, size_t len, struct proc_witness *w);
 /* Parses voluntary_ctxt_switches / nonvoluntary_ctxt_switches from a status text. */
 bool proc_cache_parse_switches(const char *buf, size_t len, struct proc_witness *w);
+/* Parses the first values of NSpgid and NSsid (the ids in /proc's pid namespace, as stat
+ * shows them) from a status text. */
+bool proc_cache_parse_nsids(const char *buf, size_t len, pid_t *pgid, pid_t *sid);
 
 /*
  * Replaces the cache's contents with what the collection in ctx found: for each process of

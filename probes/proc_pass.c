@@ -86,6 +86,7 @@ static void witness(struct proc_pass_entry *e, int dirfd, const char *status, si
 		return;
 	e->w.state = e->ss.state;
 	e->w.threads = e->ss.threads;
+	e->ns_ok = proc_cache_parse_nsids(status, status_len, &e->nspgid, &e->nssid);
 	fd = openat(dirfd, "schedstat", O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return;
@@ -120,15 +121,16 @@ static void do_one(struct pass_worker *w, struct proc_pass_entry *e)
 	e->status_parse_rc = proc_status_parse(w->buf, len, &e->ss);
 	kthread = (e->ss.have & PSF_KTHREAD) && e->ss.kthread;
 	zombie = (e->ss.have & PSF_STATE) && e->ss.state == 'Z';
+	if (w->pp->witness && !zombie) {
+		/* kernel threads too: a quiescent one needs no stat (proc_table) */
+		witness(e, dirfd, w->buf, len);
+		prev = proc_cache_find(w->pp->cache, e->pid);
+		if (proc_cache_quiescent(prev, &e->w) && prev->kthread == kthread)
+			e->reuse = prev;
+	}
 	if (kthread || zombie) {
 		close(dirfd);
 		return;
-	}
-	if (w->pp->witness) {
-		witness(e, dirfd, w->buf, len);
-		prev = proc_cache_find(w->pp->cache, e->pid);
-		if (proc_cache_quiescent(prev, &e->w))
-			e->reuse = prev;
 	}
 	e->cmdline.read = true;
 	if (e->reuse && e->reuse->have_cmdline) {
@@ -300,6 +302,16 @@ const struct proc_cache_entry *proc_pass_reuse(const struct proc_pass *pp, pid_t
 	const struct proc_pass_entry *e = proc_pass_find(pp, pid);
 
 	return e && e->reuse && e->reuse->start_ticks == start_ticks ? e->reuse : NULL;
+}
+
+size_t proc_pass_count(const struct proc_pass *pp)
+{
+	return pp && pp->finished ? pp->n : 0;
+}
+
+const struct proc_pass_entry *proc_pass_at(const struct proc_pass *pp, size_t i)
+{
+	return &pp->e[i];
 }
 
 void proc_pass_free(struct proc_pass *pp)

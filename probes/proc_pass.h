@@ -53,6 +53,8 @@ struct proc_pass_entry {
 	struct proc_pass_text wchan;	/* raw */
 	struct proc_pass_text syscall;	/* raw */
 	struct proc_witness w;		/* quiescence witnesses (valid only when witnessing) */
+	bool ns_ok;			/* witnessing: NSpgid/NSsid of status, as stat shows them */
+	pid_t nspgid, nssid;
 	/* The previous collection's entry of this pid when w proves the process has not run
 	 * since (its cmdline/wchan/syscall above came from it where it had them); NULL
 	 * otherwise. Consumers must still check the identity: see proc_pass_get(). */
@@ -79,5 +81,9 @@ const struct proc_pass_entry *proc_pass_get(const struct proc_pass *pp, pid_t pi
 const struct proc_cache_entry *proc_pass_reuse(const struct proc_pass *pp, pid_t pid,
 					       unsigned long long start_ticks);
 void proc_pass_free(struct proc_pass *pp);
+
+/* The walk's entries in pid order, after finish (count 0 for NULL). */
+size_t proc_pass_count(const struct proc_pass *pp);
+const struct proc_pass_entry *proc_pass_at(const struct proc_pass *pp, size_t i);
 
 #endif

@@ -337,6 +337,92 @@ static enum pids_item pt_items[I_COUNT] = {
 /* PIDS_VAL takes 4 arguments in procps-ng 4.0.2 and 3 later: read the union directly. */
 #define PT_VAL(stack, i, type) ((stack)->head[(i)].result.type)
 
+/* One process as libproc2 read it. */
+static void emit_stack(struct probe_ctx *ctx, struct pt_state *st, struct pids_stack *stk)
+{
+	struct pt_entry e = { 0 };
+	const char *cmd = PT_VAL(stk, I_CMD, str);
+
+	e.pid = PT_VAL(stk, I_PID, s_int);
+	if (e.pid <= 0 || (ctx->self && e.pid == ctx->self))
+		return;
+	e.stat_ok = true;
+	e.st.pid = e.pid;
+	e.st.ppid = PT_VAL(stk, I_PPID, s_int);
+	e.st.pgrp = PT_VAL(stk, I_PGRP, s_int);
+	e.st.session = PT_VAL(stk, I_SID, s_int);
+	e.st.state = (char)PT_VAL(stk, I_STATE, s_ch);
+	e.st.num_threads = PT_VAL(stk, I_NLWP, s_int);
+	e.st.starttime = PT_VAL(stk, I_START, ull_int);
+	e.st.flags = PT_VAL(stk, I_FLAGS, ul_int);
+	snprintf(e.st.comm, sizeof(e.st.comm), "%s", cmd ? cmd : "?");
+	if (read_status_cmdline(ctx, st, -1, &e, proc_pass_get(st->pass, e.pid, e.st.starttime)))
+		emit(ctx, &e);
+}
+
+/* Incremental collection (probes/proc_cache.h): the stat fields of a process that has not
+ * run since the last collection, from this collection's status (parent, group and session
+ * as stat shows them, state, threads) and the cache (start time, kernel thread or not).
+ * False when the read-ahead cannot vouch for it. */
+static bool stat_from_pass(const struct proc_pass_entry *pe, struct proc_stat_fields *out)
+{
+	const unsigned need = PSF_PPID | PSF_STATE | PSF_THREADS;
+
+	if (!pe->reuse || pe->status_rc != 0 || !pe->ns_ok || (pe->ss.have & need) != need)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->pid = pe->pid;
+	out->ppid = pe->ss.ppid;
+	out->pgrp = pe->nspgid;
+	out->session = pe->nssid;
+	out->state = pe->ss.state;
+	out->num_threads = pe->ss.threads;
+	out->starttime = pe->reuse->start_ticks;
+	out->flags = pe->reuse->kthread ? PROC_PF_KTHREAD : 0;
+	snprintf(out->comm, sizeof(out->comm), "%s", (pe->ss.have & PSF_NAME) ? pe->ss.name : "?");
+	return true;
+}
+
+/* A warm collection: libproc2 reads stat only for the processes the read-ahead could not
+ * vouch for (select takes at most FILL_ID_MAX = 255 pids a call). A process the read-ahead
+ * did not list (born since) is left for the next collection. */
+static int scan_warm(struct probe_ctx *ctx, struct pt_state *st)
+{
+	size_t n = proc_pass_count(st->pass), n_want = 0;
+	unsigned *want = xcalloc(n + 1, sizeof(*want));
+
+	for (size_t i = 0; i < n; i++) {
+		const struct proc_pass_entry *pe = proc_pass_at(st->pass, i);
+		struct pt_entry e = { .pid = pe->pid };
+
+		if (!pe->done || !stat_from_pass(pe, &e.st)) {
+			want[n_want++] = (unsigned)pe->pid;
+			continue;
+		}
+		e.stat_ok = true;
+		if (read_status_cmdline(ctx, st, -1, &e, pe))
+			emit(ctx, &e);
+	}
+	for (size_t off = 0; off < n_want; off += 255) {
+		int cnt = (int)(n_want - off < 255 ? n_want - off : 255);
+		struct pids_fetch *f;
+
+		errno = 0;
+		f = procps_pids_select(st->info, want + off, cnt, PIDS_SELECT_PID);
+		if (!f) {
+			/* read these ones ourselves: the same data, more slowly */
+			snapshot_add_error(ctx->snap, "libproc2", probe_errname(errno ? errno : EIO));
+			for (size_t i = off; i < n_want; i++)
+				scan_one_parsed(ctx, st, (pid_t)want[i]);
+			break;
+		}
+		for (int i = 0; i < f->counts->total; i++)
+			emit_stack(ctx, st, f->stacks[i]);
+	}
+	free(want);
+	return 0;
+}
+
 static int scan_libproc2(struct probe_ctx *ctx, struct pt_state *st)
 {
 	struct pids_fetch *f;
@@ -353,6 +439,11 @@ static int scan_libproc2(struct probe_ctx *ctx, struct pt_state *st)
 	 * reads every stat here; this thread then helps it finish */
 	proc_pass_free(st->pass);
 	st->pass = proc_pass_start(ctx->procfd, ctx->self, ctx->witness, ctx->cache);
+	if (st->pass && ctx->cache) {
+		proc_pass_finish(st->pass);
+		ctx->pass = st->pass;
+		return scan_warm(ctx, st);
+	}
 	errno = 0;
 	f = procps_pids_reap(st->info, PIDS_FETCH_TASKS_ONLY);
 	rc = f ? 0 : errno ? -errno : -EIO;
@@ -360,27 +451,8 @@ static int scan_libproc2(struct probe_ctx *ctx, struct pt_state *st)
 	ctx->pass = st->pass;
 	if (!f)
 		return rc;
-	for (int i = 0; i < f->counts->total; i++) {
-		struct pids_stack *stk = f->stacks[i];
-		struct pt_entry e = { 0 };
-		const char *cmd = PT_VAL(stk, I_CMD, str);
-
-		e.pid = PT_VAL(stk, I_PID, s_int);
-		if (e.pid <= 0 || (ctx->self && e.pid == ctx->self))
-			continue;
-		e.stat_ok = true;
-		e.st.pid = e.pid;
-		e.st.ppid = PT_VAL(stk, I_PPID, s_int);
-		e.st.pgrp = PT_VAL(stk, I_PGRP, s_int);
-		e.st.session = PT_VAL(stk, I_SID, s_int);
-		e.st.state = (char)PT_VAL(stk, I_STATE, s_ch);
-		e.st.num_threads = PT_VAL(stk, I_NLWP, s_int);
-		e.st.starttime = PT_VAL(stk, I_START, ull_int);
-		e.st.flags = PT_VAL(stk, I_FLAGS, ul_int);
-		snprintf(e.st.comm, sizeof(e.st.comm), "%s", cmd ? cmd : "?");
-		if (read_status_cmdline(ctx, st, -1, &e, proc_pass_get(st->pass, e.pid, e.st.starttime)))
-			emit(ctx, &e);
-	}
+	for (int i = 0; i < f->counts->total; i++)
+		emit_stack(ctx, st, f->stacks[i]);
 	return 0;
 }
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "src/arena.h"
+#include "src/keyhelp.h"
 #include "src/options.h"
 
 enum {
@@ -227,6 +228,40 @@ void options_fini(struct options *opts)
 	opts->n_pids = 0;
 }
 
+/* "  KEYS      text..." wrapped at 80 columns, continuation lines under the text. */
+static void print_wrapped(FILE *out, const char *keys, const char *what)
+{
+	const int indent = 24, width = 80;
+	int col = fprintf(out, "  %s", keys);
+	const char *p = what;
+
+	if (col >= indent) {
+		fputc('\n', out);
+		col = 0;
+	}
+	fprintf(out, "%*s", indent - col, "");
+	col = indent;
+	while (*p) {
+		const char *sp = p;
+		int len;
+
+		while (*sp && *sp != ' ')
+			sp++;
+		len = (int)(sp - p);
+		if (col > indent && col + 1 + len > width) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, (size_t)len, out);
+		col += len;
+		p = *sp ? sp + 1 : sp;
+	}
+	fputc('\n', out);
+}
+
 void options_usage(FILE *out)
 {
 	fputs("Usage: ipctop [OPTION]...                     the interactive dashboard\n"
@@ -268,21 +303,10 @@ void options_usage(FILE *out)
 	      "                          q quit)\n"
 	      "  demo cleanup            remove objects left by a demo killed with SIGKILL\n"
 	      "\n"
-	      "Dashboard keys:\n"
-	      "  Up/Down, PgUp/PgDn, Home/End   move the selection (it follows the same object)\n"
-	      "  Tab / Shift-Tab, 1-4           next / previous panel, or the panel by number\n"
-	      "  Enter                          details of the selected object\n"
-	      "  Esc, Backspace                 back\n"
-	      "  e                              every error and source of the snapshot\n"
-	      "  K                              show / hide kernel threads\n"
-	      "  r                              take a snapshot now\n"
-	      "  + / -                          refresh slower / faster\n"
-	      "  ? or F1                        help\n"
-	      "  d                              the demo menu: start, stop or restart a demo\n"
-	      "  p, o, { / }, R                 a running demo: pause / continue, one step,\n"
-	      "                                 slower / faster, restart\n"
-	      "  q or F10                       quit (Ctrl-C too; a running demo is stopped)\n"
-	      "\n"
+	      "Dashboard keys:\n", out);
+	for (size_t i = 0; i < n_key_help; i++)
+		print_wrapped(out, key_help[i].keys, key_help[i].what);
+	fputs("\n"
 	      "Exit status: 0 success; 1 the snapshot could not be taken at all (e.g. no /proc);\n"
 	      "2 bad usage.\n"
 	      "--json writes schema 1: every list present, null for what could not be read,\n"

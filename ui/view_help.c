@@ -1,11 +1,13 @@
 /*
  * view_help.c - the help page: the screen layout, every key, and what each panel shows
- * (taken from the panels' own help text, so a new panel documents itself).
+ * (taken from the panels' own help text, so a new panel documents itself). The key list is
+ * src/keyhelp.c, shared with --help.
  */
 #include "config.h"
 
 #include <stdlib.h>
 
+#include "src/keyhelp.h"
 #include "ui/page.h"
 #include "ui/ui.h"
 
@@ -14,62 +16,6 @@ struct help {
 	struct page pg;
 };
 
-static const struct {
-	const char *keys, *what;
-} keys[] = {
-	{ "Up/Down", "move the selection" },
-	{ "PgUp/PgDn", "move the selection by a screen" },
-	{ "Home/End", "first / last row" },
-	{ "Tab, Shift-Tab", "next / previous panel (the focused panel grows)" },
-	{ "1-9", "focus the panel with that number" },
-	{ "Enter", "details of the selected object: every field and the errors about it" },
-	{ "Esc, Backspace, Left", "back" },
-	{ "e", "every error and source of the current snapshot" },
-	{ "K", "show / hide kernel threads in the process tree" },
-	{ "s", "signal matrix: processes x signals; there < > pick a signal, m filters "
-	       "(all / non-default / pending), / or F4 filters by command name, a shows every "
-	       "signal column" },
-	{ "l", "event log: signals and fork / exec / exit / zombie / orphan events; there c "
-	       "shows or hides SIGCHLD, m picks what is shown" },
-	{ "D", "deadlock cycles and stalls, with how long they have lasted" },
-	{ "k, F9", "send a signal to the selected process (process panel, its details, the "
-		   "matrix, the log): pick it, then confirm with y" },
-	{ "t", "the topology map: processes, IPC objects and the channels between them, "
-	       "animated (t again goes back; see Topology below)" },
-	{ "/, F3", "search the current view (command, pid, object id, key) as you type; Enter "
-		   "keeps the selection, Esc stops" },
-	{ "n / N", "next / previous match of the last search" },
-	{ "F4", "filter: show only what matches (in every panel, or the map's matches and "
-		"their neighbours); kept per view until changed; Esc undoes" },
-	{ "F5", "processes as a tree by parent, or a flat list by pid" },
-	{ "f", "follow the selected process: kept selected (and centred on the map) from one "
-	       "refresh to the next; f again stops" },
-	{ "space", "pause: the screen and its animation stand still while collection goes on; "
-		   "space again shows the newest" },
-	{ "x, Delete", "remove the selected System V or POSIX object, like ipcrm: a page says "
-		       "what would be lost and whether you may; only y removes it" },
-	{ "T", "colour theme: auto, 8 colours, 256 colours, monochrome" },
-	{ "S", "save the refresh interval, theme and view (dashboard or topology) to "
-	       "$XDG_CONFIG_HOME/ipctop/ipctoprc (~/.config without it); read at start" },
-	{ "mouse", "click selects a row or a box; click the selection, or a process or object "
-		   "named on a detail page, to open it; click a line on the map to go to its "
-		   "other end; the wheel scrolls" },
-	{ "on a detail page", "Up/Down pick a process or object the page names (a process's "
-			      "channels and the processes at their other ends, a channel's ends), "
-			      "Tab / Shift-Tab the next / previous one anywhere, Enter opens it, "
-			      "Esc comes back" },
-	{ "r", "take a snapshot now" },
-	{ "+ / -", "refresh slower / faster" },
-	{ "?, h, F1", "this help" },
-	{ "d", "the demo menu: every demo and what it shows; Enter starts one (see Demos "
-	       "below); there x stops it, r restarts, space pauses, s steps, + / - change its "
-	       "speed, f full speed, 1 one step a second, a every process or only the demo's" },
-	{ "p", "while a demo runs: pause it, or let it continue" },
-	{ "o", "while a demo runs: one step (it pauses first)" },
-	{ "{ / }", "while a demo runs: slower / faster, from 1/8 step a second to full speed" },
-	{ "R", "while a demo runs: restart it (its processes and objects are removed first)" },
-	{ "q, F10", "quit (Ctrl-C too); a running demo stops and removes what it made" },
-};
 
 static void build(struct page *pg)
 {
@@ -90,8 +36,8 @@ static void build(struct page *pg)
 		  UI_MIN_LINES);
 
 	page_section(pg, "Keys");
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		page_field_role(pg, ROLE_NORMAL, keys[i].keys, "%s", keys[i].what);
+	for (size_t i = 0; i < n_key_help; i++)
+		page_field_role(pg, ROLE_NORMAL, key_help[i].keys, "%s", key_help[i].what);
 
 	page_section(pg, "Panels");
 	for (size_t i = 0; ui_panels[i]; i++)
