@@ -127,6 +127,9 @@ check "the scans listed at least 20 children of the storm (got $seen)" [ "$seen"
 # vanished processes are recorded as data
 gone=$(jq -s '[.[].errors[] | select(.error == "exited during scan" and (.where | test("^pid [0-9]+$")))] | length' "$TMP/out.json")
 echo "# 'exited during scan' errors: $gone"
-check "processes gone mid-scan are recorded as errors (got $gone)" [ "$gone" -ge 1 ]
+# Whether a child exits in the middle of being read is up to the scheduler (a faster scan hits
+# it less): when it happens it must be recorded as above, but its absence is no failure. The
+# recording itself is tested deterministically on fixture trees (tests/unit/test_proc_status).
+[ "$gone" -ge 1 ] || echo "# note: no child exited mid-read this run"
 
 finish

