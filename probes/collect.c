@@ -61,7 +61,7 @@ struct collector {
 	/* incremental collection (probes/proc_cache.h): what the last collection kept */
 	struct proc_cache *cache;
 	unsigned long collections;
-	pid_t *reused;		/* sorted: the last collection's processes taken from the cache */
+	pid_t *reused;		/* sorted: the last collection's processes taken from cache */
 	size_t n_reused;
 	size_t n_procs;
 };

@@ -20,13 +20,16 @@
  *             identity) for pipes, FIFOs, queues, eventfds and signalfds.
  *
  * Processes come from the proc_table probe (kernel threads and zombies have no descriptors);
- * if it found none, <root>/proc is listed here. They are scanned in consecutive slices by one
- * worker per CPU (up to 4, none below ~100 processes per worker); workers keep what they find
- * to themselves and the main thread merges it in process order. Errors are data: an
- * unreadable fd directory is "pid N fd": "EACCES" (once per process) and the other processes
- * are still scanned; a process that exits during the scan is "pid N fd": "process exited"; a
- * descriptor closed meanwhile is simply gone. /proc/<pid>/io (rchar, wchar: the throughput
- * estimate of src/diff.c) is read for processes holding a channel.
+ * if it found none, <root>/proc is listed here. They are scanned in chunks of 16, handed out
+ * to one worker per CPU (up to 4, none below ~100 processes per worker) from one cursor;
+ * workers keep what they find to themselves and the main thread merges it chunk by chunk, in
+ * process order. Errors are data: an unreadable fd directory is "pid N fd": "EACCES" (once
+ * per process) and the other processes are still scanned; a process that exits during the
+ * scan is "pid N fd": "process exited"; a descriptor closed meanwhile is simply gone.
+ * /proc/<pid>/io (rchar, wchar: the throughput estimate of src/diff.c) is read for processes
+ * holding a channel. In a warm collection a process that has provably not run since the last
+ * one keeps its list (reuse_pid, probes/proc_cache.h), only the parts others can change
+ * being read again.
  */
 #include "config.h"
 
@@ -37,6 +40,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,8 +290,8 @@ struct scan_pid {
  */
 struct scan {
 	struct probe_ctx *ctx;
-	const struct scan_pid *pids;
-	size_t n_pids;
+	struct scan_work *work;		/* the shared list of chunks to take */
+	unsigned id;
 	struct fd_entry *fds;
 	size_t n_fds, cap_fds;
 	struct scan_err *errs;
@@ -301,6 +305,25 @@ struct scan {
 	dev_t pipefs_dev;	/* the device of anonymous pipes (every pipe is on the one pipefs) */
 	char buf[FDINFO_MAX];
 	char dents[32 * 1024];	/* getdents64 buffer */
+};
+
+/*
+ * The processes, in chunks of SCAN_CHUNK handed out by one cursor: workers that finish early
+ * take more (processes cost very different amounts, and a worker may be descheduled), and
+ * each chunk remembers where its findings went so the merge keeps process order.
+ */
+#define SCAN_CHUNK 16
+
+struct scan_chunk {
+	unsigned owner;			/* the worker that scanned it */
+	size_t fd0, fd1, err0, err1;	/* its findings in that worker's arrays */
+};
+
+struct scan_work {
+	const struct scan_pid *pids;
+	size_t n_pids, n_chunks;
+	atomic_size_t cursor;
+	struct scan_chunk *chunks;
 };
 
 /* Reads a small file dirfd/name whole into buf (NUL-terminated). Returns its length or -errno. */
@@ -763,9 +786,23 @@ static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 static void *scan_worker(void *arg)
 {
 	struct scan *sc = arg;
+	struct scan_work *wk = sc->work;
 
-	for (size_t i = 0; i < sc->n_pids; i++)
-		scan_pid(sc, sc->pids[i].pid, sc->pids[i].p);
+	for (;;) {
+		size_t c = atomic_fetch_add(&wk->cursor, 1);
+		struct scan_chunk *ch;
+
+		if (c >= wk->n_chunks)
+			break;
+		ch = &wk->chunks[c];
+		ch->owner = sc->id;
+		ch->fd0 = sc->n_fds;
+		ch->err0 = sc->n_errs;
+		for (size_t i = c * SCAN_CHUNK; i < (c + 1) * SCAN_CHUNK && i < wk->n_pids; i++)
+			scan_pid(sc, wk->pids[i].pid, wk->pids[i].p);
+		ch->fd1 = sc->n_fds;
+		ch->err1 = sc->n_errs;
+	}
 	return NULL;
 }
 
@@ -848,17 +885,17 @@ static size_t n_workers(size_t n_pids)
 	return w;
 }
 
-/* The main thread takes each worker's findings, in process order (workers scan consecutive
- * slices), into ctx->fds, the errors and the proc_recs. */
-static void merge(struct probe_ctx *ctx, struct scan *sc)
+/* The main thread takes one chunk's findings (chunks in order: process order) into ctx->fds,
+ * the errors and the proc_recs. */
+static void merge(struct probe_ctx *ctx, const struct scan *sc, const struct scan_chunk *ch)
 {
-	for (size_t i = 0; i < sc->n_fds; i++) {
+	for (size_t i = ch->fd0; i < ch->fd1; i++) {
 		struct fd_entry *e = probe_add_fd(ctx);
 
 		*e = sc->fds[i];
 		e->target = arena_strdup(&ctx->scratch, sc->fds[i].target);
 	}
-	for (size_t i = 0; i < sc->n_errs; i++) {
+	for (size_t i = ch->err0; i < ch->err1; i++) {
 		const struct scan_err *er = &sc->errs[i];
 
 		snapshot_add_error(ctx->snap, er->where, er->error);
@@ -872,9 +909,10 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 	struct scan_pid *pids = NULL;
 	ssize_t n = list_pids(ctx, &pids);
 	struct scan *w;
+	struct scan_work work;
 	pthread_t threads[FDS_WORKERS_MAX];
 	bool started[FDS_WORKERS_MAX] = { false };
-	size_t nw, per;
+	size_t nw;
 	struct stat st;
 	dev_t pipefs = 0;
 	bool have_pipefs = false;
@@ -898,15 +936,16 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 		}
 	}
 	nw = n_workers((size_t)n);
-	per = ((size_t)n + nw - 1) / nw;
+	work.pids = pids;
+	work.n_pids = (size_t)n;
+	work.n_chunks = ((size_t)n + SCAN_CHUNK - 1) / SCAN_CHUNK;
+	work.chunks = xcalloc(work.n_chunks + 1, sizeof(*work.chunks));
+	atomic_init(&work.cursor, 0);
 	w = xcalloc(nw, sizeof(*w));
 	for (size_t i = 0; i < nw; i++) {
-		size_t lo = i * per < (size_t)n ? i * per : (size_t)n;
-		size_t hi = lo + per < (size_t)n ? lo + per : (size_t)n;
-
 		w[i].ctx = ctx;
-		w[i].pids = pids + lo;
-		w[i].n_pids = hi - lo;
+		w[i].work = &work;
+		w[i].id = (unsigned)i;
 		w[i].mqdirfd = -1;
 		w[i].have_pipefs = have_pipefs;
 		w[i].pipefs_dev = pipefs;
@@ -922,8 +961,10 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 		else
 			scan_worker(&w[i]);
 	}
+	for (size_t c = 0; c < work.n_chunks; c++)
+		merge(ctx, &w[work.chunks[c].owner], &work.chunks[c]);
+	free(work.chunks);
 	for (size_t i = 0; i < nw; i++) {
-		merge(ctx, &w[i]);
 		if (w[i].mqdirfd >= 0)
 			close(w[i].mqdirfd);
 		free(w[i].fds);

@@ -13,7 +13,9 @@
  * (EPERM without ptrace access) the next holder's process is tried. Without any: queued and
  * capacity stay unknown and the reason is in fill_error and errors ("pipe:INO fill").
  * With --sysroot nothing can be asked: "not live". Many pipes are filled by two threads, each
- * on its own half of the records.
+ * on its own half of the records, taken in the order of their first holder (one pidfd per
+ * process). In a warm collection a pipe whose every end belongs to a process that has not
+ * run since the last collection keeps the fill read then (probes/proc_cache.h says why).
  */
 #include "config.h"
 
@@ -173,9 +175,11 @@ static int fill(struct pidfd_cache *cache, struct pipe_rec *p)
 	return -first_err;
 }
 
-/* A slice of the snapshot's pipes to fill; err[i] is pipe i's result; kept[i]: already. */
+/* A slice of the snapshot's pipes to fill: pipes[order[0 .. n)]; err[i] is pipe i's result;
+ * kept[i]: filled already. */
 struct fill_job {
 	struct pipe_rec *pipes;
+	const size_t *order;
 	int *err;
 	size_t n;
 	const bool *kept;
@@ -186,11 +190,28 @@ static void *fill_worker(void *arg)
 	struct fill_job *job = arg;
 	struct pidfd_cache cache = { .pid = 0, .pidfd = -EBADF };
 
-	for (size_t i = 0; i < job->n; i++)
+	for (size_t k = 0; k < job->n; k++) {
+		size_t i = job->order[k];
+
 		job->err[i] = job->kept[i] ? 0 : fill(&cache, &job->pipes[i]);
+	}
 	if (cache.pidfd >= 0)
 		close(cache.pidfd);
 	return NULL;
+}
+
+/* Fill order: by the first holder's pid, so that consecutive fills go through the same
+ * process (one pidfd_open per process instead of nearly one per pipe). */
+static int cmp_first_holder(const void *a, const void *b, void *arg)
+{
+	const struct pipe_rec *pipes = arg;
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	const struct pipe_rec *x = &pipes[ia], *y = &pipes[ib];
+	pid_t px = x->n_ends ? x->ends[0].pid : 0, py = y->n_ends ? y->ends[0].pid : 0;
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	return (ia > ib) - (ia < ib);
 }
 
 /* Fills pipes [first, s->n_pipes) but those kept[i - first] (filled already): two halves in
@@ -201,12 +222,18 @@ static void fill_all(struct probe_ctx *ctx, size_t first, const bool *kept)
 	struct snapshot *s = ctx->snap;
 	size_t n = s->n_pipes - first, half = n >= FILL_PARALLEL_MIN ? n / 2 : 0;
 	int *err = xcalloc(n + 1, sizeof(*err));
+	size_t *order = xcalloc(n + 1, sizeof(*order));
 	struct fill_job jobs[2] = {
-		{ s->pipes + first, err, half, kept },
-		{ s->pipes + first + half, err + half, n - half, kept + half },
+		{ s->pipes + first, order, err, half, kept },
+		{ s->pipes + first, order + half, err, n - half, kept },
 	};
 	pthread_t t;
-	bool threaded = half > 0 && pthread_create(&t, NULL, fill_worker, &jobs[0]) == 0;
+	bool threaded;
+
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), cmp_first_holder, s->pipes + first);
+	threaded = half > 0 && pthread_create(&t, NULL, fill_worker, &jobs[0]) == 0;
 
 	if (half > 0 && !threaded)
 		fill_worker(&jobs[0]);
@@ -222,6 +249,7 @@ static void fill_all(struct probe_ctx *ctx, size_t first, const bool *kept)
 		snapshot_add_errorf(s, p->fill_error, "%s:%llu fill",
 				    p->kind == PIPE_FIFO ? "fifo" : "pipe", (unsigned long long)p->inode);
 	}
+	free(order);
 	free(err);
 }
 

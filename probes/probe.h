@@ -80,7 +80,7 @@ struct probe_ctx {
 	struct map_entry *maps;	/* filled by the maps probe */
 	size_t n_maps, cap_maps;
 	bool maps_scanned;	/* the maps probe ran (attached lists are meaningful) */
-	bool maps_deferred;	/* the maps scan waits for proc_maps_ensure() (probes/proc_maps.h) */
+	bool maps_deferred;	/* the maps scan waits for proc_maps_ensure() (proc_maps.h) */
 	/* Processes whose maps could not be read (exited ones not counted) and the errno of
 	 * the first: lists built from the maps (shm attachers) may miss those processes. */
 	size_t maps_unreadable;

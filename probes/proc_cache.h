@@ -7,18 +7,23 @@
  * process that has provably not run since the last collection needs none of those files read
  * again. What is kept per process, and the proof required to use it:
  *
- *   identity  pid + start_ticks (checked by every consumer against this collection's stat:
- *             a reused pid is a different process and is read in full)
+ *   identity  pid + start_ticks (checked by the consumers against this collection's stat
+ *             where they have it: a reused pid is a different process and is read in full)
  *   witness   from /proc/<pid>/status, read every time anyway: State, Threads,
  *             voluntary_ctxt_switches, nonvoluntary_ctxt_switches; and /proc/<pid>/schedstat
  *             (ns on CPU, ns waiting, times switched in). The process is *quiescent* when it
  *             has one thread in both collections, was not R (on or wanting a CPU) in either,
  *             and all five counters are unchanged: it was never switched in (the third
  *             schedstat field counts arrivals on a CPU), never switched out (the two status
- *             counters), and did not sit on a CPU across a scheduler tick (the first field).
+ *             counters; a switch-out also adds to the first field, so a task caught on its
+ *             way to sleep at one collection cannot look unchanged at the next), and did not
+ *             sit on a CPU across a scheduler tick (the first field again). Only a task that
+ *             stayed on its CPU for the whole interval without a tick (nohz_full CPUs) while
+ *             showing S or D at both reads could pass unseen.
  *   kept      cmdline, the raw wchan and syscall texts, the descriptor list with io
  *             rchar/wchar, and the IPC mappings, each only when it was read without any
- *             error for that process in that collection.
+ *             error for that process in that collection. Kernel threads are kept for their
+ *             witness and start time only.
  *
  * Why each kept value is valid for a quiescent process, and the limits:
  *   wchan, syscall, io   the task's own kernel state and counters: exact, with one catch
@@ -85,14 +90,14 @@ struct proc_cache_fill {
 struct proc_cache_entry {
 	pid_t pid;
 	unsigned long long start_ticks;
-	bool kthread;			/* kept for its stat fields only (nothing else to keep) */
+	bool kthread;			/* kept for its stat fields only (nothing else) */
 	struct proc_witness w;
 	bool have_cmdline;
 	const char *cmdline;		/* joined, as proc_rec.cmdline */
 	bool have_wait;			/* the raw texts of wchan and syscall */
 	const char *wchan, *syscall;
 	size_t wchan_len, syscall_len;
-	bool have_fds;			/* fds[] (pid, fd, type, dev, inode, mode, target) and io */
+	bool have_fds;			/* fds[] (pid, fd, type, dev, inode, mode...), io */
 	struct fd_entry *fds;		/* sorted by fd */
 	struct proc_cache_fill *fills;	/* per fds[i]: its pipe's fill (pipes and FIFOs) */
 	size_t n_fds;

@@ -8,6 +8,9 @@
  * entries; an unreadable maps file is "pid N maps" in errors (and counted in
  * ctx->maps_unreadable). ctx->maps_scanned tells later probes the list is meaningful.
  *
+ * Live, each process's shared file mappings come from the PROCMAP_QUERY ioctl (see below);
+ * one worker per CPU reads them; a process that has not run since the last collection keeps
+ * its mappings (probes/proc_cache.h).
  * In the collector the scan is deferred (proc_maps_defer): it runs the first time a probe
  * has an object whose users it needs (proc_maps_ensure: sysv_shm at its first segment,
  * posix_ipc at its first /dev/shm file), so a machine without shared memory objects never
@@ -392,7 +395,8 @@ static void scan_pids(struct probe_ctx *ctx, struct pm_result *res, size_t n)
 		arena_init(&sc->w[i].arena);
 	}
 	for (size_t i = 0; i < nt; i++)
-		sc->w[i].started = pthread_create(&sc->w[i].thread, NULL, pm_worker_run, &sc->w[i]) == 0;
+		sc->w[i].started =
+			pthread_create(&sc->w[i].thread, NULL, pm_worker_run, &sc->w[i]) == 0;
 	pm_worker_run(&sc->w[PM_WORKERS_MAX]);
 	for (size_t i = 0; i < nt; i++)
 		if (sc->w[i].started)
@@ -405,7 +409,8 @@ static void scan_pids(struct probe_ctx *ctx, struct pm_result *res, size_t n)
 		for (size_t j = 0; j < r->malformed; j++)
 			snapshot_add_errorf(ctx->snap, "malformed", "pid %d maps", (int)r->pid);
 		if (r->err) {
-			snapshot_add_errorf(ctx->snap, probe_errname(r->err), "pid %d maps", (int)r->pid);
+			snapshot_add_errorf(ctx->snap, probe_errname(r->err), "pid %d maps",
+					    (int)r->pid);
 			if (ctx->maps_unreadable++ == 0)
 				ctx->maps_unreadable_err = r->err;
 			continue;

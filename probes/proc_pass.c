@@ -49,6 +49,54 @@ struct proc_pass {
 	bool finished;
 };
 
+/*
+ * dirfd/name whole into *buf (grown up to max + 1 bytes; longer text is cut at max, as
+ * proc_read_file cuts it), NUL-terminated. Returns 0 or -errno. Unlike proc_read_file it stops
+ * at the first short read instead of reading again for end-of-file: /proc's status (one
+ * seq_file record) and cmdline hand out everything that fits in one read, so a short read is
+ * the end (fds.c's read_small relies on the same).
+ */
+static int read_text(int dirfd, const char *name, char **buf, size_t *cap, size_t max, size_t *len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t n = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (!*buf || *cap < 4096) {
+		*cap = 4096;
+		*buf = xrealloc(*buf, *cap);
+	}
+	for (;;) {
+		size_t want;
+		ssize_t r;
+
+		if (n + 1 >= *cap) {
+			if (*cap >= max + 1)
+				break;	/* cut at max */
+			*cap = *cap * 2 > max + 1 ? max + 1 : *cap * 2;
+			*buf = xrealloc(*buf, *cap);
+		}
+		want = *cap - 1 - n;
+		r = read(fd, *buf + n, want);
+		if (r < 0) {
+			int err = errno;
+
+			if (err == EINTR)
+				continue;
+			close(fd);
+			return -err;
+		}
+		n += (size_t)r;
+		if ((size_t)r < want)
+			break;
+	}
+	close(fd);
+	(*buf)[n] = '\0';
+	*len = n;
+	return 0;
+}
+
 /* One read of at most PASS_SMALL - 1 bytes, as proc_wait's own read_small. */
 static void read_small_text(struct pass_worker *w, int dirfd, const char *name,
 			    struct proc_pass_text *t)
@@ -112,7 +160,7 @@ static void do_one(struct pass_worker *w, struct proc_pass_entry *e)
 		e->status_rc = -errno;
 		return;
 	}
-	rc = proc_read_file(dirfd, "status", &w->buf, &w->cap, PROC_TABLE_STATUS_MAX, &len);
+	rc = read_text(dirfd, "status", &w->buf, &w->cap, PROC_TABLE_STATUS_MAX, &len);
 	e->status_rc = rc;
 	if (rc < 0) {
 		close(dirfd);
@@ -137,7 +185,7 @@ static void do_one(struct pass_worker *w, struct proc_pass_entry *e)
 		e->cmdline.text = e->reuse->cmdline;
 		e->cmdline.len = strlen(e->reuse->cmdline);
 	} else {
-		rc = proc_read_file(dirfd, "cmdline", &w->buf, &w->cap, PROC_TABLE_CMDLINE_MAX, &len);
+		rc = read_text(dirfd, "cmdline", &w->buf, &w->cap, PROC_TABLE_CMDLINE_MAX, &len);
 		e->cmdline.rc = rc;
 		if (rc == 0) {
 			len = proc_cmdline_join(w->buf, len);
@@ -254,7 +302,8 @@ struct proc_pass *proc_pass_start(int procfd, pid_t self, bool witness,
 	}
 	pp->n_threads = n_threads(pp->n);
 	for (size_t i = 0; i < pp->n_threads; i++)
-		pp->w[i].started = pthread_create(&pp->w[i].thread, NULL, worker_run, &pp->w[i]) == 0;
+		pp->w[i].started =
+			pthread_create(&pp->w[i].thread, NULL, worker_run, &pp->w[i]) == 0;
 	return pp;
 }
 

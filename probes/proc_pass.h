@@ -52,8 +52,8 @@ struct proc_pass_entry {
 	struct proc_pass_text cmdline;	/* joined (NULs -> spaces) */
 	struct proc_pass_text wchan;	/* raw */
 	struct proc_pass_text syscall;	/* raw */
-	struct proc_witness w;		/* quiescence witnesses (valid only when witnessing) */
-	bool ns_ok;			/* witnessing: NSpgid/NSsid of status, as stat shows them */
+	struct proc_witness w;		/* quiescence witnesses (valid when witnessing) */
+	bool ns_ok;			/* witnessing: NSpgid/NSsid of status, as in stat */
 	pid_t nspgid, nssid;
 	/* The previous collection's entry of this pid when w proves the process has not run
 	 * since (its cmdline/wchan/syscall above came from it where it had them); NULL

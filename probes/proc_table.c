@@ -12,6 +12,11 @@
  *   cmdline  args joined by spaces; not read for kernel threads and zombies (no memory:
  *            always empty). Read here in both paths: libproc2 reports an empty and an
  *            unreadable cmdline alike as "-".
+ * Live, status and cmdline come from the read-ahead of probes/proc_pass.h, which reads them
+ * on the other CPUs while libproc2 reads every stat here (outcomes and errors as if read
+ * here; what it missed is read here). In a warm collection (probes/proc_cache.h) libproc2 is
+ * asked only about processes that may have run since the last one; for the others, stat's
+ * fields come from this collection's status and the kept start time.
  * A process gone before anything was read is skipped silently; one gone after part of it
  * was read is skipped with the error "pid N": "exited during scan". A file that cannot be
  * read or parsed leaves its fields unknown, with "pid N <file>" in errors.
@@ -356,7 +361,8 @@ static void emit_stack(struct probe_ctx *ctx, struct pt_state *st, struct pids_s
 	e.st.starttime = PT_VAL(stk, I_START, ull_int);
 	e.st.flags = PT_VAL(stk, I_FLAGS, ul_int);
 	snprintf(e.st.comm, sizeof(e.st.comm), "%s", cmd ? cmd : "?");
-	if (read_status_cmdline(ctx, st, -1, &e, proc_pass_get(st->pass, e.pid, e.st.starttime)))
+	if (read_status_cmdline(ctx, st, -1, &e,
+				proc_pass_get(st->pass, e.pid, e.st.starttime)))
 		emit(ctx, &e);
 }
 
@@ -411,7 +417,9 @@ static int scan_warm(struct probe_ctx *ctx, struct pt_state *st)
 		f = procps_pids_select(st->info, want + off, cnt, PIDS_SELECT_PID);
 		if (!f) {
 			/* read these ones ourselves: the same data, more slowly */
-			snapshot_add_error(ctx->snap, "libproc2", probe_errname(errno ? errno : EIO));
+			int err = errno ? errno : EIO;
+
+			snapshot_add_error(ctx->snap, "libproc2", probe_errname(err));
 			for (size_t i = off; i < n_want; i++)
 				scan_one_parsed(ctx, st, (pid_t)want[i]);
 			break;

@@ -28,7 +28,7 @@
 #include "src/json_out.h"
 #include "src/signames.h"
 
-/* ---- the writer ------------------------------------------------------------------------------ */
+/* ---- the writer --------------------------------------------------------------------------- */
 
 #define JW_DEPTH 8		/* snapshot > list > record > signals > list: 5 levels used */
 #define JW_FLUSH (64 * 1024)	/* the stream writes out whenever this much is buffered */
@@ -291,7 +291,7 @@ static void jw_close(struct jw *w, bool object)
 #define jw_arr(w) jw_open((w), false)
 #define jw_arr_end(w) jw_close((w), false)
 
-/* ---- value helpers (key + value) -------------------------------------------------------------- */
+/* ---- value helpers (key + value) ---------------------------------------------------------- */
 
 static void k_int(struct jw *w, const char *key, int64_t v)
 {
@@ -464,7 +464,7 @@ static void perm_common(struct jw *w, const struct sysv_perm *p, const char *id)
 	k_id_known(w, "cgid", p->cgid);
 }
 
-/* ---- records ------------------------------------------------------------------------------- */
+/* ---- records ------------------------------------------------------------------------------ */
 
 static void j_proc(struct jw *w, const struct proc_rec *p)
 {
@@ -807,7 +807,7 @@ static void j_event(struct jw *w, const struct delta_event *e)
 	jw_obj_end(w);
 }
 
-/* ---- the snapshot ----------------------------------------------------------------------------- */
+/* ---- the snapshot ------------------------------------------------------------------------- */
 
 #define LIST(w, key, s, arr, fn, ...)                               \
 	do {                                                        \

@@ -33,6 +33,7 @@ SIZES=${BENCH_SCALE_SIZES:-100 1000 4000}
 REPS=${BENCH_SCALE_REPS:-5}
 IDLE_PROCS=${BENCH_SCALE_IDLE_PROCS:-200}
 IDLE_SECONDS=${BENCH_SCALE_IDLE_SECONDS:-10}
+TRAFFIC=${BENCH_SCALE_TRAFFIC:-}
 LINKS=5
 OBJECTS=8
 
@@ -66,10 +67,12 @@ for tool in lsfd lsof ss ipcs tmux; do
 done
 [ -z "$missing" ] || { echo "bench: missing:$missing (util-linux, lsof, iproute2, tmux)" >&2; exit 2; }
 
-# start_load PROCS [extra load_fds options]: waits for "ready"
+# start_load PROCS: waits for "ready"
 start_load() {
 	mkfifo "$TMP/in"
-	"$LOAD" -n "$1" -k "$LINKS" -f -o "$OBJECTS" <"$TMP/in" >"$TMP/load.out" 2>&1 &
+	# shellcheck disable=SC2086
+	"$LOAD" -n "$1" -k "$LINKS" -f -o "$OBJECTS" ${TRAFFIC:+-t "$TRAFFIC"} <"$TMP/in" \
+		>"$TMP/load.out" 2>&1 &
 	LOADPID=$!
 	exec 8>"$TMP/in"
 	i=0
@@ -103,21 +106,28 @@ echo "ipctop scale benchmark: $ncpu CPUs, load average $(cut -d' ' -f1-3 /proc/l
 	"pid_max $pid_max, ulimit -u $uproc, ulimit -n $nofile"
 echo "load: a ring of N processes, $LINKS channels to each neighbour (pipe, socketpair, FIFO in turn)," \
 	"$OBJECTS each of SysV queues/segments/semaphore sets and POSIX queues/shm/semaphores;"
-echo "      each process: $((2 * LINKS)) channel descriptors + 1 POSIX queue, 1 SysV and 1 POSIX mapping."
-echo "median wall ms of $REPS runs (3 at >= 4,000), interleaved; ratio = ipctop / tool"
+if [ -n "$TRAFFIC" ]; then traffic="one byte per channel every $TRAFFIC ms"
+else traffic="no traffic (every process sleeps)"; fi
+echo "      each process: $((2 * LINKS)) channel descriptors + 1 POSIX queue, 1 SysV and 1 POSIX" \
+	"mapping; $traffic."
+echo "median wall ms of $REPS runs (3 at >= 4,000), interleaved; x: ipctop's wall time / the tool's"
 echo
 
 status=0
 results=""
-printf '%6s %7s | %7s | %7s %7s %7s %7s | %7s %7s %7s %7s | %6s %6s\n' \
-	procs fds floor ipctop us/proc us/fd RSS_MiB "lsfd -J" lsof "ss -xp" "ipcs -a" /lsfd /floor
+printf '%6s %6s | %6s | %7s %7s %6s %6s %6s | %13s %13s %13s %13s\n' \
+	procs fds floor ipctop us/proc us/fd RSS_MB CPU_ms "lsfd -J" "lsof" "ss -xp" "ipcs -a"
 for n in $SIZES; do
 	case $n in *[!0-9]* | '') continue ;; esac	# "-": no sizes (the idle test only)
 	running=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
 	need=$((n + running + 64))
-	if [ "$need" -gt "$pid_max" ] || { [ "$uproc" != unlimited ] && [ "$need" -gt "$uproc" ]; }; then
-		printf '%6d  skipped: needs %d processes (pid_max %s, ulimit -u %s)\n' "$n" "$need" \
-			"$pid_max" "$uproc"
+	files=$(awk '{ print $1 }' /proc/sys/fs/file-nr)
+	file_max=$(awk '{ print $3 }' /proc/sys/fs/file-nr)
+	if [ "$need" -gt "$pid_max" ] || { [ "$uproc" != unlimited ] && [ "$need" -gt "$uproc" ]; } ||
+		[ $((files + n * (2 * LINKS + 8))) -gt "$file_max" ]; then
+		printf '%6d  skipped: needs %d processes and %d open files (pid_max %s, ulimit -u %s,' \
+			"$n" "$need" $((n * (2 * LINKS + 8))) "$pid_max" "$uproc"
+		printf ' %s of %s files open)\n' "$files" "$file_max"
 		continue
 	fi
 	reps=$REPS
@@ -138,14 +148,17 @@ for n in $SIZES; do
 	tf=$(median "$TMP/floor" 1); ti=$(median "$TMP/ipctop" 1); tl=$(median "$TMP/lsfd" 1)
 	to=$(median "$TMP/lsof" 1); ts=$(median "$TMP/ss" 1); tc=$(median "$TMP/ipcs" 1)
 	rss=$(maxof "$TMP/ipctop" 3)
+	cpu=$(median "$TMP/ipctop" 2)
 	bad=$(awk '$8 != 0' "$TMP/ipctop" | wc -l)
 	[ "$bad" -eq 0 ] || { echo "bench: ipctop failed in $bad runs" >&2; status=1; }
-	line=$(awk -v n="$n" -v fds="$fds" -v tf="$tf" -v ti="$ti" -v tl="$tl" -v to="$to" \
-		-v ts="$ts" -v tc="$tc" -v rss="$rss" 'BEGIN {
-		printf "%6d %7d | %7.1f | %7.1f %7.1f %7.2f %7.1f | %7.1f %7.1f %7.1f %7.1f | %6.3f %6.2f",
+	awk -v n="$n" -v fds="$fds" -v tf="$tf" -v ti="$ti" -v tl="$tl" -v to="$to" -v ts="$ts" \
+		-v tc="$tc" -v rss="$rss" -v cpu="$cpu" '
+		function tool(t) { return sprintf("%7.1f %5.2fx", t, t > 0 ? ti / t : 0) }
+		BEGIN {
+		printf "%6d %6d | %6.1f | %7.1f %7.1f %6.2f %6.1f %6.0f | %s %s %s %s\n",
 		       n, fds, tf, ti, ti * 1000 / (n > 0 ? n : 1), ti * 1000 / (fds > 0 ? fds : 1),
-		       rss / 1024, tl, to, ts, tc, (tl > 0 ? ti / tl : 0), (tf > 0 ? ti / tf : 0) }')
-	echo "$line"
+		       rss / 1024, cpu, tool(tl), tool(to), tool(ts), tool(tc) }'
+
 	results="$results$n $ti $tl $tf $rss
 "
 done

@@ -5,14 +5,15 @@
  * five unread bytes) and a socketpair, one of them also holding a FIFO (from a fresh temporary
  * directory) and an eventfd, two attached to a System V segment (IPC_PRIVATE, marked for
  * removal at once so it dies with them), two mapping a POSIX shared memory object (one
- * shared, one private), each then blocked in read() on its own control pipe. A warm sampler takes snapshots until the collector reports that it took
- * every child from its cache (probes/proc_cache.h); then a fresh sampler takes one snapshot,
- * and the JSON of every record that concerns the children (processes but for the machine-wide
- * SigQ count, pipes, sockets, misc descriptors, the segment, the POSIX object) must be the
- * same text in both. Then the world changes behind the sleeping children's backs or through
- * them, and the warm sampler must see it at its next snapshot:
+ * shared, one private), each then blocked in read() on its own control pipe. A warm sampler
+ * takes snapshots until the collector reports that it took every child from its cache
+ * (probes/proc_cache.h); then a fresh sampler takes one snapshot, and the JSON of every record
+ * that concerns the children (processes but for the machine-wide SigQ count, pipes, sockets,
+ * misc descriptors, the segment, the POSIX object) must be the same text in both. Then the
+ * world changes behind the sleeping children's backs or through them, and the warm sampler
+ * must see it at its next snapshot:
  *   - the parent bumps the shared eventfd and renames the FIFO while its holder sleeps (the
- *     cache must not keep such descriptors);
+ *     cached descriptor list must have them read again);
  *   - one child is woken, closes its socketpair end and sleeps again (its counters moved:
  *     it must be read in full, not taken from the cache);
  *   - the pipe's writer writes more and exits while its reader sleeps on (every remaining

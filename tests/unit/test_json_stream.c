@@ -64,8 +64,9 @@ static bool same_text(const struct snapshot *s, const struct snapshot_delta *d, 
 
 		while (a[i] && a[i] == b[i])
 			i++;
-		fprintf(stderr, "%s: stream and json-c differ at byte %zu:\n  stream: %.80s\n  json-c: %.80s\n",
-			what, i, a + (i > 20 ? i - 20 : 0), b + (i > 20 ? i - 20 : 0));
+		fprintf(stderr, "%s: stream and json-c differ at byte %zu:\n  stream: %.80s\n"
+			"  json-c: %.80s\n", what, i, a + (i > 20 ? i - 20 : 0),
+			b + (i > 20 ? i - 20 : 0));
 	}
 	CU_ASSERT_TRUE(same);
 	free(a);
