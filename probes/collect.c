@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "probes/collect.h"
@@ -57,6 +58,7 @@ struct collector {
 	char *sysroot;
 	int rootfd;
 	int procfd;
+	bool untrusted_root;		/* not "/": counted in untrusted_roots */
 	void *state[N_PROBES + 1];
 	/* incremental collection (probes/proc_cache.h): what the last collection kept */
 	struct proc_cache *cache;
@@ -82,6 +84,9 @@ static double now_mono(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* How many collectors read a tree other than "/" right now (see probe_open_file). */
+static int untrusted_roots;
+
 struct collector *collector_new(const struct collect_opts *opts, int *err)
 {
 	struct collector *c = xcalloc(1, sizeof(*c));
@@ -105,6 +110,10 @@ struct collector *collector_new(const struct collect_opts *opts, int *err)
 		return NULL;
 	}
 	*err = 0;
+	if (strcmp(c->sysroot, "/") != 0) {
+		c->untrusted_root = true;
+		__atomic_add_fetch(&untrusted_roots, 1, __ATOMIC_RELAXED);
+	}
 	return c;
 }
 
@@ -112,6 +121,8 @@ void collector_free(struct collector *c)
 {
 	if (!c)
 		return;
+	if (c->untrusted_root)
+		__atomic_sub_fetch(&untrusted_roots, 1, __ATOMIC_RELAXED);
 	for (size_t i = 0; i < N_PROBES; i++)
 		if (probes[i].fini && c->state[i])
 			probes[i].fini(c->state[i]);
@@ -216,6 +227,22 @@ int collector_collect(struct collector *c, struct snapshot **out)
 	s->duration = now_mono() - t0;
 	*out = s;
 	return 0;
+}
+
+int probe_open_file(int dirfd, const char *path)
+{
+	int fd;
+
+	if (__atomic_load_n(&untrusted_roots, __ATOMIC_RELAXED) > 0) {
+		struct stat st;
+
+		if (fstatat(dirfd, path, &st, 0) < 0)
+			return -errno;
+		if (!S_ISREG(st.st_mode))
+			return -EINVAL;
+	}
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return fd < 0 ? -errno : fd;
 }
 
 struct fd_entry *probe_add_fd(struct probe_ctx *ctx)

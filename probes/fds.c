@@ -329,11 +329,11 @@ struct scan_work {
 /* Reads a small file dirfd/name whole into buf (NUL-terminated). Returns its length or -errno. */
 static ssize_t read_small(int dirfd, const char *name, char *buf, size_t size)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = probe_open_file(dirfd, name);
 	size_t n = 0;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (n < size - 1) {
 		ssize_t r = read(fd, buf + n, size - 1 - n);
 

@@ -108,6 +108,15 @@ struct probe {
 struct fd_entry *probe_add_fd(struct probe_ctx *ctx);
 struct map_entry *probe_add_map(struct probe_ctx *ctx);
 
+/*
+ * Opens a file of the (proc) tree for reading, like openat(dirfd, path, O_RDONLY | O_CLOEXEC).
+ * While any collector reads a --sysroot tree (which anyone may have planted a FIFO or a device
+ * in), the path is first checked to be a regular file: opening a FIFO would block ipctop and
+ * could wake a peer blocked in open(). Returns an fd or -errno (-EINVAL: not a regular file).
+ * On the live /proc nothing changes: its files are never FIFOs.
+ */
+int probe_open_file(int dirfd, const char *path);
+
 /* Error text for an errno value, as data: "EACCES", "ENOENT", ... ("E<n>" if unnamed). */
 const char *probe_errname(int err);
 

@@ -328,9 +328,9 @@ static void scan_pid(struct pm_worker *w, struct pm_result *r)
 	}
 	snprintf(path, sizeof(path), "%d/maps", (int)r->pid);
 	if (ctx->live && !atomic_load(&w->scan->no_query)) {
-		int fd = openat(ctx->procfd, path, O_RDONLY | O_CLOEXEC);
+		int fd = probe_open_file(ctx->procfd, path);
 
-		rc = fd < 0 ? -errno : scan_query(w, r, fd);
+		rc = fd < 0 ? fd : scan_query(w, r, fd);
 		if (fd >= 0)
 			close(fd);
 		if (rc == -ENOTTY) {

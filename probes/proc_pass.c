@@ -58,11 +58,11 @@ struct proc_pass {
  */
 static int read_text(int dirfd, const char *name, char **buf, size_t *cap, size_t max, size_t *len)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = probe_open_file(dirfd, name);
 	size_t n = 0;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (!*buf || *cap < 4096) {
 		*cap = 4096;
 		*buf = xrealloc(*buf, *cap);
@@ -102,12 +102,12 @@ static void read_small_text(struct pass_worker *w, int dirfd, const char *name,
 			    struct proc_pass_text *t)
 {
 	char buf[PASS_SMALL];
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = probe_open_file(dirfd, name);
 	ssize_t n;
 
 	t->read = true;
 	if (fd < 0) {
-		t->rc = -errno;
+		t->rc = fd;
 		return;
 	}
 	do
@@ -135,7 +135,7 @@ static void witness(struct proc_pass_entry *e, int dirfd, const char *status, si
 	e->w.state = e->ss.state;
 	e->w.threads = e->ss.threads;
 	e->ns_ok = proc_cache_parse_nsids(status, status_len, &e->nspgid, &e->nssid);
-	fd = openat(dirfd, "schedstat", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = probe_open_file(dirfd, "schedstat");
 	if (fd < 0)
 		return;
 	do

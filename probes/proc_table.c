@@ -76,10 +76,10 @@ struct pt_entry {
 int proc_read_file(int dirfd, const char *path, char **buf, size_t *cap, size_t max, size_t *len)
 {
 	size_t n = 0;
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = probe_open_file(dirfd, path);
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (!*buf || *cap < 4096) {
 		*cap = 4096;
 		*buf = xrealloc(*buf, *cap);

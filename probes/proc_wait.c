@@ -231,11 +231,11 @@ int proc_wait_parse_task_status(const char *buf, size_t len, struct task_sigstat
  * -errno. */
 static ssize_t read_small(int dirfd, const char *path, char *buf, size_t cap)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = probe_open_file(dirfd, path);
 	ssize_t n;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	do
 		n = read(fd, buf, cap - 1);
 	while (n < 0 && errno == EINTR);

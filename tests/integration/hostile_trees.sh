@@ -134,4 +134,19 @@ check "at least 100 variants ran (got $done_n)" [ "$done_n" -ge 100 ]
 check "ipctop survived every variant" [ "$bad" -eq 0 ]
 check "some variants destroyed a file that must give an error (got $expected)" [ "$expected" -ge 5 ]
 
+# A FIFO planted where a /proc file should be: ipctop must not open it (that would hang, and
+# could wake a peer blocked in open()): it is reported as an error and the rest is read.
+F="$TMP/fifo-tree"
+cp -r "$top_srcdir/tests/fixtures/sysv-basic" "$F"
+chmod -R u+w "$F"
+rm -f "$F/proc/sysvipc/msg" "$F/proc/13158/status"
+mkfifo "$F/proc/sysvipc/msg" "$F/proc/13158/status"
+timeout 20 "$IPCTOP" --once --json --sysroot "$F" >"$TMP/fifo.json" 2>"$TMP/fifo.err"
+rc=$?
+check "a FIFO in the tree does not block ipctop (exit $rc)" [ "$rc" -eq 0 ]
+check "the planted FIFOs are reported as errors" jq -e '
+	([.errors[] | select(.where == "sysvipc/msg")] | length >= 1) and
+	([.errors[] | select(.where | test("^pid 13158"))] | length >= 1) and
+	(.shm_segments | length >= 1)' "$TMP/fifo.json"
+
 finish
