@@ -60,7 +60,7 @@ int demo_session_start(struct demo_session *s, const char *exe, const char *name
 		dup2(out[1], STDOUT_FILENO);
 		if (null >= 0)
 			dup2(null, STDERR_FILENO);
-		execl(exe, "ipctop", "demo", "run", name, "--speed", sp, "--control", "0",
+		execl(exe ? exe : "/proc/self/exe", "ipctop", "demo", "run", name, "--speed", sp, "--control", "0",
 		      (char *)NULL);
 		_exit(127);
 	}

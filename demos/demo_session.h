@@ -27,7 +27,7 @@ struct demo_session {
 	char buf[2 * CAPTION_LINE_MAX];	/* a partial line */
 };
 
-/* Starts exe ("/proc/self/exe" is fine) as `demo run name --speed X --control 0` (speed <= 0:
+/* Starts exe (NULL: this very program, through /proc/self/exe) as `demo run name --speed X --control 0` (speed <= 0:
  * full), stderr to /dev/null. Returns 0 or -errno. */
 int demo_session_start(struct demo_session *s, const char *exe, const char *name, double speed);
 

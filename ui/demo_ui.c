@@ -131,7 +131,7 @@ int demo_ui_start(struct demo_ui *dm, const char *name, char *err, size_t len)
 		demo_log_fini(&dm->log);
 	demo_log_init(&dm->log, d->name);
 	dm->have_log = true;
-	rc = demo_session_start(&dm->s, "/proc/self/exe", d->name, 1.0);
+	rc = demo_session_start(&dm->s, NULL, d->name, 1.0);
 	if (rc < 0) {
 		snprintf(err, len, "cannot start demo %s: %s", d->name, strerror(-rc));
 		dm->log.ended = true;

@@ -16,6 +16,7 @@
 #include "ui/demo_ui.h"
 #include "ui/view.h"
 #include "tests/unit/testmain.h"
+#include "tests/unit/ui_screen.h"
 
 /* Feeds one record line (as demo.h writes it) to l; returns demo_log_feed's bits. */
 static unsigned feed(struct demo_log *l, const char *line)
@@ -318,53 +319,15 @@ static void test_descendants(void)
 
 /* ---- the pane, painted into curses' virtual screen ---- */
 
-static SCREEN *scr;
-static FILE *out, *in;
 
-static int screen_init(void)
-{
-	out = fopen("/dev/null", "w");
-	in = fopen("/dev/null", "r");
-	if (!out || !in)
-		return -1;
-	scr = newterm("vt100", out, in);
-	return scr ? 0 : -1;
-}
 
-static int screen_clean(void)
-{
-	if (scr) {
-		endwin();
-		delscreen(scr);
-	}
-	if (out)
-		fclose(out);
-	if (in)
-		fclose(in);
-	return 0;
-}
 
-/* Screen line y (trailing blanks kept). */
-static const char *line_at(int y, char *buf, int len)
-{
-	mvinnstr(y, 0, buf, COLS < len ? COLS : len - 1);
-	return buf;
-}
 
 static bool blank(const char *s)
 {
 	return strspn(s, " ") == strlen(s);
 }
 
-static bool screen_has(const char *text)
-{
-	char line[512];
-
-	for (int y = 0; y < LINES; y++)
-		if (strstr(line_at(y, line, sizeof(line)), text))
-			return true;
-	return false;
-}
 
 static void test_pane(void)
 {
@@ -382,41 +345,41 @@ static void test_pane(void)
 		"PIPE_BUF (4096) bytes are never split.");
 	erase();
 	demo_ui_draw_log(&l, true, true, stdscr, &r, false);
-	CU_ASSERT_TRUE(screen_has(" Demo pipe: paused, 0.5 steps/s, step 7, only its processes shown"));
-	CU_ASSERT_TRUE(screen_has(" d menu "));
+	CU_ASSERT_TRUE(ui_screen_has(" Demo pipe: paused, 0.5 steps/s, step 7, only its processes shown"));
+	CU_ASSERT_TRUE(ui_screen_has(" d menu "));
 	/* the newest caption in full, wrapped under its text, the older one on one line */
-	CU_ASSERT_TRUE(strncmp(line_at(11, line, sizeof(line)), " #7 pipe-writer 42: write() copied",
+	CU_ASSERT_TRUE(strncmp(ui_screen_line(11, line, sizeof(line)), " #7 pipe-writer 42: write() copied",
 			       34) == 0);
-	CU_ASSERT_TRUE(strncmp(line_at(12, line, sizeof(line)), "                    ", 20) == 0);
-	CU_ASSERT_TRUE(screen_has("PIPE_BUF (4096) bytes are never split."));
-	CU_ASSERT_TRUE(screen_has(" #6 pipe-reader 43: lseek() on pipe:9 fails with ESPIPE."));
-	CU_ASSERT_FALSE(screen_has("#6 pipe-reader 43: lseek() on pipe:9 fails with ESPIPE.  #"));
+	CU_ASSERT_TRUE(strncmp(ui_screen_line(12, line, sizeof(line)), "                    ", 20) == 0);
+	CU_ASSERT_TRUE(ui_screen_has("PIPE_BUF (4096) bytes are never split."));
+	CU_ASSERT_TRUE(ui_screen_has(" #6 pipe-reader 43: lseek() on pipe:9 fails with ESPIPE."));
+	CU_ASSERT_FALSE(ui_screen_has("#6 pipe-reader 43: lseek() on pipe:9 fails with ESPIPE.  #"));
 	/* nothing outside the pane's rectangle */
-	CU_ASSERT_TRUE(blank(line_at(9, line, sizeof(line))));
-	CU_ASSERT_TRUE(LINES <= 18 || blank(line_at(18, line, sizeof(line))));
+	CU_ASSERT_TRUE(blank(ui_screen_line(9, line, sizeof(line))));
+	CU_ASSERT_TRUE(LINES <= 18 || blank(ui_screen_line(18, line, sizeof(line))));
 
 	/* a restart mark, then the end: the title says so and offers the menu */
 	feed(&l, "restart");
 	feed(&l, "end\tquit");
 	erase();
 	demo_ui_draw_log(&l, false, true, stdscr, &r, false);
-	CU_ASSERT_TRUE(screen_has(" Demo pipe: ended (quit), step 7 "));
-	CU_ASSERT_FALSE(screen_has("only its processes shown"));
-	CU_ASSERT_TRUE(screen_has("--- restart: the demo's processes were killed"));
+	CU_ASSERT_TRUE(ui_screen_has(" Demo pipe: ended (quit), step 7 "));
+	CU_ASSERT_FALSE(ui_screen_has("only its processes shown"));
+	CU_ASSERT_TRUE(ui_screen_has("--- restart: the demo's processes were killed"));
 	demo_log_fini(&l);
 
 	/* before the first caption; an error */
 	demo_log_init(&l, "msgqueue");
 	erase();
 	demo_ui_draw_log(&l, true, false, stdscr, &r, true);
-	CU_ASSERT_TRUE(screen_has(" Demo msgqueue: starting, 1 step/s "));
-	CU_ASSERT_TRUE(screen_has("waiting for the demo's first step..."));
+	CU_ASSERT_TRUE(ui_screen_has(" Demo msgqueue: starting, 1 step/s "));
+	CU_ASSERT_TRUE(ui_screen_has("waiting for the demo's first step..."));
 	feed(&l, "error\tmsgget: No space left on device");
 	feed(&l, "end\terror");
 	erase();
 	demo_ui_draw_log(&l, false, false, stdscr, &r, true);
-	CU_ASSERT_TRUE(screen_has(" Demo msgqueue: failed (error) "));
-	CU_ASSERT_TRUE(screen_has("error: msgget: No space left on device"));
+	CU_ASSERT_TRUE(ui_screen_has(" Demo msgqueue: failed (error) "));
+	CU_ASSERT_TRUE(ui_screen_has("error: msgget: No space left on device"));
 	demo_log_fini(&l);
 }
 
@@ -434,6 +397,6 @@ void test_register(void)
 		   "highlight capped", test_highlight_capped,
 		   "frame highlight for views", test_frame_highlight,
 		   "a demo's processes: root and descendants", test_descendants);
-	TEST_SUITE("demo pane", screen_init, screen_clean,
+	TEST_SUITE("demo pane", ui_screen_init, ui_screen_clean,
 		   "pane shows state, newest caption wrapped, history", test_pane);
 }

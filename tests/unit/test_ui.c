@@ -14,6 +14,7 @@
 
 #include "src/snapshot.h"
 #include "tests/unit/testmain.h"
+#include "tests/unit/ui_screen.h"
 #include "ui/panel.h"
 #include "ui/term.h"
 #include "ui/view.h"
@@ -237,56 +238,11 @@ static void test_error_about(void)
 
 /* ---- painting into curses' virtual screen ---- */
 
-static SCREEN *scr;
-static FILE *out, *in;
 
-static int screen_init(void)
-{
-	out = fopen("/dev/null", "w");
-	in = fopen("/dev/null", "r");
-	if (!out || !in)
-		return -1;
-	scr = newterm("vt100", out, in);
-	return scr ? 0 : -1;
-}
 
-static int screen_clean(void)
-{
-	if (scr) {
-		endwin();
-		delscreen(scr);
-	}
-	if (out)
-		fclose(out);
-	if (in)
-		fclose(in);
-	return 0;
-}
 
-static bool screen_has(const char *text)
-{
-	char line[512];
-
-	for (int y = 0; y < LINES; y++) {
-		mvinnstr(y, 0, line, COLS < (int)sizeof(line) ? COLS : (int)sizeof(line) - 1);
-		if (strstr(line, text))
-			return true;
-	}
-	return false;
-}
 
 /* The row of the screen holding text, or -1. */
-static int screen_row(const char *text)
-{
-	char line[512];
-
-	for (int y = 0; y < LINES; y++) {
-		mvinnstr(y, 0, line, COLS < (int)sizeof(line) ? COLS : (int)sizeof(line) - 1);
-		if (strstr(line, text))
-			return y;
-	}
-	return -1;
-}
 
 /* init, n_procs children (pid 107 is "producer"), queue 77 (+ extra_queues more), shm 88,
  * sem 99 with values 1,0, one error about the queue. */
@@ -343,22 +299,22 @@ static void test_dashboard_80x24(void)
 	draw_view(v, &f);
 	/* the four System V panels are on screen, each with at least one row (issue 3: the
 	 * empty pipe, socket and POSIX panels between and after them are title bars) */
-	procs = screen_row(" 1 Processes (41)");
-	queues_row = screen_row(" 4 Message queues (21)");
+	procs = ui_screen_row(" 1 Processes (41)");
+	queues_row = ui_screen_row(" 4 Message queues (21)");
 	CU_ASSERT(procs == 1);
 	CU_ASSERT(queues_row > procs + 3);
-	CU_ASSERT(screen_row(" 5 Shared memory (1)") > queues_row);
-	CU_ASSERT(screen_row(" 6 Semaphores (1)") > screen_row(" 5 Shared memory (1)"));
-	CU_ASSERT(screen_row(" 6 Semaphores (1)") <= LINES - 4);
+	CU_ASSERT(ui_screen_row(" 5 Shared memory (1)") > queues_row);
+	CU_ASSERT(ui_screen_row(" 6 Semaphores (1)") > ui_screen_row(" 5 Shared memory (1)"));
+	CU_ASSERT(ui_screen_row(" 6 Semaphores (1)") <= LINES - 4);
 	/* the queue row with its last sender, the semaphore values */
-	CU_ASSERT_TRUE(screen_has("107 producer"));
-	CU_ASSERT(screen_row("    77 ") == queues_row + 2);	/* sorted first, selected */
-	CU_ASSERT_TRUE(screen_has("1,0"));
+	CU_ASSERT_TRUE(ui_screen_has("107 producer"));
+	CU_ASSERT(ui_screen_row("    77 ") == queues_row + 2);	/* sorted first, selected */
+	CU_ASSERT_TRUE(ui_screen_has("1,0"));
 	/* the focused panel takes the spare lines: after 4 the process panel shrinks */
 	v->ops->key(v, &f, '4');
 	draw_view(v, &f);
-	CU_ASSERT(screen_row(" 4 Message queues (21)") < queues_row);
-	CU_ASSERT(screen_row(" 5 Shared memory (1)") - screen_row(" 4 Message queues (21)") > 5);
+	CU_ASSERT(ui_screen_row(" 4 Message queues (21)") < queues_row);
+	CU_ASSERT(ui_screen_row(" 5 Shared memory (1)") - ui_screen_row(" 4 Message queues (21)") > 5);
 	/* Enter asks for the selected queue's details */
 	{
 		struct ui_cmd cmd = v->ops->key(v, &f, '\r');
@@ -382,12 +338,12 @@ static void test_dashboard_60x15(void)
 	v->ops->update(v, &f);
 	v->ops->key(v, &f, '4');	/* the queues (issue 3: nine panels share 13 lines) */
 	draw_view(v, &f);
-	CU_ASSERT(screen_row(" 1 Processes") >= 1);
-	CU_ASSERT(screen_row(" 6 Semaphores") > 0);
+	CU_ASSERT(ui_screen_row(" 1 Processes") >= 1);
+	CU_ASSERT(ui_screen_row(" 6 Semaphores") > 0);
 	/* narrow: the optional columns went, the sender stayed */
-	CU_ASSERT_TRUE(screen_has("SENDER"));
-	CU_ASSERT_FALSE(screen_has("PERMS"));
-	CU_ASSERT_TRUE(screen_has("107 producer"));
+	CU_ASSERT_TRUE(ui_screen_has("SENDER"));
+	CU_ASSERT_FALSE(ui_screen_has("PERMS"));
+	CU_ASSERT_TRUE(ui_screen_has("107 producer"));
 	v->ops->free(v);
 	snapshot_unref(s);
 }
@@ -403,19 +359,19 @@ static void test_detail_follows_object(void)
 	CU_ASSERT_EQUAL_FATAL(resizeterm(40, 100), OK);
 	v->ops->update(v, &f);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("msg:77 - Message queues"));
-	CU_ASSERT_TRUE(screen_has("16384 bytes"));
-	CU_ASSERT_TRUE(screen_has("107 producer"));
-	CU_ASSERT_TRUE(screen_has("Errors about this object"));
-	CU_ASSERT_TRUE(screen_has("msg:77 msgctl"));
-	CU_ASSERT_FALSE(screen_has("GONE"));
+	CU_ASSERT_TRUE(ui_screen_has("msg:77 - Message queues"));
+	CU_ASSERT_TRUE(ui_screen_has("16384 bytes"));
+	CU_ASSERT_TRUE(ui_screen_has("107 producer"));
+	CU_ASSERT_TRUE(ui_screen_has("Errors about this object"));
+	CU_ASSERT_TRUE(ui_screen_has("msg:77 msgctl"));
+	CU_ASSERT_FALSE(ui_screen_has("GONE"));
 
 	/* the queue disappears: the last content stays, marked gone */
 	f = frame(empty);
 	v->ops->update(v, &f);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("GONE"));
-	CU_ASSERT_TRUE(screen_has("16384 bytes"));
+	CU_ASSERT_TRUE(ui_screen_has("GONE"));
+	CU_ASSERT_TRUE(ui_screen_has("16384 bytes"));
 	v->ops->free(v);
 	snapshot_unref(s);
 	snapshot_unref(empty);
@@ -430,17 +386,17 @@ static void test_help_and_errors_pages(void)
 	CU_ASSERT_EQUAL_FATAL(resizeterm(24, 80), OK);
 	h->ops->update(h, &f);
 	draw_view(h, &f);
-	CU_ASSERT_TRUE(screen_has("ipctop help"));
-	CU_ASSERT_TRUE(screen_has("Tab, Shift-Tab"));
+	CU_ASSERT_TRUE(ui_screen_has("ipctop help"));
+	CU_ASSERT_TRUE(ui_screen_has("Tab, Shift-Tab"));
 	CU_ASSERT_EQUAL(h->ops->key(h, &f, KEY_END).kind, CMD_HANDLED);
 	draw_view(h, &f);
-	CU_ASSERT_TRUE(screen_has("--sysroot DIR"));	/* the last line, scrolled to */
+	CU_ASSERT_TRUE(ui_screen_has("--sysroot DIR"));	/* the last line, scrolled to */
 	CU_ASSERT_EQUAL(h->ops->key(h, &f, 'q').kind, CMD_UNHANDLED);
 
 	e->ops->update(e, &f);
 	draw_view(e, &f);
-	CU_ASSERT_TRUE(screen_has("Errors and sources (1 errors)"));
-	CU_ASSERT_TRUE(screen_has("EACCES"));
+	CU_ASSERT_TRUE(ui_screen_has("Errors and sources (1 errors)"));
+	CU_ASSERT_TRUE(ui_screen_has("EACCES"));
 	h->ops->free(h);
 	e->ops->free(e);
 	snapshot_unref(s);
@@ -454,7 +410,7 @@ void test_register(void)
 		   "page up/down, end", test_page_keys,
 		   "process tree", test_process_tree,
 		   "errors and names", test_error_about);
-	TEST_SUITE("ui_screen", screen_init, screen_clean,
+	TEST_SUITE("ui_screen", ui_screen_init, ui_screen_clean,
 		   "dashboard at 80x24", test_dashboard_80x24,
 		   "dashboard at 60x15", test_dashboard_60x15,
 		   "detail follows its object", test_detail_follows_object,

@@ -19,6 +19,7 @@
 
 #include "src/snapshot.h"
 #include "tests/unit/testmain.h"
+#include "tests/unit/ui_screen.h"
 #include "ui/endpoints.h"
 #include "ui/page.h"
 #include "ui/panel.h"
@@ -434,43 +435,9 @@ static void test_channel_page(void)
 
 /* ---- on a screen ---- */
 
-static SCREEN *scr;
-static FILE *out, *in;
 
-static int screen_init(void)
-{
-	out = fopen("/dev/null", "w");
-	in = fopen("/dev/null", "r");
-	if (!out || !in)
-		return -1;
-	scr = newterm("vt100", out, in);
-	return scr ? 0 : -1;
-}
 
-static int screen_clean(void)
-{
-	if (scr) {
-		endwin();
-		delscreen(scr);
-	}
-	if (out)
-		fclose(out);
-	if (in)
-		fclose(in);
-	return 0;
-}
 
-static int screen_row(const char *text)
-{
-	char line[512];
-
-	for (int y = 0; y < LINES; y++) {
-		mvinnstr(y, 0, line, COLS < (int)sizeof(line) ? COLS : (int)sizeof(line) - 1);
-		if (strstr(line, text))
-			return y;
-	}
-	return -1;
-}
 
 static void draw_view(struct view *v, const struct ui_frame *f)
 {
@@ -496,7 +463,7 @@ static void test_dashboard_nine_panels(void)
 	draw_view(v, &f);
 	/* every title bar, in Tab order */
 	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++) {
-		int y = screen_row(titles[i]);
+		int y = ui_screen_row(titles[i]);
 
 		CU_ASSERT(y > last);
 		if (y <= last)
@@ -505,20 +472,20 @@ static void test_dashboard_nine_panels(void)
 	}
 	CU_ASSERT(last <= LINES - 2);
 	/* the pipes with their ends and fill, the socket pair on one row */
-	CU_ASSERT(screen_row("100 writer -> 200 reader") > screen_row(" 2 Pipes and FIFOs"));
-	CU_ASSERT(screen_row("4.9K") > 0);
-	CU_ASSERT(screen_row("100 writer <-> 200 reader") > screen_row(" 3 Unix sockets"));
+	CU_ASSERT(ui_screen_row("100 writer -> 200 reader") > ui_screen_row(" 2 Pipes and FIFOs"));
+	CU_ASSERT(ui_screen_row("4.9K") > 0);
+	CU_ASSERT(ui_screen_row("100 writer <-> 200 reader") > ui_screen_row(" 3 Unix sockets"));
 	/* 2 focuses the pipes: they get the spare lines; Enter asks for the selected pipe */
-	pipes = screen_row(" 2 Pipes and FIFOs");
+	pipes = ui_screen_row(" 2 Pipes and FIFOs");
 	v->ops->key(v, &f, '2');
 	draw_view(v, &f);
-	CU_ASSERT(screen_row(" 3 Unix sockets") - screen_row(" 2 Pipes and FIFOs") >= 5);
-	CU_ASSERT(screen_row(" 2 Pipes and FIFOs") <= pipes);
-	CU_ASSERT(screen_row("300 helper -> 300 helper") > 0);	/* read+write: both sides */
-	CU_ASSERT(screen_row("/tmp/x/") > 0);	/* the PATH column is narrow at 80 */
+	CU_ASSERT(ui_screen_row(" 3 Unix sockets") - ui_screen_row(" 2 Pipes and FIFOs") >= 5);
+	CU_ASSERT(ui_screen_row(" 2 Pipes and FIFOs") <= pipes);
+	CU_ASSERT(ui_screen_row("300 helper -> 300 helper") > 0);	/* read+write: both sides */
+	CU_ASSERT(ui_screen_row("/tmp/x/") > 0);	/* the PATH column is narrow at 80 */
 	CU_ASSERT_EQUAL_FATAL(resizeterm(30, 140), OK);
 	draw_view(v, &f);
-	CU_ASSERT(screen_row("/tmp/x/chat.fifo (deleted)") > 0);
+	CU_ASSERT(ui_screen_row("/tmp/x/chat.fifo (deleted)") > 0);
 	CU_ASSERT_EQUAL_FATAL(resizeterm(24, 80), OK);
 	{
 		struct ui_cmd cmd = v->ops->key(v, &f, '\r');
@@ -558,7 +525,7 @@ static void test_detail_links(void)
 	CU_ASSERT_EQUAL_FATAL(resizeterm(60, 100), OK);
 	v->ops->update(v, &f);
 	draw_view(v, &f);
-	CU_ASSERT(screen_row("Channels (5)") > 0);
+	CU_ASSERT(ui_screen_row("Channels (5)") > 0);
 	/* nothing picked yet: Enter does nothing */
 	cmd = v->ops->key(v, &f, '\r');
 	CU_ASSERT_EQUAL(cmd.kind, CMD_HANDLED);
@@ -594,9 +561,9 @@ static void test_detail_links(void)
 	v = view_detail_new(&obj);
 	v->ops->update(v, &f);
 	draw_view(v, &f);
-	CU_ASSERT(screen_row("Writers (1)") > 0);
-	CU_ASSERT(screen_row("100 writer (fd 4)") > screen_row("Writers (1)"));
-	CU_ASSERT(screen_row("200 reader (fd 3)") > screen_row("Readers (1)"));
+	CU_ASSERT(ui_screen_row("Writers (1)") > 0);
+	CU_ASSERT(ui_screen_row("100 writer (fd 4)") > ui_screen_row("Writers (1)"));
+	CU_ASSERT(ui_screen_row("200 reader (fd 3)") > ui_screen_row("Readers (1)"));
 	v->ops->key(v, &f, KEY_DOWN);
 	cmd = v->ops->key(v, &f, '\r');
 	CU_ASSERT_STRING_EQUAL(cmd.obj.id, "pid:100");
@@ -611,9 +578,9 @@ static void test_detail_links(void)
 	v = view_detail_new(&obj);
 	v->ops->update(v, &f);
 	draw_view(v, &f);
-	CU_ASSERT(screen_row("A connected pair") > 0);
-	CU_ASSERT(screen_row("100 writer (fd 5)") > screen_row("End A"));
-	CU_ASSERT(screen_row("200 reader (fd 6)") > screen_row("End B"));
+	CU_ASSERT(ui_screen_row("A connected pair") > 0);
+	CU_ASSERT(ui_screen_row("100 writer (fd 5)") > ui_screen_row("End A"));
+	CU_ASSERT(ui_screen_row("200 reader (fd 6)") > ui_screen_row("End B"));
 	v->ops->free(v);
 
 	/* a POSIX object's page: the processes mapping it, each one Enter away */
@@ -622,8 +589,8 @@ static void test_detail_links(void)
 	v = view_detail_new(&obj);
 	v->ops->update(v, &f);
 	draw_view(v, &f);
-	CU_ASSERT(screen_row("pshm:board - POSIX shared memory") == 1);
-	CU_ASSERT(screen_row("200 reader") > screen_row("Mapped by"));
+	CU_ASSERT(ui_screen_row("pshm:board - POSIX shared memory") == 1);
+	CU_ASSERT(ui_screen_row("200 reader") > ui_screen_row("Mapped by"));
 	v->ops->key(v, &f, KEY_UP);	/* from the bottom: the last one */
 	cmd = v->ops->key(v, &f, '\r');
 	CU_ASSERT_EQUAL(cmd.kind, CMD_OPEN);
@@ -640,7 +607,7 @@ void test_register(void)
 		   "socket pairs shown once", test_socket_rows,
 		   "a process's channels", test_proc_channels,
 		   "the Channels section", test_channel_page);
-	TEST_SUITE("ui_endpoints_screen", screen_init, screen_clean,
+	TEST_SUITE("ui_endpoints_screen", ui_screen_init, ui_screen_clean,
 		   "nine panels at 80x24", test_dashboard_nine_panels,
 		   "detail links: Down, Enter", test_detail_links);
 }

@@ -20,6 +20,7 @@
 #include "src/diff.h"
 #include "src/snapshot.h"
 #include "tests/unit/testmain.h"
+#include "tests/unit/ui_screen.h"
 #include "ui/evlog.h"
 #include "ui/term.h"
 #include "ui/view.h"
@@ -333,54 +334,11 @@ static void test_evlog_from_snapshots(void)
 
 /* ---- painting ---- */
 
-static SCREEN *scr;
-static FILE *out, *in;
 
-static int screen_init(void)
-{
-	out = fopen("/dev/null", "w");
-	in = fopen("/dev/null", "r");
-	if (!out || !in)
-		return -1;
-	scr = newterm("vt100", out, in);
-	return scr ? 0 : -1;
-}
 
-static int screen_clean(void)
-{
-	if (scr) {
-		endwin();
-		delscreen(scr);
-	}
-	if (out)
-		fclose(out);
-	if (in)
-		fclose(in);
-	return 0;
-}
 
-static int screen_row(const char *text)
-{
-	char line[512];
 
-	for (int y = 0; y < LINES; y++) {
-		mvinnstr(y, 0, line, COLS < (int)sizeof(line) ? COLS : (int)sizeof(line) - 1);
-		if (strstr(line, text))
-			return y;
-	}
-	return -1;
-}
 
-static bool screen_has(const char *text)
-{
-	return screen_row(text) >= 0;
-}
-
-static const char *screen_line(int y, char *line, size_t len)
-{
-	mvinnstr(y, 0, line, COLS < (int)len ? COLS : (int)len - 1);
-	return line;
-}
 
 static void draw_view(struct view *v, const struct ui_frame *f)
 {
@@ -395,13 +353,13 @@ static void draw_view(struct view *v, const struct ui_frame *f)
 static char mark_at(const char *row_text, int sig)
 {
 	char head[512], row[512];
-	int hy = screen_row("1234567890123456789012345678901"), ry = screen_row(row_text);
+	int hy = ui_screen_row("1234567890123456789012345678901"), ry = ui_screen_row(row_text);
 	const char *ones;
 
 	if (hy < 0 || ry < 0)
 		return 0;
-	screen_line(hy, head, sizeof(head));
-	screen_line(ry, row, sizeof(row));
+	ui_screen_line(hy, head, sizeof(head));
+	ui_screen_line(ry, row, sizeof(row));
 	ones = strstr(head, "1234567890123456789012345678901");
 	return row[(ones - head) + sig - 1];
 }
@@ -447,7 +405,7 @@ static void test_matrix_screen(void)
 	CU_ASSERT_EQUAL_FATAL(resizeterm(30, 100), OK);
 	v->ops->update(v, &f);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("Signal matrix (5 of 5 processes)"));
+	CU_ASSERT_TRUE(ui_screen_has("Signal matrix (5 of 5 processes)"));
 	CU_ASSERT_EQUAL(mark_at("  300 sigtest", SIGUSR1), 'P');
 	CU_ASSERT_EQUAL(mark_at("  300 sigtest", SIGWINCH), 'p');
 	CU_ASSERT_EQUAL(mark_at("  300 sigtest", SIGUSR2), 'C');
@@ -461,22 +419,22 @@ static void test_matrix_screen(void)
 	CU_ASSERT_EQUAL(mark_at("  301 `-sigtest-th", SIGUSR2), 'C');
 	CU_ASSERT_EQUAL(mark_at("  300 sigtest", SIGALRM), '.');
 	/* SigQ; a real-time column appears because a row uses it */
-	CU_ASSERT_TRUE(screen_has("2/7823"));
-	CU_ASSERT_TRUE(screen_has("P pending (process)"));
+	CU_ASSERT_TRUE(ui_screen_has("2/7823"));
+	CU_ASSERT_TRUE(ui_screen_has("P pending (process)"));
 
 	/* the column cursor starts on SIGUSR1; the line under the matrix spells it out for the
 	 * selected row (the first: init) */
-	CU_ASSERT_TRUE(screen_has("SIGUSR1 (10) in pid 1 init: default disposition"));
+	CU_ASSERT_TRUE(ui_screen_has("SIGUSR1 (10) in pid 1 init: default disposition"));
 	v->ops->key(v, &f, KEY_DOWN);
 	v->ops->key(v, &f, KEY_DOWN);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("SIGUSR1 (10) in pid 300 sigtest: pending (process-wide), blocked"));
+	CU_ASSERT_TRUE(ui_screen_has("SIGUSR1 (10) in pid 300 sigtest: pending (process-wide), blocked"));
 	CU_ASSERT_TRUE(v->ops->selected_pid(v, &f, &pid));
 	CU_ASSERT_EQUAL(pid, 300);
 	v->ops->key(v, &f, '>');
 	v->ops->key(v, &f, '>');
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("SIGUSR2 (12) in pid 300 sigtest: caught"));
+	CU_ASSERT_TRUE(ui_screen_has("SIGUSR2 (12) in pid 300 sigtest: caught"));
 	cmd = v->ops->key(v, &f, '\r');
 	CU_ASSERT_EQUAL(cmd.kind, CMD_OPEN);
 	CU_ASSERT_STRING_EQUAL(cmd.obj.id, "pid:300");
@@ -488,13 +446,13 @@ static void test_matrix_screen(void)
 	/* m: non-default hides the sleeper; again: pending keeps sigtest and rtuser */
 	v->ops->key(v, &f, 'm');
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("(4 of 5 processes)"));
-	CU_ASSERT_FALSE(screen_has("sleeper"));
+	CU_ASSERT_TRUE(ui_screen_has("(4 of 5 processes)"));
+	CU_ASSERT_FALSE(ui_screen_has("sleeper"));
 	v->ops->key(v, &f, 'm');
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("(2 of 5 processes)"));
-	CU_ASSERT_TRUE(screen_has("rtuser"));
-	CU_ASSERT_FALSE(screen_has(" init "));
+	CU_ASSERT_TRUE(ui_screen_has("(2 of 5 processes)"));
+	CU_ASSERT_TRUE(ui_screen_has("rtuser"));
+	CU_ASSERT_FALSE(ui_screen_has(" init "));
 	v->ops->key(v, &f, 'm');	/* back to all */
 
 	/* /: a comm filter typed in; q is text while typing, not quit; Esc clears it */
@@ -505,22 +463,22 @@ static void test_matrix_screen(void)
 	CU_ASSERT_FALSE(v->ops->selected_pid(v, &f, &pid));	/* no k while typing */
 	v->ops->key(v, &f, '\r');
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("comm: \"sLE\""));
-	CU_ASSERT_TRUE(screen_has("(1 of 5 processes)"));
-	CU_ASSERT_TRUE(screen_has("sleeper"));
+	CU_ASSERT_TRUE(ui_screen_has("comm: \"sLE\""));
+	CU_ASSERT_TRUE(ui_screen_has("(1 of 5 processes)"));
+	CU_ASSERT_TRUE(ui_screen_has("sleeper"));
 	v->ops->key(v, &f, '/');
 	v->ops->key(v, &f, 'q');
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("no process matches the filter"));
+	CU_ASSERT_TRUE(ui_screen_has("no process matches the filter"));
 	v->ops->key(v, &f, 27);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("(5 of 5 processes)"));
+	CU_ASSERT_TRUE(ui_screen_has("(5 of 5 processes)"));
 	CU_ASSERT_EQUAL(v->ops->key(v, &f, 'z').kind, CMD_UNHANDLED);
 
 	/* narrow: the standard signals still fit at the minimum width */
 	CU_ASSERT_EQUAL_FATAL(resizeterm(15, 60), OK);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("1234567890123456789012345678901"));
+	CU_ASSERT_TRUE(ui_screen_has("1234567890123456789012345678901"));
 	v->ops->free(v);
 	snapshot_unref(s);
 }
@@ -542,29 +500,29 @@ static void test_events_screen(void)
 	f = frame(cur, log);
 	v->ops->update(v, &f);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("live signal trace on"));
+	CU_ASSERT_TRUE(ui_screen_has("live signal trace on"));
 	/* SIGCHLD hidden by default; the inferred SIGUSR1 is labelled */
-	CU_ASSERT_TRUE(screen_has("Event log (6 of 7)"));
-	CU_ASSERT_FALSE(screen_has("signal  SIGCHLD"));
-	CU_ASSERT_TRUE(screen_has("[inferred]"));
-	CU_ASSERT_TRUE(screen_has("SIGUSR1"));
-	CU_ASSERT_TRUE(screen_has("blocked, now pending"));
-	CU_ASSERT_TRUE(screen_has("zombie"));
-	CU_ASSERT_TRUE(screen_has("orphan"));
-	CU_ASSERT_TRUE(screen_has("first parent 10 shell exited"));
-	CU_ASSERT_TRUE(screen_has("14 newborn"));
+	CU_ASSERT_TRUE(ui_screen_has("Event log (6 of 7)"));
+	CU_ASSERT_FALSE(ui_screen_has("signal  SIGCHLD"));
+	CU_ASSERT_TRUE(ui_screen_has("[inferred]"));
+	CU_ASSERT_TRUE(ui_screen_has("SIGUSR1"));
+	CU_ASSERT_TRUE(ui_screen_has("blocked, now pending"));
+	CU_ASSERT_TRUE(ui_screen_has("zombie"));
+	CU_ASSERT_TRUE(ui_screen_has("orphan"));
+	CU_ASSERT_TRUE(ui_screen_has("first parent 10 shell exited"));
+	CU_ASSERT_TRUE(ui_screen_has("14 newborn"));
 	/* the newest is selected (tail): the selection is the last entry */
-	CU_ASSERT_TRUE(screen_has("6/6"));
+	CU_ASSERT_TRUE(ui_screen_has("6/6"));
 	v->ops->key(v, &f, 'c');
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("Event log (7 of 7)"));
-	CU_ASSERT_TRUE(screen_has("signal  SIGCHLD     13 dying"));
-	CU_ASSERT_TRUE(screen_has("delivered"));
+	CU_ASSERT_TRUE(ui_screen_has("Event log (7 of 7)"));
+	CU_ASSERT_TRUE(ui_screen_has("signal  SIGCHLD     13 dying"));
+	CU_ASSERT_TRUE(ui_screen_has("delivered"));
 	/* m: signals only */
 	v->ops->key(v, &f, 'm');
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("Event log (2 of 7)"));
-	CU_ASSERT_FALSE(screen_has("newborn"));
+	CU_ASSERT_TRUE(ui_screen_has("Event log (2 of 7)"));
+	CU_ASSERT_FALSE(ui_screen_has("newborn"));
 	/* Home: the oldest, the inferred SIGUSR1 to 11; k targets it while 11 exists */
 	v->ops->key(v, &f, KEY_HOME);
 	CU_ASSERT_TRUE(v->ops->selected_pid(v, &f, &pid));
@@ -578,8 +536,8 @@ static void test_events_screen(void)
 	f = frame(off, log);
 	v->ops->update(v, &f);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("live signal trace off: cannot mount tracefs: EPERM"));
-	CU_ASSERT_TRUE(screen_has("inferred from pending masks"));
+	CU_ASSERT_TRUE(ui_screen_has("live signal trace off: cannot mount tracefs: EPERM"));
+	CU_ASSERT_TRUE(ui_screen_has("inferred from pending masks"));
 	/* 11 is not in this snapshot: nothing to send a signal to */
 	CU_ASSERT_FALSE(v->ops->selected_pid(v, &f, &pid));
 	v->ops->free(v);
@@ -611,13 +569,13 @@ static void test_kill_screen(void)
 	CU_ASSERT_EQUAL_FATAL(resizeterm(40, 100), OK);
 	v->ops->update(v, &f);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("Send a signal to pid 2000000000 (target)"));
+	CU_ASSERT_TRUE(ui_screen_has("Send a signal to pid 2000000000 (target)"));
 	/* every signal, real-time ones included, with what the target does with it */
-	CU_ASSERT_TRUE(screen_has("SIGUSR2"));
-	CU_ASSERT_TRUE(screen_has("caught"));
+	CU_ASSERT_TRUE(ui_screen_has("SIGUSR2"));
+	CU_ASSERT_TRUE(ui_screen_has("caught"));
 	v->ops->key(v, &f, KEY_END);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("SIGRTMAX") || screen_has("SIGRTMIN+30"));
+	CU_ASSERT_TRUE(ui_screen_has("SIGRTMAX") || ui_screen_has("SIGRTMIN+30"));
 	v->ops->key(v, &f, KEY_HOME);
 	for (int i = 0; i < 11; i++)
 		v->ops->key(v, &f, KEY_DOWN);	/* 1..31 in order: the 12th is SIGUSR2 */
@@ -625,11 +583,11 @@ static void test_kill_screen(void)
 	/* Enter asks; n (any key but y) sends nothing */
 	CU_ASSERT_EQUAL(v->ops->key(v, &f, '\r').kind, CMD_HANDLED);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("Send SIGUSR2 (12) to pid 2000000000 (target)? y/N"));
+	CU_ASSERT_TRUE(ui_screen_has("Send SIGUSR2 (12) to pid 2000000000 (target)? y/N"));
 	CU_ASSERT_EQUAL(v->ops->key(v, &f, 'n').kind, CMD_HANDLED);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("Not sent."));
-	CU_ASSERT_FALSE(screen_has("y/N"));
+	CU_ASSERT_TRUE(ui_screen_has("Not sent."));
+	CU_ASSERT_FALSE(ui_screen_has("y/N"));
 	/* q and Esc at the prompt are answers too, not quit / back */
 	v->ops->key(v, &f, '\r');
 	CU_ASSERT_EQUAL(v->ops->key(v, &f, 'q').kind, CMD_HANDLED);
@@ -640,15 +598,15 @@ static void test_kill_screen(void)
 	v->ops->key(v, &f, 'y');
 	draw_view(v, &f);
 	snprintf(sent, sizeof(sent), "Sending SIGUSR2 (12) to pid %d (target) failed: ", NO_PID);
-	CU_ASSERT_TRUE(screen_has(sent));
-	CU_ASSERT_TRUE(screen_has("(ESRCH)"));
+	CU_ASSERT_TRUE(ui_screen_has(sent));
+	CU_ASSERT_TRUE(ui_screen_has("(ESRCH)"));
 	/* the pid now names another process: refused without calling kill */
 	f = frame(reused, NULL);
 	v->ops->update(v, &f);
 	v->ops->key(v, &f, '\r');
 	v->ops->key(v, &f, 'y');
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("Not sent: pid 2000000000 now belongs to another process."));
+	CU_ASSERT_TRUE(ui_screen_has("Not sent: pid 2000000000 now belongs to another process."));
 	/* outside the prompt, Esc is the loop's (back) */
 	CU_ASSERT_EQUAL(v->ops->key(v, &f, 27).kind, CMD_UNHANDLED);
 	v->ops->free(v);
@@ -697,29 +655,29 @@ static void test_deadlock_screen(void)
 	f = frame(s, NULL);
 	erase();
 	CU_ASSERT_TRUE(view_deadlock_banner(&f, stdscr, 1, 0, COLS));
-	CU_ASSERT_TRUE(screen_has("DEADLOCK for 12s: 700(alpha) -[pipe:11 write]-> 701(beta) "
+	CU_ASSERT_TRUE(ui_screen_has("DEADLOCK for 12s: 700(alpha) -[pipe:11 write]-> 701(beta) "
 				  "-[sem:5 #1 wait]-> back to 700(alpha)"));
 	/* narrower: the pids without their names, so the whole cycle still shows */
 	erase();
 	CU_ASSERT_TRUE(view_deadlock_banner(&f, stdscr, 1, 0, 90));
-	CU_ASSERT_TRUE(screen_has("DEADLOCK for 12s: 700 -[pipe:11 write]-> 701 -[sem:5 #1 wait]-> "
+	CU_ASSERT_TRUE(ui_screen_has("DEADLOCK for 12s: 700 -[pipe:11 write]-> 701 -[sem:5 #1 wait]-> "
 				  "back to 700   D: details"));
 	v->ops->update(v, &f);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("Deadlocks (1) and stalls (1)"));
-	CU_ASSERT_TRUE(screen_has("Deadlock 1: 2 processes, for 12s"));
-	CU_ASSERT_TRUE(screen_has("700(alpha) -[pipe:11 write]->"));
-	CU_ASSERT_TRUE(screen_has("pipe_write pipe:11"));
-	CU_ASSERT_TRUE(screen_has("702(lonely)"));
-	CU_ASSERT_TRUE(screen_has("pipe:12, for 5s: its only reader is itself"));
+	CU_ASSERT_TRUE(ui_screen_has("Deadlocks (1) and stalls (1)"));
+	CU_ASSERT_TRUE(ui_screen_has("Deadlock 1: 2 processes, for 12s"));
+	CU_ASSERT_TRUE(ui_screen_has("700(alpha) -[pipe:11 write]->"));
+	CU_ASSERT_TRUE(ui_screen_has("pipe_write pipe:11"));
+	CU_ASSERT_TRUE(ui_screen_has("702(lonely)"));
+	CU_ASSERT_TRUE(ui_screen_has("pipe:12, for 5s: its only reader is itself"));
 
 	f = frame(calm, NULL);
 	erase();
 	CU_ASSERT_FALSE(view_deadlock_banner(&f, stdscr, 1, 0, COLS));
-	CU_ASSERT_FALSE(screen_has("DEADLOCK"));
+	CU_ASSERT_FALSE(ui_screen_has("DEADLOCK"));
 	v->ops->update(v, &f);
 	draw_view(v, &f);
-	CU_ASSERT_TRUE(screen_has("none in the current snapshot"));
+	CU_ASSERT_TRUE(ui_screen_has("none in the current snapshot"));
 	v->ops->free(v);
 	snapshot_unref(s);
 	snapshot_unref(calm);
@@ -733,7 +691,7 @@ void test_register(void)
 		   "matrix filters", test_filters,
 		   "event history is bounded", test_evlog_bounded,
 		   "event history from two snapshots", test_evlog_from_snapshots);
-	TEST_SUITE("ui_signals_screen", screen_init, screen_clean,
+	TEST_SUITE("ui_signals_screen", ui_screen_init, ui_screen_clean,
 		   "signal matrix", test_matrix_screen,
 		   "event log", test_events_screen,
 		   "kill picker and confirmation", test_kill_screen,

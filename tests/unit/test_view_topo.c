@@ -17,37 +17,19 @@
 #include "src/diff.h"
 #include "src/snapshot.h"
 #include "tests/unit/testmain.h"
+#include "tests/unit/ui_screen.h"
 #include "ui/view.h"
 
 static struct ui_settings settings;
-static SCREEN *scr;
-static FILE *out, *in;
 
 static int screen_init(void)
 {
-	out = fopen("/dev/null", "w");
-	in = fopen("/dev/null", "r");
-	if (!out || !in)
-		return -1;
-	scr = newterm("vt100", out, in);
-	if (!scr)
+	if (ui_screen_init() < 0)
 		return -1;
 	resizeterm(40, 130);
 	return 0;
 }
 
-static int screen_clean(void)
-{
-	if (scr) {
-		endwin();
-		delscreen(scr);
-	}
-	if (out)
-		fclose(out);
-	if (in)
-		fclose(in);
-	return 0;
-}
 
 static void add_proc(struct snapshot *s, pid_t pid, const char *comm)
 {
@@ -373,7 +355,7 @@ static void test_packets_move(void)
 
 void test_register(void)
 {
-	TEST_SUITE("view_topo", screen_init, screen_clean,
+	TEST_SUITE("view_topo", screen_init, ui_screen_clean,
 		   "draws boxes, links, selection, search, filter, neighbourhood", test_draws_the_map,
 		   "stable boxes, newcomers, fading", test_stable_and_fading,
 		   "packets move with the rate", test_packets_move);
