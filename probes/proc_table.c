@@ -205,11 +205,42 @@ static const char *clean_comm(struct snapshot *s, const char *comm)
 	return c;
 }
 
-static void emit(struct probe_ctx *ctx, const struct pt_entry *e)
+/*
+ * A task that has finished exiting (released, about to vanish from /proc) reads ppid 0 in stat
+ * and status. On the live system a user process other than init with ppid 0 is either that or a
+ * process that entered this pid namespace from outside (setns, `docker exec`): tell them apart
+ * by reading its stat again, which fails once the task is gone, or names a new process.
+ */
+static bool exited_meanwhile(struct probe_ctx *ctx, struct pt_state *st, const struct pt_entry *e)
+{
+	pid_t ppid = e->stat_ok ? e->st.ppid : (e->ss.have & PSF_PPID) ? e->ss.ppid : -1;
+	bool kthread = (e->stat_ok && (e->st.flags & PROC_PF_KTHREAD)) ||
+		       ((e->ss.have & PSF_KTHREAD) && e->ss.kthread);
+	struct proc_stat_fields again;
+	size_t len;
+	int rc;
+
+	if (!ctx->live || ppid != 0 || e->pid <= 2 || kthread)
+		return false;
+	rc = read_pid_file(ctx, st, -1, e->pid, "stat", STAT_MAX, &len);
+	if (rc < 0)
+		return gone(rc);
+	if (proc_stat_parse(st->buf, len, &again) < 0)
+		return false;
+	return again.ppid != 0 || (e->stat_ok && again.starttime != e->st.starttime);
+}
+
+static void emit(struct probe_ctx *ctx, struct pt_state *st, const struct pt_entry *e)
 {
 	struct snapshot *s = ctx->snap;
-	struct proc_rec *r = snapshot_add_proc(s);
+	struct proc_rec *r;
 	const struct proc_status_fields *ss = &e->ss;
+
+	if (exited_meanwhile(ctx, st, e)) {
+		snapshot_add_errorf(s, "exited during scan", "pid %d", (int)e->pid);
+		return;
+	}
+	r = snapshot_add_proc(s);
 
 	r->pid = e->pid;
 	if (e->stat_ok) {
@@ -290,7 +321,7 @@ static void scan_one_parsed(struct probe_ctx *ctx, struct pt_state *st, pid_t pi
 		e.stat_ok = true;
 	}
 	if (read_status_cmdline(ctx, st, piddir, &e, NULL))
-		emit(ctx, &e);
+		emit(ctx, st, &e);
 	close(piddir);
 }
 
@@ -363,7 +394,7 @@ static void emit_stack(struct probe_ctx *ctx, struct pt_state *st, struct pids_s
 	snprintf(e.st.comm, sizeof(e.st.comm), "%s", cmd ? cmd : "?");
 	if (read_status_cmdline(ctx, st, -1, &e,
 				proc_pass_get(st->pass, e.pid, e.st.starttime)))
-		emit(ctx, &e);
+		emit(ctx, st, &e);
 }
 
 /* Incremental collection (probes/proc_cache.h): the stat fields of a process that has not
@@ -407,7 +438,7 @@ static int scan_warm(struct probe_ctx *ctx, struct pt_state *st)
 		}
 		e.stat_ok = true;
 		if (read_status_cmdline(ctx, st, -1, &e, pe))
-			emit(ctx, &e);
+			emit(ctx, st, &e);
 	}
 	for (size_t off = 0; off < n_want; off += 255) {
 		int cnt = (int)(n_want - off < 255 ? n_want - off : 255);
