@@ -376,11 +376,31 @@ CELL(proc_blocked, proc_rec)
 	return r->sig_known ? fmt_sigmask(r->sig[SIGSET_BLOCKED], buf, len) : put(buf, len, "?");
 }
 CELL(proc_waiting, proc_rec) { REC(proc_rec); return fmt_wait(&r->waiting, buf, len); }
+/* Does comm name the program of the command line (its first word's base name)? The kernel
+ * cuts comm to 15 bytes, so a prefix is enough. */
+static bool comm_matches_argv0(const char *comm, const char *cmdline)
+{
+	const char *end = strchr(cmdline, ' '), *base = cmdline, *p;
+	size_t n = strlen(comm);
+
+	if (!end)
+		end = cmdline + strlen(cmdline);
+	for (p = cmdline; p < end; p++)
+		if (*p == '/')
+			base = p + 1;
+	return n == 0 || ((size_t)(end - base) >= n && strncmp(base, comm, n) == 0);
+}
+
 CELL(proc_command, proc_rec)
 {
 	REC(proc_rec);
-	if (r->cmdline && *r->cmdline)
+	if (r->cmdline && *r->cmdline) {
+		/* a fork that renamed itself (prctl PR_SET_NAME: the demos' "pipe-writer") keeps its
+		 * parent's command line: show the name it chose first, as {name} */
+		if (r->comm && !comm_matches_argv0(r->comm, r->cmdline))
+			return put(buf, len, "{%s} %s", r->comm, r->cmdline);
 		return put(buf, len, "%s", r->cmdline);
+	}
 	return put(buf, len, "[%s]", r->comm ? r->comm : "?");
 }
 

@@ -227,6 +227,14 @@ static void test_cells(void)
 	p->comm = snapshot_strdup(s, "kworker");
 	p->cmdline = snapshot_strdup(s, "");
 	p->kthread = true;
+	p = snapshot_add_proc(s);	/* a fork that renamed itself keeps its parent's cmdline */
+	p->pid = 78;
+	p->comm = snapshot_strdup(s, "pipe-writer");
+	p->cmdline = snapshot_strdup(s, "/usr/bin/ipctop demo run pipe");
+	p = snapshot_add_proc(s);	/* comm cut to 15 bytes still names the program */
+	p->pid = 79;
+	p->comm = snapshot_strdup(s, "a-very-long-nam");
+	p->cmdline = snapshot_strdup(s, "./a-very-long-name-indeed -x");
 	snapshot_seal(a);
 	snapshot_seal(s);
 
@@ -242,6 +250,10 @@ static void test_cells(void)
 	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_MSG_QUEUES, 0, "MSG/S"), "2");
 	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_MSG_QUEUES, 0, "B/S"), "2.0K");
 	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_PROCESSES, 0, "COMMAND"), "[kworker]");
+	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_PROCESSES, 1, "COMMAND"),
+			       "{pipe-writer} /usr/bin/ipctop demo run pipe");
+	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_PROCESSES, 2, "COMMAND"),
+			       "./a-very-long-name-indeed -x");
 	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_PROCESSES, 0, "FLG"), "K");
 	CU_ASSERT_STRING_EQUAL(cell_of(&ctx, FMT_PROCESSES, 0, "PENDING"), "?");
 	snapshot_delta_free(d);
