@@ -360,6 +360,23 @@ static int cmp_pid(const void *a, const void *b)
  * device. --sysroot: same inode, or the same path (a recorded tree's files do not keep their
  * inode numbers; a semaphore's users show a temporary name, so only the inode finds them).
  */
+/* Some processes' maps could not be read (another user's, without privilege): a POSIX object
+ * has no attach count to compare with, so its mapper list may always be short. Says so, as an
+ * error naming the object, and returns the reason (NULL when every maps file was read). */
+static const char *mappers_may_be_missing(struct probe_ctx *ctx, const char *kind, const char *name)
+{
+	const char *why;
+
+	if (!ctx->maps_scanned || !ctx->maps_unreadable)
+		return NULL;
+	why = arena_printf(&ctx->snap->arena,
+			   "%s (maps of %zu process%s unreadable): mappers may be missing",
+			   probe_errname(ctx->maps_unreadable_err), ctx->maps_unreadable,
+			   ctx->maps_unreadable == 1 ? "" : "es");
+	snapshot_add_errorf(ctx->snap, why, "%s:%s mapped_pids", kind, name);
+	return why;
+}
+
 static pid_t *mapped_pids(struct snapshot *s, const struct map_ref *m, size_t n, bool live,
 			  uint64_t dev, uint64_t inode, const char *name, size_t *count)
 {
@@ -496,7 +513,8 @@ static void collect_shm(struct probe_ctx *ctx)
 			m->value = err ? SNAP_UNKNOWN : value;
 			m->mapped_pids = pids;
 			m->n_mapped = n;
-			if (err) {
+			m->error = mappers_may_be_missing(ctx, "psem", m->name);
+			if (err) {	/* the value's reason comes first */
 				m->error = snapshot_strdup(s, err);
 				snapshot_add_errorf(s, err, "psem:%s", m->name);
 			}
@@ -508,6 +526,7 @@ static void collect_shm(struct probe_ctx *ctx)
 			m->size = st.st_size;
 			m->mapped_pids = pids;
 			m->n_mapped = n;
+			m->error = mappers_may_be_missing(ctx, "pshm", m->name);
 		}
 	}
 	closedir(dir);

@@ -151,8 +151,9 @@ static void shm_row(struct probe_ctx *ctx, const struct sysv_row *row, void *arg
 		m->attached_pids = pids;
 		if (ctx->maps_unreadable && m->nattch > (int64_t)m->n_attached) {
 			const char *why = arena_printf(&ctx->snap->arena,
-				"%s (maps of %zu processes unreadable): attachers may be missing",
-				probe_errname(ctx->maps_unreadable_err), ctx->maps_unreadable);
+				"%s (maps of %zu process%s unreadable): attachers may be missing",
+				probe_errname(ctx->maps_unreadable_err), ctx->maps_unreadable,
+				ctx->maps_unreadable == 1 ? "" : "es");
 
 			snapshot_add_errorf(ctx->snap, why, "shm:%d attached_pids", m->perm.id);
 			m->error = why;
