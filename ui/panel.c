@@ -190,9 +190,9 @@ int panel_wanted_height(const struct panel *p)
 	return 2 + (p->n_rows ? (int)p->n_rows : 1);
 }
 
-bool panel_key(struct panel *p, int key)
+bool panel_move_sel(int key, size_t n, size_t page, size_t *selp)
 {
-	size_t n = p->n_rows, page = p->page > 1 ? (size_t)p->page - 1 : 1, sel = p->sel;
+	size_t sel = *selp;
 
 	switch (key) {
 	case KEY_UP:
@@ -216,6 +216,16 @@ bool panel_key(struct panel *p, int key)
 	default:
 		return false;
 	}
+	*selp = sel;
+	return true;
+}
+
+bool panel_key(struct panel *p, int key)
+{
+	size_t n = p->n_rows, page = p->page > 1 ? (size_t)p->page - 1 : 1, sel = p->sel;
+
+	if (!panel_move_sel(key, n, page, &sel))
+		return false;
 	if (n)
 		set_sel(p, sel);
 	return true;

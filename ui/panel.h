@@ -51,6 +51,9 @@ void panel_update(struct panel *p, const struct ui_frame *f);
 void panel_draw(struct panel *p, const struct ui_frame *f, WINDOW *w, const struct ui_rect *r,
 		bool focused, int number);
 /* Arrows, PgUp/PgDn, Home/End. Returns true when the key moved the selection. */
+/* Moves a selection among n rows for Up/Down, PgUp/PgDn (page rows), Home/End; false (and
+ * *sel unchanged) for any other key. Shared by every list view. */
+bool panel_move_sel(int key, size_t n, size_t page, size_t *sel);
 bool panel_key(struct panel *p, int key);
 
 /* The selected record (NULL when empty) and its identity. */

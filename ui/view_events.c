@@ -22,6 +22,7 @@
 #include "probes/collect.h"
 #include "src/signames.h"
 #include "ui/evlog.h"
+#include "ui/panel.h"
 #include "ui/view.h"
 
 enum ev_show { SHOW_ALL, SHOW_SIGNALS, SHOW_PROCESSES, SHOW_COUNT };
@@ -327,24 +328,6 @@ static struct ui_cmd ev_key(struct view *v, const struct ui_frame *f, int key)
 	const struct evlog_entry *e;
 
 	switch (key) {
-	case KEY_UP:
-		sel = sel > 0 ? sel - 1 : 0;
-		break;
-	case KEY_DOWN:
-		sel = sel + 1 < n ? sel + 1 : sel;
-		break;
-	case KEY_PPAGE:
-		sel = sel > page ? sel - page : 0;
-		break;
-	case KEY_NPAGE:
-		sel = sel + page < n ? sel + page : (n ? n - 1 : 0);
-		break;
-	case KEY_HOME:
-		sel = 0;
-		break;
-	case KEY_END:
-		sel = n ? n - 1 : 0;
-		break;
 	case 'c':
 		ev->show_sigchld = !ev->show_sigchld;
 		ev_update(v, f);
@@ -364,8 +347,11 @@ static struct ui_cmd ev_key(struct view *v, const struct ui_frame *f, int key)
 		}
 		return cmd;
 	default:
-		cmd.kind = CMD_UNHANDLED;
-		return cmd;
+		if (!panel_move_sel(key, n, page, &sel)) {
+			cmd.kind = CMD_UNHANDLED;
+			return cmd;
+		}
+		break;
 	}
 	if (n) {
 		ev->sel = sel;

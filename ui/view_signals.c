@@ -21,6 +21,7 @@
 
 #include "src/signames.h"
 #include "ui/view_signals.h"
+#include "ui/panel.h"
 #include "ui/view.h"
 
 /* ---- the pure parts (view_signals.h) ---- */
@@ -639,24 +640,6 @@ static struct ui_cmd sig_key(struct view *v, const struct ui_frame *f, int key)
 		return cmd;
 	}
 	switch (key) {
-	case KEY_UP:
-		sel = sel > 0 ? sel - 1 : 0;
-		break;
-	case KEY_DOWN:
-		sel = sel + 1 < n ? sel + 1 : sel;
-		break;
-	case KEY_PPAGE:
-		sel = sel > page ? sel - page : 0;
-		break;
-	case KEY_NPAGE:
-		sel = sel + page < n ? sel + page : (n ? n - 1 : 0);
-		break;
-	case KEY_HOME:
-		sel = 0;
-		break;
-	case KEY_END:
-		sel = n ? n - 1 : 0;
-		break;
 	case '<':
 	case ',':
 		move_col(sv, -1);
@@ -687,8 +670,11 @@ static struct ui_cmd sig_key(struct view *v, const struct ui_frame *f, int key)
 		fmt_id_proc(sv->rows[sv->sel].p->pid, cmd.obj.id, sizeof(cmd.obj.id));
 		return cmd;
 	default:
-		cmd.kind = CMD_UNHANDLED;
-		return cmd;
+		if (!panel_move_sel(key, n, page, &sel)) {
+			cmd.kind = CMD_UNHANDLED;
+			return cmd;
+		}
+		break;
 	}
 	if (n)
 		select_row(sv, sel);
