@@ -33,22 +33,23 @@
 #include "probes/misc_fds.h"
 
 static const struct probe probes[] = {
-	{ "proc_table", proc_table_collect, proc_table_fini },
+	{ "proc_table", proc_table_collect, proc_table_fini, NULL },
 	/* deferred: scanned when sysv_shm or posix_ipc first needs it (proc_maps_ensure) */
-	{ PROC_MAPS_SOURCE, proc_maps_defer, proc_maps_fini },	/* reads proc_table's procs */
-	{ "sysv_msg", sysv_msg_collect, NULL },
-	{ "sysv_shm", sysv_shm_collect, NULL },			/* uses proc_maps' list */
-	{ "sysv_sem", sysv_sem_collect, NULL },
+	{ PROC_MAPS_SOURCE, proc_maps_defer, proc_maps_fini, NULL },	/* reads proc_table's procs */
+	{ "sysv_msg", sysv_msg_collect, NULL, NULL },
+	{ "sysv_shm", sysv_shm_collect, NULL, NULL },			/* uses proc_maps' list */
+	{ "sysv_sem", sysv_sem_collect, NULL, NULL },
 	/* after the process table: they read the procs it added */
-	{ "proc_wait", proc_wait_collect, NULL },
-	{ COLLECT_SIG_TRACE_SOURCE, sig_trace_collect, sig_trace_fini },
+	{ "proc_wait", proc_wait_collect, NULL, NULL },
+	{ COLLECT_SIG_TRACE_SOURCE, sig_trace_collect, sig_trace_fini, NULL },
 	/* descriptors, then the channels built from them (issue 3) */
-	{ "fds", fds_collect, NULL },			/* reads proc_table's procs */
-	{ "pipes", pipes_collect, NULL },		/* the rest use the fds' list */
-	{ "unix_diag", unix_diag_collect, NULL },
-	{ "posix_ipc", posix_ipc_collect, NULL },	/* also proc_maps' list */
-	{ "misc_fds", misc_fds_collect, NULL },
-	{ NULL, NULL, NULL },
+	/* reads proc_table's procs; its start reads the BPF pass while proc_table runs */
+	{ "fds", fds_collect, fds_fini, fds_start },
+	{ "pipes", pipes_collect, NULL, NULL },		/* the rest use the fds' list */
+	{ "unix_diag", unix_diag_collect, NULL, NULL },
+	{ "posix_ipc", posix_ipc_collect, NULL, NULL },	/* also proc_maps' list */
+	{ "misc_fds", misc_fds_collect, NULL, NULL },
+	{ NULL, NULL, NULL, NULL },
 };
 
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]) - 1)
@@ -209,6 +210,9 @@ int collector_collect(struct collector *c, struct snapshot **out)
 		ctx.cache = c->cache;
 	}
 
+	for (size_t i = 0; i < N_PROBES; i++)
+		if (probes[i].start)
+			probes[i].start(&ctx, &c->state[i]);
 	for (size_t i = 0; i < N_PROBES; i++) {
 		int rc = probes[i].collect(&ctx, &c->state[i]);
 

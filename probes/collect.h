@@ -22,6 +22,10 @@ struct collect_opts {
 
 /* The source name under which the signal trace reports (src/lifecycle.c looks for it). */
 #define COLLECT_SIG_TRACE_SOURCE "sig_trace"
+/* The source saying how descriptors were read: ok for the BPF iterator (probes/fd_iter.h),
+ * otherwise why /proc/<pid>/fd was walked. Off loses nothing (the lists are the same), so
+ * views do not count it as an error or an unknown. */
+#define COLLECT_FD_ITER_SOURCE "fd_iter"
 
 struct collector;
 

@@ -48,6 +48,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "probes/fd_iter.h"
 #include "probes/fds.h"
 #include "probes/proc_pass.h"
 
@@ -291,6 +292,9 @@ struct scan_pid {
 struct scan {
 	struct probe_ctx *ctx;
 	struct scan_work *work;		/* the shared list of chunks to take */
+	const struct fd_iter_table *table;	/* this collection's BPF pass, or NULL */
+	unsigned long long pass_ticks;		/* when it began (boot_ticks_now) */
+	long page_size;
 	unsigned id;
 	struct fd_entry *fds;
 	size_t n_fds, cap_fds;
@@ -695,8 +699,27 @@ static bool reuse_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 		ssize_t len;
 
 		snprintf(fdname, sizeof(fdname), "%d", e.fd);
-		if (e.type == FDT_FIFO || e.type == FDT_MQUEUE) {
+		if (e.type == FDT_FIFO || e.type == FDT_MQUEUE)
 			snprintf(path, sizeof(path), "%d/fd/%d", (int)pid, e.fd);
+		if (e.type == FDT_FIFO) {
+			/* the device as stat(2) gives it (overlayfs and btrfs report another than
+			 * the inode's superblock), which also proves the number still names it */
+			struct stat st;
+
+			if (fstatat(ctx->procfd, path, &st, 0) < 0) {
+				if (errno != ENOENT)
+					scan_error(sc, NULL, probe_errname(errno), "pid %d fd %d",
+						   (int)pid, e.fd);
+				continue;
+			}
+			if (!S_ISFIFO(st.st_mode) || st.st_ino != e.inode) {
+				scan_error(sc, NULL, "changed during scan", "pid %d fd %d", (int)pid,
+					   e.fd);
+				continue;
+			}
+			e.dev = st.st_dev;
+		}
+		if (e.type == FDT_FIFO || e.type == FDT_MQUEUE) {
 			len = readlinkat(ctx->procfd, path, target, sizeof(target) - 1);
 			ok = len >= 0;
 			if (ok)
@@ -727,6 +750,86 @@ static bool reuse_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 	return true;
 }
 
+/* One process from the BPF pass: its records, plus the few reads the records cannot carry
+ * (a FIFO's path, a queue's name, an eventfd's counter, a signalfd's mask). */
+static void scan_pid_iter(struct scan *sc, pid_t pid, struct proc_rec *p)
+{
+	struct probe_ctx *ctx = sc->ctx;
+	size_t first, n = fd_iter_table_find(sc->table, pid, &first);
+	char path[64], target[PATH_MAX + 32];
+	int infofd = -1;
+	bool channels = false;
+
+	for (size_t i = first; i < first + n; i++) {
+		const struct fd_iter_rec *r = &sc->table->recs[i];
+		struct fd_entry e;
+		char fdname[16];
+		ssize_t len;
+
+		if (!fd_iter_entry(r, sc->page_size, &e, target, sizeof(target), &e.fill_queued,
+				   &e.fill_capacity)) {
+			scan_error(sc, NULL, "malformed BPF record", "pid %d fd %u", (int)pid,
+				   (unsigned)r->fd);
+			continue;
+		}
+		e.fill_known = e.fill_queued != SNAP_UNKNOWN;
+		snprintf(fdname, sizeof(fdname), "%d", e.fd);
+		if (target[0])
+			e.target = arena_strdup(&sc->arena, target);
+		if (e.type == FDT_FIFO || e.type == FDT_MQUEUE)
+			snprintf(path, sizeof(path), "%d/fd/%d", (int)pid, e.fd);
+		if (e.type == FDT_FIFO) {
+			/* the device as stat(2) gives it (overlayfs and btrfs report another than
+			 * the inode's superblock), which also proves the number still names it */
+			struct stat st;
+
+			if (fstatat(ctx->procfd, path, &st, 0) < 0) {
+				if (errno != ENOENT)
+					scan_error(sc, NULL, probe_errname(errno), "pid %d fd %d",
+						   (int)pid, e.fd);
+				continue;
+			}
+			if (!S_ISFIFO(st.st_mode) || st.st_ino != e.inode) {
+				scan_error(sc, NULL, "changed during scan", "pid %d fd %d", (int)pid,
+					   e.fd);
+				continue;
+			}
+			e.dev = st.st_dev;
+		}
+		if (e.type == FDT_FIFO || e.type == FDT_MQUEUE) {
+			len = readlinkat(ctx->procfd, path, target, sizeof(target) - 1);
+			if (len < 0 && errno == ENOENT)
+				continue;	/* closed meanwhile */
+			if (len < 0)
+				scan_error(sc, NULL, probe_errname(errno), "pid %d fd %d", (int)pid, e.fd);
+			else
+				e.target = arena_strndup(&sc->arena, target, (size_t)len);
+		} else if (e.type == FDT_EVENTFD || e.type == FDT_SIGNALFD) {
+			if (infofd < 0) {
+				snprintf(path, sizeof(path), "%d/fdinfo", (int)pid);
+				infofd = openat(ctx->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			}
+			if (read_fdinfo(sc, infofd, pid, fdname, &e) != 0)
+				continue;	/* closed or reused meanwhile */
+		}
+		*scan_add_fd(sc) = e;
+		channels |= is_channel(e.type);
+	}
+	if (infofd >= 0)
+		close(infofd);
+	if (n == 0) {
+		/* no descriptors at all, or gone since it was listed: /proc says which */
+		char name[16];
+
+		snprintf(name, sizeof(name), "%d", (int)pid);
+		if (faccessat(ctx->procfd, name, F_OK, 0) < 0 && errno == ENOENT)
+			pid_unreadable(sc, pid, p, ENOENT);
+		return;
+	}
+	if (channels && p)
+		read_io(sc, pid, p);
+}
+
 static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 {
 	struct probe_ctx *ctx = sc->ctx;
@@ -737,6 +840,11 @@ static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 	int rc = 0;
 	ssize_t n;
 
+	/* a process that may have started after the BPF pass began is walked in /proc */
+	if (sc->table && p && p->start_ticks < sc->pass_ticks) {
+		scan_pid_iter(sc, pid, p);
+		return;
+	}
 	if (reuse_pid(sc, pid, p))
 		return;
 	snprintf(fdpath, sizeof(fdpath), "%d/fd", (int)pid);
@@ -904,8 +1012,145 @@ static void merge(struct probe_ctx *ctx, const struct scan *sc, const struct sca
 	}
 }
 
+/* What the probe keeps between collections: the BPF iterator (loaded at the first live
+ * collection) and the buffer its passes are read into; and this collection's pass, read on a
+ * thread of its own (fds_start) while proc_table reads the processes. */
+struct fds_state {
+	bool tried;
+	struct fd_iter *it;
+	const char *why;	/* why there is no iterator (static text) */
+	char *buf;
+	size_t cap;
+	pthread_t thread;
+	bool running;		/* the thread runs this collection's pass */
+	bool fetched;		/* this collection's pass is read: rc, table, pass_ticks */
+	int rc;			/* 0, -ENODEV (no iterator: why), -EBADMSG or -errno of the read */
+	struct fd_iter_table table;
+	unsigned long long pass_ticks;	/* clock ticks since boot as the pass began */
+};
+
+/* Now, in the unit of /proc/<pid>/stat's start time (clock ticks since boot). */
+static unsigned long long boot_ticks_now(void)
+{
+	struct timespec ts;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (unsigned long long)ts.tv_sec * (unsigned long long)(hz > 0 ? hz : 100) +
+	       (unsigned long long)ts.tv_nsec / (1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100));
+}
+
+/* Loads the iterator the first time, then reads and checks one pass into st. */
+static void *fetch_pass(void *arg)
+{
+	struct fds_state *st = arg;
+	size_t len = 0;
+
+	if (!st->tried) {
+		st->tried = true;
+		st->it = fd_iter_open(&st->why);
+	}
+	st->fetched = true;
+	if (!st->it) {
+		st->rc = -ENODEV;
+		return NULL;
+	}
+	st->pass_ticks = boot_ticks_now();
+	st->rc = fd_iter_read(st->it, &st->buf, &st->cap, &len);
+	if (st->rc == 0)
+		st->rc = fd_iter_parse(st->buf, len, &st->table);
+	return NULL;
+}
+
+/* Waits for the pass this collection started (or reads it here if none was started). */
+static void finish_pass(struct fds_state *st)
+{
+	if (st->running) {
+		pthread_join(st->thread, NULL);
+		st->running = false;
+	}
+	if (!st->fetched)
+		fetch_pass(st);
+}
+
+void fds_start(struct probe_ctx *ctx, void **state)
+{
+	struct fds_state *st = *state;
+
+	if (!ctx->live)
+		return;
+	if (!st)
+		*state = st = xcalloc(1, sizeof(*st));
+	if (st->running) {	/* a pass left by a collection that stopped early */
+		pthread_join(st->thread, NULL);
+		st->running = false;
+	}
+	fd_iter_table_free(&st->table);
+	st->fetched = false;
+	st->rc = 0;
+	if (st->tried && !st->it)
+		return;		/* not loadable: fds_collect says why */
+	st->running = pthread_create(&st->thread, NULL, fetch_pass, st) == 0;
+}
+
+void fds_fini(void *state)
+{
+	struct fds_state *st = state;
+
+	if (!st)
+		return;
+	if (st->running)
+		pthread_join(st->thread, NULL);
+	fd_iter_table_free(&st->table);
+	fd_iter_close(st->it);
+	free(st->buf);
+	free(st);
+}
+
+/* This collection's BPF pass: the table, or NULL with the source saying why /proc is walked
+ * instead (--sysroot, not loadable, a failed read). */
+static const struct fd_iter_table *iter_pass(struct probe_ctx *ctx, void **state)
+{
+	struct fds_state *st = *state;
+	size_t first;
+	char why[96];
+
+	if (!ctx->live) {
+		snapshot_set_source(ctx->snap, FDS_ITER_SOURCE, false, "off (not live: --sysroot)");
+		return NULL;
+	}
+	if (!st)
+		*state = st = xcalloc(1, sizeof(*st));
+	finish_pass(st);
+	st->fetched = false;	/* used now: the next collection reads its own */
+	if (st->rc == -ENODEV) {
+		snapshot_set_source(ctx->snap, FDS_ITER_SOURCE, false, st->why);
+		return NULL;
+	}
+	if (st->rc < 0) {
+		snprintf(why, sizeof(why), "%s reading the BPF iterator: /proc was walked instead",
+			 st->rc == -EBADMSG ? "malformed records" : probe_errname(-st->rc));
+		snapshot_set_source(ctx->snap, FDS_ITER_SOURCE, false, why);
+		return NULL;
+	}
+	/* the iterator names processes by their pid in the kernel's first pid namespace: it is
+	 * only this /proc's view when ipctop's own descriptors show up under its own pid */
+	if (fd_iter_table_find(&st->table, getpid(), &first) == 0) {
+		fd_iter_table_free(&st->table);
+		fd_iter_close(st->it);
+		st->it = NULL;
+		st->why = "off (the BPF iterator's pids are not this /proc's: another pid namespace)";
+		snapshot_set_source(ctx->snap, FDS_ITER_SOURCE, false, st->why);
+		return NULL;
+	}
+	snapshot_set_source(ctx->snap, FDS_ITER_SOURCE, true, NULL);
+	return &st->table;
+}
+
 int fds_collect(struct probe_ctx *ctx, void **state)
 {
+	void *alone = NULL;	/* the state of a probe run without a collector */
+	const struct fd_iter_table *table;
 	struct scan_pid *pids = NULL;
 	ssize_t n = list_pids(ctx, &pids);
 	struct scan *w;
@@ -917,11 +1162,13 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 	dev_t pipefs = 0;
 	bool have_pipefs = false;
 
-	(void)state;
 	ctx->n_fds = 0;
 	ctx->fds_scanned = false;
 	if (n < 0)
 		return (int)n;
+	if (!state)
+		state = &alone;
+	table = iter_pass(ctx, state);
 	if (ctx->live) {
 		/* the device of anonymous pipes: that of a pipe of our own */
 		int p[2];
@@ -945,6 +1192,9 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 	for (size_t i = 0; i < nw; i++) {
 		w[i].ctx = ctx;
 		w[i].work = &work;
+		w[i].table = table;
+		w[i].pass_ticks = table ? ((struct fds_state *)*state)->pass_ticks : 0;
+		w[i].page_size = sysconf(_SC_PAGESIZE);
 		w[i].id = (unsigned)i;
 		w[i].mqdirfd = -1;
 		w[i].have_pipefs = have_pipefs;
@@ -973,6 +1223,8 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 	}
 	free(w);
 	free(pids);
+	if (alone)
+		fds_fini(alone);
 	if (ctx->n_fds > 1)
 		qsort(ctx->fds, ctx->n_fds, sizeof(*ctx->fds), cmp_fd);
 	ctx->fds_scanned = true;

@@ -320,10 +320,21 @@ int pipes_collect(struct probe_ctx *ctx, void **state)
 		}
 		if (!ctx->live)
 			p->fill_error = "not live";
+		/* Read in the kernel by the BPF iterator (probes/fd_iter.h) during the descriptor
+		 * pass: the fill then, as FIONREAD and F_GETPIPE_SZ would have said it. */
+		for (size_t k = i; ctx->live && k < j; k++) {
+			if (v[k]->fill_known) {
+				p->queued_bytes = v[k]->fill_queued;
+				p->capacity = v[k]->fill_capacity;
+				kept[s->n_pipes - 1 - first] = true;
+				break;
+			}
+		}
 		/* Incremental collection (probes/proc_cache.h): every end taken from the cache
 		 * (its holder has not run since the last collection) and as many ends as then:
 		 * nothing can have moved data through the pipe, keep the fill read then. */
-		if (ctx->live && v[i]->fill && v[i]->fill->n_ends == j - i) {
+		if (ctx->live && !kept[s->n_pipes - 1 - first] && v[i]->fill &&
+		    v[i]->fill->n_ends == j - i) {
 			bool all = true;
 
 			for (size_t k = i; k < j; k++)

@@ -49,6 +49,10 @@ struct fd_entry {
 	 * the cache (its process has not run since): the fill its pipe had then, which
 	 * pipes.c may keep; NULL otherwise. */
 	const struct proc_cache_fill *fill;
+	/* Pipes and FIFOs read through the BPF iterator (probes/fd_iter.h): the ring's fill as
+	 * the kernel had it during the pass, which pipes.c takes instead of reading it again. */
+	bool fill_known;
+	int64_t fill_queued, fill_capacity;
 };
 
 /* One shared mapping from /proc/<pid>/maps that names an IPC object (SysV or /dev/shm). */
@@ -102,6 +106,10 @@ struct probe {
 	/* state: the probe's own persistent data between collections (starts NULL). */
 	int (*collect)(struct probe_ctx *ctx, void **state);
 	void (*fini)(void *state);	/* may be NULL */
+	/* May be NULL: called as a collection starts, before any probe collects, to begin work
+	 * that needs no other probe's results on a thread of its own while the others run;
+	 * collect then waits for it (and fini, if collect never ran). */
+	void (*start)(struct probe_ctx *ctx, void **state);
 };
 
 /* Scratch helpers. */

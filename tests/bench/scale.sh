@@ -10,7 +10,10 @@
 #   floor    tests/bench/floor_fds: readdir of /proc and of every /proc/<pid>/fd, readlink of
 #            every descriptor (what any descriptor lister has to pay at least)
 #   ipctop   ipctop --once --json (the full snapshot: processes, signals, waits, descriptors,
-#            pipe fill, sockets, System V and POSIX objects and their users)
+#            pipe fill, sockets, System V and POSIX objects and their users), as it runs by
+#            default (as root: descriptors read by its BPF iterator, probes/fd_iter.h)
+#   /proc    the same with IPCTOP_NO_BPF=1 (descriptors walked in /proc/<pid>/fd, as for a
+#            user without CAP_BPF), for comparison; the targets are on the default run
 #   lsfd -J, lsof -n -P -w, ss -xp, ipcs -a
 # and prints the medians of wall time (and ipctop's per process and per descriptor, its peak
 # RSS over the runs), the ratios, and PASS/MISS against the targets:
@@ -111,12 +114,16 @@ else traffic="no traffic (every process sleeps)"; fi
 echo "      each process: $((2 * LINKS)) channel descriptors + 1 POSIX queue, 1 SysV and 1 POSIX" \
 	"mapping; $traffic."
 echo "median wall ms of $REPS runs (3 at >= 4,000), interleaved; x: ipctop's wall time / the tool's"
+echo "ipctop reads descriptors with: $("$IPCTOP" --once --json 2>/dev/null | jq -r '.sources.fd_iter |
+	if .ok then "its BPF iterator" else "a /proc walk (" + (.error // "unknown") + ")" end')"
+echo "/proc: ipctop with IPCTOP_NO_BPF=1, wall ms and x the floor"
 echo
 
 status=0
 results=""
-printf '%6s %6s | %6s | %7s %7s %6s %6s %6s | %13s %13s %13s %13s\n' \
-	procs fds floor ipctop us/proc us/fd RSS_MB CPU_ms "lsfd -J" "lsof" "ss -xp" "ipcs -a"
+printf '%6s %6s | %6s | %7s %7s %6s %6s %6s | %13s | %13s %13s %13s %13s\n' \
+	procs fds floor ipctop us/proc us/fd RSS_MB CPU_ms "/proc" "lsfd -J" "lsof" "ss -xp" \
+	"ipcs -a"
 for n in $SIZES; do
 	case $n in *[!0-9]* | '') continue ;; esac	# "-": no sizes (the idle test only)
 	running=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
@@ -133,12 +140,13 @@ for n in $SIZES; do
 	reps=$REPS
 	[ "$n" -ge 4000 ] && [ "$reps" -gt 3 ] && reps=3
 	start_load "$n"
-	for f in floor ipctop lsfd lsof ss ipcs; do : >"$TMP/$f"; done
+	for f in floor ipctop procwalk lsfd lsof ss ipcs; do : >"$TMP/$f"; done
 	"$IPCTOP" --once --json >/dev/null 2>&1	# warm the kernel's caches once, for everyone
 	fds=$("$FLOOR" | awk '{ print $4 }')
 	for r in $(seq "$reps"); do
 		run floor "$FLOOR" -q
 		run ipctop "$IPCTOP" --once --json
+		run procwalk env IPCTOP_NO_BPF=1 "$IPCTOP" --once --json
 		run lsfd lsfd -J
 		run lsof lsof -n -P -w
 		run ss ss -xp
@@ -147,17 +155,19 @@ for n in $SIZES; do
 	stop_load
 	tf=$(median "$TMP/floor" 1); ti=$(median "$TMP/ipctop" 1); tl=$(median "$TMP/lsfd" 1)
 	to=$(median "$TMP/lsof" 1); ts=$(median "$TMP/ss" 1); tc=$(median "$TMP/ipcs" 1)
+	tp=$(median "$TMP/procwalk" 1)
 	rss=$(maxof "$TMP/ipctop" 3)
 	cpu=$(median "$TMP/ipctop" 2)
 	bad=$(awk '$8 != 0' "$TMP/ipctop" | wc -l)
 	[ "$bad" -eq 0 ] || { echo "bench: ipctop failed in $bad runs" >&2; status=1; }
 	awk -v n="$n" -v fds="$fds" -v tf="$tf" -v ti="$ti" -v tl="$tl" -v to="$to" -v ts="$ts" \
-		-v tc="$tc" -v rss="$rss" -v cpu="$cpu" '
+		-v tc="$tc" -v rss="$rss" -v cpu="$cpu" -v tp="$tp" '
 		function tool(t) { return sprintf("%7.1f %5.2fx", t, t > 0 ? ti / t : 0) }
 		BEGIN {
-		printf "%6d %6d | %6.1f | %7.1f %7.1f %6.2f %6.1f %6.0f | %s %s %s %s\n",
+		printf "%6d %6d | %6.1f | %7.1f %7.1f %6.2f %6.1f %6.0f | %7.1f %4.2fx | %s %s %s %s\n",
 		       n, fds, tf, ti, ti * 1000 / (n > 0 ? n : 1), ti * 1000 / (fds > 0 ? fds : 1),
-		       rss / 1024, cpu, tool(tl), tool(to), tool(ts), tool(tc) }'
+		       rss / 1024, cpu, tp, tf > 0 ? tp / tf : 0, tool(tl), tool(to), tool(ts),
+		       tool(tc) }'
 
 	results="$results$n $ti $tl $tf $rss
 "

@@ -60,8 +60,9 @@ LIB_VARS="probes_libprobes_a_SOURCES src_libmodel_a_SOURCES"
 {
 	echo 'fuzz-print-vars:'
 	for v in $LIB_VARS; do printf '\t@echo "src $(%s)"\n' "$v"; done
-	printf '\t@echo "cflags $(PROC_CFLAGS)"\n'
-	printf '\t@echo "libs $(PROC_LIBS) $(LIBS)"\n'
+	printf '\t@echo "gen $(nodist_probes_libprobes_a_SOURCES)"\n'
+	printf '\t@echo "cflags $(PROC_CFLAGS) $(LIBBPF_CFLAGS)"\n'
+	printf '\t@echo "libs $(PROC_LIBS) $(LIBBPF_LIBS) $(LIBS)"\n'
 } >"$out/vars.mk"
 vars=$(cd "$build" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 	make -s --no-print-directory -f Makefile -f "$out/vars.mk" fuzz-print-vars 2>"$out/logs/vars.log")
@@ -73,6 +74,14 @@ sources=$(printf '%s\n' "$vars" | sed -n 's/^src //p' | tr ' ' '\n' | grep '\.c$
 if [ "$list_only" = 1 ]; then
 	printf '%s\n' "$sources"
 	exit 0
+fi
+# Sources the build generates (a BPF build's probes/fd_iter_obj.c): compiled from BUILDDIR.
+gen=$(printf '%s\n' "$vars" | sed -n 's/^gen //p' | tr ' ' '\n' | grep '\.c$')
+# shellcheck disable=SC2086
+if [ -n "$gen" ] && ! (cd "$build" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -s --no-print-directory $gen) >"$out/logs/gen.log" 2>&1; then
+	echo "run.sh: cannot make the generated sources in $build: $(head -n 3 "$out/logs/gen.log")" >&2
+	exit 99
 fi
 
 # ---- the compiler and its fuzzer runtime -------------------------------------------------
@@ -122,13 +131,15 @@ stale() {
 
 objs=""
 running=0
-for s in $sources; do
+for s in $sources $gen; do
+	src=$srcdir/$s
+	[ -f "$src" ] || src=$build/$s
 	o=$out/obj/$(printf '%s' "$s" | tr '/' '_').o
 	objs="$objs $o"
 	stale "$o" "${o%.o}.d" || continue
 	rm -f "$o"
 	# shellcheck disable=SC2086
-	"$CC" $LIBFLAGS -MMD -MF "${o%.o}.d" -c "$srcdir/$s" -o "$o" >"${o%.o}.log" 2>&1 &
+	"$CC" $LIBFLAGS -MMD -MF "${o%.o}.d" -c "$src" -o "$o" >"${o%.o}.log" 2>&1 &
 	running=$((running + 1))
 	if [ "$running" -ge "$jobs" ]; then wait; running=0; fi
 done

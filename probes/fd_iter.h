@@ -1,0 +1,56 @@
+/*
+ * fd_iter.h - every open descriptor of every process in one read: the BPF task-file iterator
+ * of fd_iter.bpf.c, loaded once per collector on the live system (it needs CAP_BPF and
+ * CAP_PERFMON) and read once per collection. fds.c uses it instead of a path walk per
+ * descriptor under /proc/<pid>/fd when it loads, and says why when it does not; the two ways
+ * give the same descriptors (tests/integration/fd_iter.sh compares them).
+ *
+ * The table and fd_iter_entry() are pure functions of the bytes read (fuzzed: a kernel that
+ * writes something else must not crash ipctop).
+ */
+#ifndef IPCTOP_FD_ITER_H
+#define IPCTOP_FD_ITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "probes/fd_iter_rec.h"
+#include "probes/probe.h"
+
+struct fd_iter;
+
+/* Loads the embedded program (IPCTOP_NO_BPF=1 in the environment: never). NULL on failure,
+ * with *why a static one-line reason ("EPERM: needs CAP_BPF and CAP_PERFMON", "built
+ * without BPF", ...). */
+struct fd_iter *fd_iter_open(const char **why);
+/* One pass: every record into *buf (grown as needed, the caller frees it), *len bytes.
+ * Returns 0 or -errno. */
+int fd_iter_read(struct fd_iter *it, char **buf, size_t *cap, size_t *len);
+void fd_iter_close(struct fd_iter *it);
+
+/* The records of one pass, sorted by (tgid, fd). */
+struct fd_iter_table {
+	struct fd_iter_rec *recs;
+	size_t n;
+};
+
+/* Checks and copies a pass: 0, or -EBADMSG when len is not a whole number of records or a
+ * record's magic is wrong (the table is then empty). */
+int fd_iter_parse(const char *buf, size_t len, struct fd_iter_table *out);
+void fd_iter_table_free(struct fd_iter_table *t);
+/* The records of process pid: *first and the count (0: none). */
+size_t fd_iter_table_find(const struct fd_iter_table *t, pid_t pid, size_t *first);
+
+/*
+ * One record as the descriptor probe's entry (pid, fd, type, mode, dev, inode; the
+ * "anon_inode:[name]" link text of anonymous inodes in *link, which is left empty for the
+ * others). mqueue_magic/pipefs_magic: the filesystems' magic numbers (<linux/magic.h>).
+ * Returns false for a record that makes no sense (the caller counts it as malformed).
+ * *queued / *capacity: a pipe's or FIFO's fill, SNAP_UNKNOWN when not read (page_size:
+ * the capacity's unit).
+ */
+bool fd_iter_entry(const struct fd_iter_rec *r, long page_size, struct fd_entry *e,
+		   char *link, size_t link_size, int64_t *queued, int64_t *capacity);
+
+#endif

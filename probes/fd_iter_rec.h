@@ -1,0 +1,31 @@
+/*
+ * fd_iter_rec.h - one open descriptor as the BPF task-file iterator (fd_iter.bpf.c) writes
+ * it and fd_iter.c reads it back: the layout both sides share. Plain fixed-size integers and
+ * explicit padding only, so the BPF target and the host compiler lay it out the same way.
+ */
+#ifndef IPCTOP_FD_ITER_REC_H
+#define IPCTOP_FD_ITER_REC_H
+
+#include <linux/types.h>
+
+#define FD_ITER_MAGIC 0x69706366u	/* "ipcf": a record of this layout, version 1 */
+#define FD_ITER_PIPE_SLOTS 16		/* occupied ring slots summed in the kernel at most */
+#define FD_ITER_NAME_MAX 32
+
+struct fd_iter_rec {
+	__u32 magic;		/* FD_ITER_MAGIC */
+	__u32 tgid;		/* the process (thread group leader) in the initial pid namespace */
+	__u32 fd;
+	__u32 f_mode;		/* the file's FMODE_* bits: 0x1 read, 0x2 write */
+	__u32 i_mode;		/* the inode's type and permission bits (S_IFMT 0: anonymous) */
+	__u32 s_dev;		/* the kernel's dev_t of its filesystem: major << 20 | minor */
+	__u64 s_magic;		/* that filesystem's magic (pipefs, sockfs, mqueue, ...) */
+	__u64 ino;
+	__s64 pipe_queued;	/* pipes and FIFOs: bytes in the ring (as FIONREAD); -1 unknown
+				 * (more than FD_ITER_PIPE_SLOTS slots in use: pipes.c asks) */
+	__u32 pipe_slots;	/* pipes and FIFOs: max_usage, capacity = slots * page size */
+	__u32 pad;
+	char name[FD_ITER_NAME_MAX];	/* anonymous inodes: the dentry name, "[eventfd]" */
+};
+
+#endif

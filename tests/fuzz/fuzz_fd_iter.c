@@ -1,0 +1,132 @@
+/*
+ * fuzz_fd_iter.c - libFuzzer target for the BPF descriptor iterator's pure half
+ * (probes/fd_iter.h): the input is the bytes of one pass (struct fd_iter_rec records, seeds
+ * from tests/fuzz/fd_iter_seeds.sh). It goes to fd_iter_parse as it is and at an odd address,
+ * every parsed record through fd_iter_table_find and fd_iter_entry, and every whole record of
+ * the input (parsed or not) through fd_iter_entry with a link buffer of a size the input picks.
+ *
+ * Promises checked: parse returns 0 with exactly len / sizeof(record) records, each with the
+ * magic, sorted by (pid, fd), or -EBADMSG with an empty table; the same at any alignment;
+ * find returns each record's process as a run that contains it; an accepted entry has the
+ * record's pid (> 0) and fd, a known type and mode, a terminated link that is empty or an
+ * "anon_inode:" text, and a fill that is unknown, or known for pipes and FIFOs only with
+ * 0 <= queued and capacity > 0; a refused one leaves the link terminated and the fill
+ * unknown.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+
+#include "probes/fd_iter.h"
+#include "probes/fds.h"
+#include "tests/fuzz/fuzz.h"
+
+#define REC sizeof(struct fd_iter_rec)
+
+static int cmp(const struct fd_iter_rec *a, const struct fd_iter_rec *b)
+{
+	if (a->tgid != b->tgid)
+		return a->tgid < b->tgid ? -1 : 1;
+	return (a->fd > b->fd) - (a->fd < b->fd);
+}
+
+static void one_entry(const struct fd_iter_rec *r, long page, size_t link_size)
+{
+	char *link = fuzz_dup("", link_size);	/* exactly link_size bytes: ASan sees overruns */
+	struct fd_entry e;
+	int64_t queued = 7, cap = 7;
+	bool ok = fd_iter_entry(r, page, &e, link, link_size, &queued, &cap);
+
+	if (link_size)
+		FUZZ_CHECK(fuzz_terminated(link, link_size));
+	if (!ok) {
+		/* the link may hold a truncated text (a buffer too small): terminated, as above */
+		FUZZ_CHECK(queued == SNAP_UNKNOWN && cap == SNAP_UNKNOWN);
+		free(link);
+		return;
+	}
+	FUZZ_CHECK(r->magic == FD_ITER_MAGIC);
+	FUZZ_CHECK(e.pid > 0 && (uint32_t)e.pid == r->tgid);
+	FUZZ_CHECK(e.fd >= 0 && (uint32_t)e.fd == r->fd);
+	FUZZ_CHECK(e.type >= FDT_OTHER && e.type <= FDT_FILE);
+	FUZZ_CHECK(e.mode <= FD_MODE_RDWR);
+	FUZZ_CHECK(e.inode == r->ino);
+	FUZZ_CHECK(e.target == NULL && e.fill == NULL && !e.fill_known);
+	FUZZ_CHECK(e.eventfd_count == SNAP_UNKNOWN && !e.sigmask_known);
+	if (link_size && link[0]) {
+		FUZZ_CHECK(strncmp(link, "anon_inode:", 11) == 0 && strlen(link) > 11);
+		FUZZ_CHECK(e.type != FDT_PIPE && e.type != FDT_SOCKET && e.type != FDT_FIFO);
+	}
+	if (queued == SNAP_UNKNOWN) {
+		FUZZ_CHECK(cap == SNAP_UNKNOWN);
+	} else {
+		FUZZ_CHECK(e.type == FDT_PIPE || e.type == FDT_FIFO);
+		FUZZ_CHECK(queued >= 0 && cap > 0 && cap % page == 0);
+	}
+	free(link);
+}
+
+static void check_table(const struct fd_iter_table *t, size_t size)
+{
+	FUZZ_CHECK(size % REC == 0 && t->n == size / REC);
+	for (size_t i = 0; i < t->n; i++) {
+		size_t first = 0, n;
+
+		FUZZ_CHECK(t->recs[i].magic == FD_ITER_MAGIC);
+		if (i > 0)
+			FUZZ_CHECK(cmp(&t->recs[i - 1], &t->recs[i]) <= 0);
+		n = fd_iter_table_find(t, (pid_t)t->recs[i].tgid, &first);
+		if ((pid_t)t->recs[i].tgid > 0) {
+			FUZZ_CHECK(n > 0 && first <= i && i < first + n && first + n <= t->n);
+			FUZZ_CHECK(first == 0 || t->recs[first - 1].tgid != t->recs[i].tgid);
+			FUZZ_CHECK(first + n == t->n || t->recs[first + n].tgid != t->recs[i].tgid);
+		} else {
+			FUZZ_CHECK(n == 0 && first == 0);
+		}
+		one_entry(&t->recs[i], 4096, 64);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf = fuzz_dup(data, size);
+	char *odd = malloc(size + 1);
+	struct fd_iter_table t, u;
+	int rc, rc2;
+
+	if (!odd)
+		abort();
+	memcpy(odd + 1, data, size);
+	rc = fd_iter_parse(buf, size, &t);
+	FUZZ_CHECK(rc == 0 || rc == -EBADMSG);
+	if (rc == 0) {
+		check_table(&t, size);
+	} else {
+		FUZZ_CHECK(t.n == 0 && t.recs == NULL);
+		FUZZ_CHECK(fd_iter_table_find(&t, 1, &(size_t){ 0 }) == 0);
+	}
+	/* the same bytes at an odd address: the same table */
+	rc2 = fd_iter_parse(odd + 1, size, &u);
+	FUZZ_CHECK(rc2 == rc && u.n == t.n);
+	if (t.n)
+		FUZZ_CHECK(memcmp(t.recs, u.recs, t.n * REC) == 0);
+	fd_iter_table_free(&t);
+	fd_iter_table_free(&u);
+	FUZZ_CHECK(t.recs == NULL && t.n == 0);
+
+	/* every whole record of the input as it is, magic or not; the link buffer's size and
+	 * the page size from the input's first bytes */
+	for (size_t off = 0; off + REC <= size; off += REC) {
+		struct fd_iter_rec r;
+		size_t link_size = size ? data[0] % 48 : 0;
+		long page = size > 1 && data[1] % 2 ? 65536 : 4096;
+
+		memcpy(&r, data + off, REC);
+		one_entry(&r, page, link_size);
+		one_entry(&r, page, 64);
+	}
+	free(odd);
+	free(buf);
+	return 0;
+}

@@ -1,0 +1,290 @@
+#!/bin/sh
+# tests/integration/fd_iter.sh - the BPF descriptor iterator (probes/fd_iter.h) sees what the
+# walk of /proc/<pid>/fd sees, on real processes.
+#
+# Fixtures: live_endpoints (a ring of pipes and socketpairs, a pipe holding exactly K bytes, a
+# FIFO between unrelated processes, an unlinked FIFO held O_RDWR, a FIFO writer blocked in
+# open(), a POSIX queue, an eventfd counting 7, a signalfd, loopback TCP) and fd_iter_fixture
+# (pipes at the limits of the kernel-side fill: 1 MiB holding 74 pages, 16 pages exactly, 16
+# pages and 1 byte; a socketpair with unread bytes both ways). Checks:
+#   - `ipctop --once --json --pid <their pids>` with the iterator (source fd_iter ok) and with
+#     IPCTOP_NO_BPF=1 (source fd_iter off) give the same pipes, unix sockets, misc descriptors,
+#     queues and process errors for those pids;
+#   - both give the exact values the fixtures built (ends, fill, capacity, FIFO paths, counts);
+#   - (with strace) only the pipes with more occupied slots than the kernel sums are filled
+#     through pidfd_getfd in the BPF run;
+#   - `ipctop --batch -n 3 -d 0 --json` uses the iterator in each snapshot and (with strace)
+#     loads and attaches it once, reading one pass per snapshot;
+#   - in another pid namespace the iterator is off, and says why;
+#   - looking disturbed nothing: the blocked FIFO writer is still blocked, fills unchanged.
+# Skips (77) when the iterator does not load here (not root, no BTF, built without BPF).
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+EP=${top_builddir:-.}/tests/integration/live_endpoints
+FX=${top_builddir:-.}/tests/integration/fd_iter_fixture
+K=1234
+BIG=300001
+
+if ! command -v jq >/dev/null 2>&1; then
+	echo "SKIP: jq is missing: install the Debian package jq"
+	exit 77
+fi
+src=$("$IPCTOP" --once --json --pid $$ 2>/dev/null | jq -c '.sources.fd_iter')
+if [ "$(printf '%s' "$src" | jq -r '.ok' 2>/dev/null)" != true ]; then
+	echo "SKIP: the BPF descriptor iterator does not load here:" \
+		"$(printf '%s' "$src" | jq -r '.error // "no fd_iter source in the JSON"' 2>/dev/null ||
+		   echo "ipctop --once --json failed")"
+	exit 77
+fi
+
+TMP=$(mktemp -d)
+EP_PID=""
+FX_PID=""
+on_exit "rm -rf '$TMP'"
+# the fixtures: stopped by their pids only; each reaps its children and removes its objects
+on_exit 'exec 7>&- 8>&- 2>/dev/null; for p in $EP_PID $FX_PID; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done'
+
+jqt() { jq -e "$@" >/dev/null 2>&1; }
+ep_key() { sed -n "s/^$1=//p" "$TMP/ep.out"; }
+fx_key() { sed -n "s/^$1=//p" "$TMP/fx.out"; }
+
+mkfifo "$TMP/ep.in" "$TMP/fx.in"
+"$EP" -n 2 -k "$K" <"$TMP/ep.in" >"$TMP/ep.out" 2>"$TMP/ep.err" &
+EP_PID=$!
+exec 7>"$TMP/ep.in"	# its stdin: closing this is its end-of-file
+"$FX" -b "$BIG" <"$TMP/fx.in" >"$TMP/fx.out" 2>"$TMP/fx.err" &
+FX_PID=$!
+exec 8>"$TMP/fx.in"
+if ! wait_for 20 grep -qx ready "$TMP/ep.out" || ! wait_for 20 grep -qx ready "$TMP/fx.out"; then
+	fail "fixtures start" "$(cat "$TMP/ep.err" "$TMP/fx.err")"
+	finish
+fi
+ok "fixtures start (live_endpoints, fd_iter_fixture)"
+PIDS=$(ep_key pids),$(fx_key pids)
+PAGE=$(fx_key page)
+
+# still_blocked PID: in open() of a FIFO (wait_for_partner)
+still_blocked() { [ "$(cat "/proc/$1/wchan" 2>/dev/null)" = wait_for_partner ]; }
+BLOCKED=$(ep_key blocked | cut -d' ' -f1)
+check "the FIFO writer is blocked in open() before ipctop looks" still_blocked "$BLOCKED"
+
+# ---- the two runs ------------------------------------------------------------------------
+"$IPCTOP" --once --json --pid "$PIDS" >"$TMP/bpf.json" 2>"$TMP/bpf.err"
+rc=$?
+check "ipctop --once --json exits 0 with the iterator" [ "$rc" -eq 0 ]
+IPCTOP_NO_BPF=1 "$IPCTOP" --once --json --pid "$PIDS" >"$TMP/proc.json" 2>"$TMP/proc.err"
+rc=$?
+check "ipctop --once --json exits 0 with IPCTOP_NO_BPF=1" [ "$rc" -eq 0 ]
+check "both snapshots parse" jqt . "$TMP/bpf.json" "$TMP/proc.json"
+
+# (a) which way each run went
+check "with the iterator: source fd_iter is ok, no error" \
+	jqt '.sources.fd_iter == {ok: true, error: null}' "$TMP/bpf.json"
+check "IPCTOP_NO_BPF=1: source fd_iter is off and says IPCTOP_NO_BPF" \
+	jqt '.sources.fd_iter.ok == false and (.sources.fd_iter.error | test("off.*IPCTOP_NO_BPF"))' \
+	"$TMP/proc.json"
+check "both: the descriptor probe ran (source fds ok)" \
+	jqt '.sources.fds.ok' "$TMP/bpf.json" "$TMP/proc.json"
+check "with the iterator: no malformed record, no failed read" \
+	jqt 'all(.errors[]; (.where + " " + .error) | test("BPF") | not)' "$TMP/bpf.json"
+
+# (b) the same snapshot, restricted to the fixtures' processes
+view() {
+	jq -S --argjson pids "[$PIDS]" '
+	  def mine: IN($pids[]);
+	  {pipes: ([.pipes[] | select(any((.readers + .writers)[]; .pid | mine))] | sort_by(.id)),
+	   unix_sockets: ([.unix_sockets[] | select(any(.holders[]; .pid | mine))] | sort_by(.id)),
+	   misc_fds: ([.misc_fds[] | select(.pid | mine)] | sort_by([.kind, .pid, .fd])),
+	   posix_mqueues: ([.posix_mqueues[] | select(any(.holders[]; .pid | mine))] | sort_by(.id)),
+	   processes: ([.processes[] | select(.pid | mine) | {pid, error}] | sort_by(.pid))}' "$1"
+}
+view "$TMP/bpf.json" >"$TMP/bpf.view"
+view "$TMP/proc.json" >"$TMP/proc.view"
+# 2 ring pipes, chat FIFO, K pipe, gone FIFO, live_endpoints' stdin; big, full, over, stdin
+check "the fixtures' pipes and FIFOs are all there (10)" \
+	jqt '.pipes | length == 10' "$TMP/bpf.view"
+check "the fixtures' unix sockets are all there (6: 2 ring socketpairs, 1 with unread bytes)" \
+	jqt '.unix_sockets | length == 6' "$TMP/bpf.view"
+check "the fixtures' misc descriptors are all there (eventfd, signalfd, 2 TCP)" \
+	jqt '.misc_fds | length == 4' "$TMP/bpf.view"
+check "every fixture process is in the snapshot, without error" \
+	jqt --argjson n "$(echo "$PIDS" | tr , '\n' | wc -l)" \
+	'(.processes | length == $n) and all(.processes[]; .error == null)' "$TMP/bpf.view"
+if cmp -s "$TMP/bpf.view" "$TMP/proc.view"; then
+	ok "pipes, unix sockets, misc fds, queues and process errors equal with and without BPF"
+else
+	fail "pipes, unix sockets, misc fds, queues and process errors equal with and without BPF" \
+		"$(diff "$TMP/proc.view" "$TMP/bpf.view" | head -30)"
+fi
+
+# (c) the exact values, in both snapshots
+pipe_exact() {	# FILE NAME INODE KIND PATH W WFD R RFD QUEUED CAPACITY
+	f=$1; n=$2; shift 2
+	if jq -e '[.pipes[] | select(.inode == $i)
+		   | {kind, path, readers, writers, queued_bytes, capacity, error}]
+		  == [{kind: $k, path: (if $path == "" then null else $path end),
+		       readers: [{pid: $r, fd: $rfd}], writers: [{pid: $w, fd: $wfd}],
+		       queued_bytes: $q, capacity: $c, error: null}]' \
+		--argjson i "$1" --arg k "$2" --arg path "$3" --argjson w "$4" --argjson wfd "$5" \
+		--argjson r "$6" --argjson rfd "$7" --argjson q "$8" --argjson c "$9" "$f" >/dev/null 2>&1
+	then ok "$n"; else
+		fail "$n" "got $(jq -c --argjson i "$1" '[.pipes[] | select(.inode == $i)]' "$f")"
+	fi
+}
+for run in bpf proc; do
+	f=$TMP/$run.json
+	set -- $(ep_key stuff)
+	pipe_exact "$f" "$run: K pipe $2/$3 -> $4/$5 holds exactly $K bytes, capacity 65536" \
+		"$1" pipe "" "$2" "$3" "$4" "$5" "$K" 65536
+	set -- $(fx_key big)
+	pipe_exact "$f" "$run: 1 MiB pipe $2/$3 -> $4/$5 holds exactly $BIG bytes (74 slots used), capacity 1048576" \
+		"$1" pipe "" "$2" "$3" "$4" "$5" "$BIG" 1048576
+	set -- $(fx_key full)
+	pipe_exact "$f" "$run: pipe of 16 full pages (the kernel's limit) $2/$3 -> $4/$5: $((16 * PAGE)) of $((16 * PAGE))" \
+		"$1" pipe "" "$2" "$3" "$4" "$5" $((16 * PAGE)) $((16 * PAGE))
+	set -- $(fx_key over)
+	pipe_exact "$f" "$run: 1 MiB pipe with 17 slots used $2/$3 -> $4/$5: $((16 * PAGE + 1)) bytes" \
+		"$1" pipe "" "$2" "$3" "$4" "$5" $((16 * PAGE + 1)) 1048576
+	FIFO_PATH=$(ep_key fifo_path)
+	set -- $(ep_key fifo)
+	pipe_exact "$f" "$run: FIFO $FIFO_PATH $2/$3 -> $4/$5 holds 11 bytes" \
+		"$1" fifo "$FIFO_PATH" "$2" "$3" "$4" "$5" 11 65536
+	set -- $(ep_key gone_fifo)
+	check "$run: unlinked FIFO held O_RDWR: path, deleted, $2/$3 reader and writer" \
+		jqt --argjson i "$1" --argjson p "$2" --argjson fd "$3" --arg path "$4" \
+		'[.pipes[] | select(.inode == $i) | {kind, path, deleted, readers, writers}]
+		 == [{kind: "fifo", path: $path, deleted: true, readers: [{pid: $p, fd: $fd}],
+		      writers: [{pid: $p, fd: $fd}]}]' "$f"
+	set -- $(ep_key ring_pipe | head -n 1)
+	pipe_exact "$f" "$run: ring pipe $2/$3 -> $4/$5 empty" "$1" pipe "" "$2" "$3" "$4" "$5" 0 65536
+	set -- $(fx_key sock)
+	check "$run: socketpair $2/$3 <-> $5/$6 with 7 and 100 unread bytes" \
+		jqt --argjson a "$1" --argjson pa "$2" --argjson fa "$3" --argjson b "$4" \
+		--argjson pb "$5" --argjson fb "$6" --argjson qa "$7" --argjson qb "$8" \
+		'([.unix_sockets[] | select(.inode == $a) | {peer_inode, holders, queued_bytes}]
+		  == [{peer_inode: $b, holders: [{pid: $pa, fd: $fa}], queued_bytes: $qa}]) and
+		 ([.unix_sockets[] | select(.inode == $b) | {peer_inode, holders, queued_bytes}]
+		  == [{peer_inode: $a, holders: [{pid: $pb, fd: $fb}], queued_bytes: $qb}]) and
+		 $qa == 7 and $qb == 100' "$f"
+	set -- $(ep_key eventfd)
+	check "$run: eventfd $1/$2 counts 7" jqt --argjson p "$1" --argjson fd "$2" \
+		'[.misc_fds[] | select(.pid == $p and .fd == $fd) | {kind, count}]
+		 == [{kind: "eventfd", count: 7}]' "$f"
+	set -- $(ep_key signalfd)
+	check "$run: signalfd $1/$2 takes SIGUSR1 SIGUSR2" jqt --argjson p "$1" --argjson fd "$2" \
+		'[.misc_fds[] | select(.pid == $p and .fd == $fd) | {kind, signals}]
+		 == [{kind: "signalfd", signals: ["SIGUSR1", "SIGUSR2"]}]' "$f"
+	set -- $(ep_key mq)
+	check "$run: POSIX queue $1 held by $2/$3" jqt --arg n "$1" --argjson p "$2" --argjson fd "$3" \
+		'[.posix_mqueues[] | select(.name == $n) | .holders] == [[{pid: $p, fd: $fd}]]' "$f"
+done
+
+# ---- which pipes were filled through a pidfd (strace) --------------------------------------
+# "PID FD" of every pidfd_getfd(pidfd, FD) that ipctop made, its pidfd mapped back to the PID
+# given to the pidfd_open that returned it (per thread).
+getfds() {
+	awk '{
+		tid = $1
+		if (match($0, /pidfd_open\(([0-9]+), [^)]*\) += ([0-9]+)/)) {
+			split(substr($0, RSTART, RLENGTH), a, /[(,=) ]+/)
+			pidof[tid, a[4]] = a[2]
+		} else if (match($0, /pidfd_getfd\(([0-9]+), ([0-9]+),/)) {
+			split(substr($0, RSTART, RLENGTH), a, /[(, ]+/)
+			print pidof[tid, a[2]], a[3]
+		}
+	}' "$1" | sort -u
+}
+STRACE=""
+if command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null true 2>/dev/null; then
+	STRACE=strace
+fi
+if [ -n "$STRACE" ]; then
+	strace -f -qq -e trace=pidfd_open,pidfd_getfd -o "$TMP/getfd.st" \
+		"$IPCTOP" --once --json --pid "$PIDS" >/dev/null 2>&1
+	getfds "$TMP/getfd.st" >"$TMP/getfd.txt"
+	# ends W WFD R RFD: was one of these two ends duplicated?
+	ends() { grep -qx -e "$1 $2" -e "$3 $4" "$TMP/getfd.txt"; }
+	no_ends() { ! ends "$@"; }
+	check "BPF run: the 1 MiB pipe (74 slots used) was filled through pidfd_getfd" \
+		ends $(fx_key big | cut -d' ' -f2-5)
+	check "BPF run: the 1 MiB pipe with 17 slots used was filled through pidfd_getfd" \
+		ends $(fx_key over | cut -d' ' -f2-5)
+	check "BPF run: the pipe of 16 full slots was filled in the kernel (no pidfd_getfd)" \
+		no_ends $(fx_key full | cut -d' ' -f2-5)
+	check "BPF run: the K pipe was filled in the kernel (no pidfd_getfd)" \
+		no_ends $(ep_key stuff | cut -d' ' -f2-5)
+	check "BPF run: the FIFO was filled in the kernel (no pidfd_getfd)" \
+		no_ends $(ep_key fifo | cut -d' ' -f2-5)
+else
+	echo "# strace is missing or cannot trace: which fill went through a pidfd is not checked"
+fi
+
+# ---- the batch path reuses the loaded iterator ---------------------------------------------
+set -- $(ep_key stuff)
+KINO=$1
+set -- $(fx_key big)
+BIGINO=$1
+batch_checks() {	# FILE LABEL
+	check "$2: 3 snapshots" [ "$(jq -s length "$1" 2>/dev/null)" = 3 ]
+	check "$2: fd_iter ok in each snapshot" \
+		jqt -s 'length == 3 and all(.[]; .sources.fd_iter == {ok: true, error: null})' "$1"
+	check "$2: the K pipe holds $K bytes in each snapshot" jqt -s --argjson i "$KINO" --argjson k "$K" \
+		'length == 3 and all(.[]; [.pipes[] | select(.inode == $i) | [.queued_bytes, .capacity]]
+		 == [[$k, 65536]])' "$1"
+	check "$2: the 1 MiB pipe holds $BIG bytes in each snapshot" jqt -s --argjson i "$BIGINO" \
+		--argjson k "$BIG" 'length == 3 and all(.[]; [.pipes[] | select(.inode == $i)
+		 | [.queued_bytes, .capacity]] == [[$k, 1048576]])' "$1"
+}
+"$IPCTOP" --batch -n 3 -d 0 --json --pid "$PIDS" >"$TMP/batch.json" 2>"$TMP/batch.err"
+check "ipctop --batch -n 3 -d 0 --json exits 0" [ $? -eq 0 ]
+batch_checks "$TMP/batch.json" "batch"
+if [ -n "$STRACE" ]; then
+	bpf_count() { grep -c "bpf($1," "$2"; }
+	strace -f -qq -e trace=bpf -o "$TMP/once.st" "$IPCTOP" --once --json --pid "$PIDS" >/dev/null 2>&1
+	strace -f -qq -e trace=bpf -o "$TMP/batch.st" \
+		"$IPCTOP" --batch -n 3 -d 0 --json --pid "$PIDS" >"$TMP/batch2.json" 2>/dev/null
+	batch_checks "$TMP/batch2.json" "batch under strace"
+	check "batch: the iterator is attached once (1 BPF_LINK_CREATE)" \
+		[ "$(bpf_count BPF_LINK_CREATE "$TMP/batch.st")" = 1 ]
+	check "batch: loaded once, as many BPF_PROG_LOAD as one --once run ($(bpf_count BPF_PROG_LOAD "$TMP/once.st"))" \
+		[ "$(bpf_count BPF_PROG_LOAD "$TMP/batch.st")" = "$(bpf_count BPF_PROG_LOAD "$TMP/once.st")" ]
+	check "batch: one pass per snapshot (3 BPF_ITER_CREATE)" \
+		[ "$(bpf_count BPF_ITER_CREATE "$TMP/batch.st")" = 3 ]
+	check "--once: one pass (1 BPF_ITER_CREATE)" \
+		[ "$(bpf_count BPF_ITER_CREATE "$TMP/once.st")" = 1 ]
+fi
+
+# ---- another pid namespace: the iterator's pids are not its /proc's --------------------------
+if command -v unshare >/dev/null 2>&1 && unshare -p -f -m --mount-proc true 2>/dev/null; then
+	unshare -p -f -m --mount-proc "$IPCTOP" --once --json >"$TMP/ns.json" 2>"$TMP/ns.err"
+	check "in a new pid namespace: fd_iter off, saying why (another pid namespace)" \
+		jqt '.sources.fd_iter.ok == false and (.sources.fd_iter.error | test("pid namespace"))' \
+		"$TMP/ns.json"
+	check "in a new pid namespace: the descriptor probe still ran through /proc" \
+		jqt '.sources.fds.ok' "$TMP/ns.json"
+else
+	echo "# unshare -p cannot run here: the pid namespace guard is not checked"
+fi
+
+# ---- looking disturbed nothing ---------------------------------------------------------------
+check "the FIFO writer is still blocked after every look" still_blocked "$BLOCKED"
+
+# ---- stop: end-of-file on their stdin; they reap everything ----------------------------------
+exec 7>&- 8>&-
+gone() { ! kill -0 "$1" 2>/dev/null || [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" = Z ]; }
+both_gone() { gone "$EP_PID" && gone "$FX_PID"; }
+check "the fixtures stop on end-of-file" wait_for 10 both_gone
+wait "$EP_PID"
+rc1=$?
+wait "$FX_PID"
+rc2=$?
+EP_PID=""
+FX_PID=""
+check "live_endpoints exits 0 (no child ended early)" [ "$rc1" -eq 0 ]
+check "fd_iter_fixture exits 0 (no child ended early)" [ "$rc2" -eq 0 ]
+left=""
+for p in $(echo "$PIDS" | tr , ' '); do
+	kill -0 "$p" 2>/dev/null && left="$left $p"
+done
+check "no fixture process is left${left:+ (left:$left)}" [ -z "$left" ]
+finish
