@@ -82,9 +82,9 @@ struct bpf_iter__task_file {
 /* Bytes queued in a pipe ring, or -1 when the ring is larger than we sum (or unreadable). */
 static __s64 pipe_queued(struct pipe_inode_info *pipe)
 {
-	unsigned int head = BPF_CORE_READ(pipe, head), tail = BPF_CORE_READ(pipe, tail);
-	unsigned int ring = BPF_CORE_READ(pipe, ring_size);
-	struct pipe_buffer *bufs = BPF_CORE_READ(pipe, bufs);
+	unsigned int head = pipe->head, tail = pipe->tail;
+	unsigned int ring = pipe->ring_size;
+	struct pipe_buffer *bufs = pipe->bufs;
 	__u64 size = bpf_core_type_size(struct pipe_buffer);
 	__s64 sum = 0;
 
@@ -117,28 +117,32 @@ int ipctop_fds(struct bpf_iter__task_file *ctx)
 		return 0;
 	/* /proc/<pid>/fd is the thread group leader's table: a thread that unshared its own
 	 * (clone without CLONE_FILES) is not part of it */
-	if (BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid))
+	if (task->pid != task->tgid)
+		return 0;
+	/* direct loads through the kernel's typed pointers (the verifier turns them into
+	 * fault-safe loads): much cheaper than a bpf_probe_read_kernel() per field */
+	inode = file->f_inode;
+	if (!inode)
 		return 0;
 	r.magic = FD_ITER_MAGIC;
-	r.tgid = BPF_CORE_READ(task, tgid);
+	r.tgid = task->tgid;
 	r.fd = ctx->fd;
-	r.f_mode = BPF_CORE_READ(file, f_mode);
-	inode = BPF_CORE_READ(file, f_inode);
-	r.i_mode = BPF_CORE_READ(inode, i_mode);
-	r.ino = BPF_CORE_READ(inode, i_ino);
-	r.s_dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	r.s_magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	r.f_mode = file->f_mode;
+	r.i_mode = inode->i_mode;
+	r.ino = inode->i_ino;
+	r.s_dev = inode->i_sb->s_dev;
+	r.s_magic = inode->i_sb->s_magic;
 	r.pipe_queued = -1;
 	if ((r.i_mode & S_IFMT_) == S_IFIFO_) {
-		struct pipe_inode_info *pipe = BPF_CORE_READ(inode, i_pipe);
+		struct pipe_inode_info *pipe = inode->i_pipe;
 
 		if (pipe) {
-			r.pipe_slots = BPF_CORE_READ(pipe, max_usage);
+			r.pipe_slots = pipe->max_usage;
 			r.pipe_queued = pipe_queued(pipe);
 		}
 	} else if ((r.i_mode & S_IFMT_) == 0 || r.s_magic == ANON_INODE_FS_MAGIC_) {
 		/* an anonymous inode (older kernels give it no type, newer ones S_IFREG) */
-		const unsigned char *name = BPF_CORE_READ(file, f_path.dentry, d_name.name);
+		const unsigned char *name = file->f_path.dentry->d_name.name;
 
 		if (name)
 			bpf_probe_read_kernel_str(r.name, sizeof(r.name), name);

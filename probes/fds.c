@@ -294,6 +294,7 @@ struct scan {
 	struct scan_work *work;		/* the shared list of chunks to take */
 	const struct fd_iter_table *table;	/* this collection's BPF pass, or NULL */
 	unsigned long long pass_ticks;		/* when it began (boot_ticks_now) */
+	struct link_claims *claims;		/* shared by the workers */
 	long page_size;
 	unsigned id;
 	struct fd_entry *fds;
@@ -750,6 +751,72 @@ static bool reuse_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 	return true;
 }
 
+/*
+ * A FIFO's path and device, a message queue's name, are the same through every descriptor
+ * on it: of the ends the BPF pass found, one per object is looked up in /proc (the first
+ * worker to claim the object's key in this lock-free set), the others wait as iter_pending
+ * and settle_links() copies what it found. A key collision or a claimed end that closed
+ * meanwhile only means settle_links() looks up another end itself.
+ */
+struct link_claims {
+	_Atomic uint64_t *slots;	/* 0: free */
+	size_t mask;
+};
+
+static uint64_t link_key(uint64_t dev, uint64_t ino)
+{
+	uint64_t k = (ino * 0x9e3779b97f4a7c15ULL) ^ (dev * 0xc2b2ae3d27d4eb4fULL);
+
+	return k ? k : 1;
+}
+
+/* true: this caller looks the FIFO up; false: another end already did or does. */
+static bool link_claim(struct link_claims *c, uint64_t dev, uint64_t ino)
+{
+	uint64_t key = link_key(dev, ino);
+
+	if (!c || !c->slots)
+		return true;
+	for (size_t i = 0, at = key & c->mask; i <= c->mask; i++, at = (at + 1) & c->mask) {
+		uint64_t cur = atomic_load_explicit(&c->slots[at], memory_order_relaxed);
+
+		if (cur == key)
+			return false;
+		if (cur == 0 && atomic_compare_exchange_strong(&c->slots[at], &cur, key))
+			return true;
+		if (cur == key)		/* lost the race to another end of the same FIFO */
+			return false;
+	}
+	return true;			/* full: look it up here */
+}
+
+/* The link text of FIFO or queue end e (its path, its name) and, for a FIFO, its device as
+ * stat(2) gives it (through the link: it also proves the number still names the FIFO).
+ * Returns 0, -ENOENT (closed meanwhile), -ESTALE (the number names something else now) or
+ * -errno. The text goes into arena. */
+static int resolve_link(int procfd, struct arena *arena, struct fd_entry *e)
+{
+	char path[64], target[PATH_MAX + 32];
+	struct stat st;
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "%d/fd/%d", (int)e->pid, e->fd);
+	if (e->type == FDT_FIFO) {
+		if (fstatat(procfd, path, &st, 0) < 0)
+			return -errno;
+		if (!S_ISFIFO(st.st_mode) || st.st_ino != e->inode)
+			return -ESTALE;
+	}
+	len = readlinkat(procfd, path, target, sizeof(target) - 1);
+	if (len < 0)
+		return -errno;
+	if (e->type == FDT_FIFO)
+		e->dev = st.st_dev;
+	e->target = arena_strndup(arena, target, (size_t)len);
+	e->iter_pending = false;
+	return 0;
+}
+
 /* One process from the BPF pass: its records, plus the few reads the records cannot carry
  * (a FIFO's path, a queue's name, an eventfd's counter, a signalfd's mask). */
 static void scan_pid_iter(struct scan *sc, pid_t pid, struct proc_rec *p)
@@ -764,7 +831,6 @@ static void scan_pid_iter(struct scan *sc, pid_t pid, struct proc_rec *p)
 		const struct fd_iter_rec *r = &sc->table->recs[i];
 		struct fd_entry e;
 		char fdname[16];
-		ssize_t len;
 
 		if (!fd_iter_entry(r, sc->page_size, &e, target, sizeof(target), &e.fill_queued,
 				   &e.fill_capacity)) {
@@ -776,34 +842,23 @@ static void scan_pid_iter(struct scan *sc, pid_t pid, struct proc_rec *p)
 		snprintf(fdname, sizeof(fdname), "%d", e.fd);
 		if (target[0])
 			e.target = arena_strdup(&sc->arena, target);
-		if (e.type == FDT_FIFO || e.type == FDT_MQUEUE)
-			snprintf(path, sizeof(path), "%d/fd/%d", (int)pid, e.fd);
-		if (e.type == FDT_FIFO) {
-			/* the device as stat(2) gives it (overlayfs and btrfs report another than
-			 * the inode's superblock), which also proves the number still names it */
-			struct stat st;
-
-			if (fstatat(ctx->procfd, path, &st, 0) < 0) {
-				if (errno != ENOENT)
-					scan_error(sc, NULL, probe_errname(errno), "pid %d fd %d",
-						   (int)pid, e.fd);
-				continue;
-			}
-			if (!S_ISFIFO(st.st_mode) || st.st_ino != e.inode) {
-				scan_error(sc, NULL, "changed during scan", "pid %d fd %d", (int)pid,
-					   e.fd);
-				continue;
-			}
-			e.dev = st.st_dev;
-		}
 		if (e.type == FDT_FIFO || e.type == FDT_MQUEUE) {
-			len = readlinkat(ctx->procfd, path, target, sizeof(target) - 1);
-			if (len < 0 && errno == ENOENT)
-				continue;	/* closed meanwhile */
-			if (len < 0)
-				scan_error(sc, NULL, probe_errname(errno), "pid %d fd %d", (int)pid, e.fd);
-			else
-				e.target = arena_strndup(&sc->arena, target, (size_t)len);
+			e.iter_dev = e.dev;
+			e.iter_pending = true;
+			if (link_claim(sc->claims, e.dev, e.inode)) {
+				int rc = resolve_link(ctx->procfd, &sc->arena, &e);
+
+				if (rc == -ENOENT)
+					continue;	/* closed meanwhile */
+				if (rc == -ESTALE) {
+					scan_error(sc, NULL, "changed during scan", "pid %d fd %d",
+						   (int)pid, e.fd);
+					continue;
+				}
+				if (rc < 0)	/* settle_links tries another end */
+					scan_error(sc, NULL, probe_errname(-rc), "pid %d fd %d",
+						   (int)pid, e.fd);
+			}
 		} else if (e.type == FDT_EVENTFD || e.type == FDT_SIGNALFD) {
 			if (infofd < 0) {
 				snprintf(path, sizeof(path), "%d/fdinfo", (int)pid);
@@ -1012,6 +1067,75 @@ static void merge(struct probe_ctx *ctx, const struct scan *sc, const struct sca
 	}
 }
 
+static int cmp_iter_link(const void *a, const void *b)
+{
+	const struct fd_entry *x = *(const struct fd_entry *const *)a;
+	const struct fd_entry *y = *(const struct fd_entry *const *)b;
+
+	if (x->iter_dev != y->iter_dev)
+		return x->iter_dev < y->iter_dev ? -1 : 1;
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	return (int)x->iter_pending - (int)y->iter_pending;	/* looked-up ends first */
+}
+
+/* Gives every pending FIFO or queue end (see link_claim) the link text (and a FIFO's device)
+ * found through another end of the same object, looking one up here when no worker could;
+ * drops the ends of an object that none of its holders has open any more. */
+static void settle_links(struct probe_ctx *ctx)
+{
+	struct fd_entry **v = xcalloc(ctx->n_fds + 1, sizeof(*v));
+	size_t n = 0, kept = 0;
+	bool dropped = false;
+
+	for (size_t i = 0; i < ctx->n_fds; i++)
+		if (ctx->fds[i].iter_dev)
+			v[n++] = &ctx->fds[i];
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_iter_link);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		struct fd_entry *donor = NULL;
+
+		while (j < n && v[j]->iter_dev == v[i]->iter_dev && v[j]->inode == v[i]->inode)
+			j++;
+		for (size_t k = i; k < j && !donor; k++) {
+			int rc;
+
+			if (!v[k]->iter_pending) {
+				donor = v[k];
+				break;
+			}
+			rc = resolve_link(ctx->procfd, &ctx->scratch, v[k]);
+			if (rc == 0)
+				donor = v[k];
+			else if (rc != -ENOENT)
+				snapshot_add_errorf(ctx->snap, rc == -ESTALE ? "changed during scan"
+						    : probe_errname(-rc), "pid %d fd %d",
+						    (int)v[k]->pid, v[k]->fd);
+		}
+		for (size_t k = i; k < j; k++) {
+			if (!v[k]->iter_pending)
+				continue;
+			if (donor) {
+				v[k]->dev = donor->dev;
+				v[k]->target = donor->target;
+				v[k]->iter_pending = false;
+			} else {
+				dropped = true;	/* closed by every holder meanwhile */
+			}
+		}
+		i = j;
+	}
+	free(v);
+	if (!dropped)
+		return;
+	for (size_t i = 0; i < ctx->n_fds; i++)
+		if (!ctx->fds[i].iter_pending)
+			ctx->fds[kept++] = ctx->fds[i];
+	ctx->n_fds = kept;
+}
+
 /* What the probe keeps between collections: the BPF iterator (loaded at the first live
  * collection) and the buffer its passes are read into; and this collection's pass, read on a
  * thread of its own (fds_start) while proc_table reads the processes. */
@@ -1150,6 +1274,7 @@ static const struct fd_iter_table *iter_pass(struct probe_ctx *ctx, void **state
 int fds_collect(struct probe_ctx *ctx, void **state)
 {
 	void *alone = NULL;	/* the state of a probe run without a collector */
+	struct link_claims claims = { NULL, 0 };
 	const struct fd_iter_table *table;
 	struct scan_pid *pids = NULL;
 	ssize_t n = list_pids(ctx, &pids);
@@ -1169,6 +1294,18 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 	if (!state)
 		state = &alone;
 	table = iter_pass(ctx, state);
+	if (table) {
+		size_t ends = 0, cap = 64;	/* FIFO ends, and every descriptor of a regular
+						 * file type (a bound for the queues') */
+
+		for (size_t i = 0; i < table->n; i++)
+			ends += (table->recs[i].i_mode & S_IFMT) == S_IFIFO ||
+				(table->recs[i].i_mode & S_IFMT) == S_IFREG;
+		while (cap < 2 * ends)
+			cap *= 2;
+		claims.slots = xcalloc(cap, sizeof(*claims.slots));
+		claims.mask = cap - 1;
+	}
 	if (ctx->live) {
 		/* the device of anonymous pipes: that of a pipe of our own */
 		int p[2];
@@ -1193,6 +1330,7 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 		w[i].ctx = ctx;
 		w[i].work = &work;
 		w[i].table = table;
+		w[i].claims = &claims;
 		w[i].pass_ticks = table ? ((struct fds_state *)*state)->pass_ticks : 0;
 		w[i].page_size = sysconf(_SC_PAGESIZE);
 		w[i].id = (unsigned)i;
@@ -1225,8 +1363,11 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 	free(pids);
 	if (alone)
 		fds_fini(alone);
+	free(claims.slots);
 	if (ctx->n_fds > 1)
 		qsort(ctx->fds, ctx->n_fds, sizeof(*ctx->fds), cmp_fd);
+	if (table)
+		settle_links(ctx);
 	ctx->fds_scanned = true;
 	return 0;
 }

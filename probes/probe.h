@@ -53,6 +53,12 @@ struct fd_entry {
 	 * the kernel had it during the pass, which pipes.c takes instead of reading it again. */
 	bool fill_known;
 	int64_t fill_queued, fill_capacity;
+	/* FIFOs and queues from the BPF iterator: the device of the inode's superblock (what the
+	 * ends of one object share before stat(2) names a FIFO's device, which overlayfs and
+	 * btrfs report differently), 0 otherwise; iter_pending: dev and target are still to be
+	 * taken from another end of the same object (fds.c reads them once per object). */
+	uint64_t iter_dev;
+	bool iter_pending;
 };
 
 /* One shared mapping from /proc/<pid>/maps that names an IPC object (SysV or /dev/shm). */
