@@ -10,9 +10,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -37,6 +39,10 @@ extern const size_t fd_iter_bpf_obj_len;
 struct fd_iter {
 	struct bpf_object *obj;
 	struct bpf_link *link;
+	/* where passes are read: anonymous memory grown with mremap (moved, never copied),
+	 * so only the bytes a pass writes are resident, and no second copy is ever made */
+	char *buf;
+	size_t cap;
 };
 
 /* libbpf explains failures on stderr by default: ipctop says why in its sources instead */
@@ -105,7 +111,26 @@ fail:
 	return NULL;
 }
 
-int fd_iter_read(struct fd_iter *it, char **buf, size_t *cap, size_t *len)
+/* Room for at least want more bytes after n. Returns false when the memory cannot grow. */
+static bool reserve(struct fd_iter *it, size_t n, size_t want)
+{
+	size_t cap = it->cap ? it->cap : 1024 * 1024;
+	void *p;
+
+	while (cap - n < want)
+		cap *= 2;
+	if (cap == it->cap)
+		return true;
+	p = it->buf ? mremap(it->buf, it->cap, cap, MREMAP_MAYMOVE)
+		    : mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return false;
+	it->buf = p;
+	it->cap = cap;
+	return true;
+}
+
+int fd_iter_read(struct fd_iter *it, char **data, size_t *len)
 {
 	int fd = bpf_iter_create(bpf_link__fd(it->link));
 	size_t n = 0;
@@ -115,11 +140,11 @@ int fd_iter_read(struct fd_iter *it, char **buf, size_t *cap, size_t *len)
 	for (;;) {
 		ssize_t r;
 
-		if (*cap - n < 64 * 1024) {
-			*cap = *cap ? *cap * 2 : 256 * 1024;
-			*buf = xrealloc(*buf, *cap);
+		if (!reserve(it, n, 64 * 1024)) {
+			close(fd);
+			return -ENOMEM;
 		}
-		r = read(fd, *buf + n, *cap - n);
+		r = read(fd, it->buf + n, it->cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -133,6 +158,7 @@ int fd_iter_read(struct fd_iter *it, char **buf, size_t *cap, size_t *len)
 		n += (size_t)r;
 	}
 	close(fd);
+	*data = it->buf;
 	*len = n;
 	return 0;
 }
@@ -143,6 +169,8 @@ void fd_iter_close(struct fd_iter *it)
 		return;
 	bpf_link__destroy(it->link);
 	bpf_object__close(it->obj);
+	if (it->buf)
+		munmap(it->buf, it->cap);
 	free(it);
 }
 
@@ -158,11 +186,10 @@ struct fd_iter *fd_iter_open(const char **why)
 	return NULL;
 }
 
-int fd_iter_read(struct fd_iter *it, char **buf, size_t *cap, size_t *len)
+int fd_iter_read(struct fd_iter *it, char **data, size_t *len)
 {
 	(void)it;
-	(void)buf;
-	(void)cap;
+	*data = NULL;
 	*len = 0;
 	return -ENOSYS;
 }
@@ -183,38 +210,62 @@ static int cmp_rec(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-int fd_iter_parse(const char *buf, size_t len, struct fd_iter_table *out)
+int fd_iter_parse_inplace(char *buf, size_t len, struct fd_iter_table *out)
 {
 	size_t n = len / sizeof(struct fd_iter_rec);
+	struct fd_iter_rec *recs = (struct fd_iter_rec *)(void *)buf;
 	bool sorted = true;
 
 	out->recs = NULL;
 	out->n = 0;
-	if (len % sizeof(struct fd_iter_rec))
+	out->owned = false;
+	if (len % sizeof(struct fd_iter_rec) || (n && ((uintptr_t)buf % _Alignof(struct fd_iter_rec))))
 		return -EBADMSG;
-	out->recs = xcalloc(n + 1, sizeof(*out->recs));
-	if (n)
-		memcpy(out->recs, buf, n * sizeof(*out->recs));	/* buf need not be aligned */
 	for (size_t i = 0; i < n; i++) {
-		if (out->recs[i].magic != FD_ITER_MAGIC) {
-			fd_iter_table_free(out);
+		if (recs[i].magic != FD_ITER_MAGIC)
 			return -EBADMSG;
-		}
-		if (i > 0 && cmp_rec(&out->recs[i - 1], &out->recs[i]) > 0)
+		if (i > 0 && cmp_rec(&recs[i - 1], &recs[i]) > 0)
 			sorted = false;
 	}
 	/* the kernel walks processes and descriptors in ascending order: sorting is a guard */
 	if (!sorted)
-		qsort(out->recs, n, sizeof(*out->recs), cmp_rec);
+		qsort(recs, n, sizeof(*recs), cmp_rec);
+	out->recs = n ? recs : NULL;
 	out->n = n;
+	return 0;
+}
+
+int fd_iter_parse(const char *buf, size_t len, struct fd_iter_table *out)
+{
+	size_t n = len / sizeof(struct fd_iter_rec);
+	struct fd_iter_rec *copy;
+	int rc;
+
+	out->recs = NULL;
+	out->n = 0;
+	out->owned = false;
+	if (len % sizeof(struct fd_iter_rec))
+		return -EBADMSG;
+	copy = xcalloc(n + 1, sizeof(*copy));
+	if (n)
+		memcpy(copy, buf, n * sizeof(*copy));	/* buf need not be aligned */
+	rc = fd_iter_parse_inplace((char *)copy, n * sizeof(*copy), out);
+	if (rc < 0) {
+		free(copy);
+		return rc;
+	}
+	out->recs = copy;
+	out->owned = true;
 	return 0;
 }
 
 void fd_iter_table_free(struct fd_iter_table *t)
 {
-	free(t->recs);
+	if (t->owned)
+		free(t->recs);
 	t->recs = NULL;
 	t->n = 0;
+	t->owned = false;
 }
 
 size_t fd_iter_table_find(const struct fd_iter_table *t, pid_t pid, size_t *first)

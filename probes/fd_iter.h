@@ -24,20 +24,24 @@ struct fd_iter;
  * with *why a static one-line reason ("EPERM: needs CAP_BPF and CAP_PERFMON", "built
  * without BPF", ...). */
 struct fd_iter *fd_iter_open(const char **why);
-/* One pass: every record into *buf (grown as needed, the caller frees it), *len bytes.
- * Returns 0 or -errno. */
-int fd_iter_read(struct fd_iter *it, char **buf, size_t *cap, size_t *len);
+/* One pass: *data points at its *len bytes in the iterator's own memory (page-aligned,
+ * writable), valid until the next read or fd_iter_close. Returns 0 or -errno. */
+int fd_iter_read(struct fd_iter *it, char **data, size_t *len);
 void fd_iter_close(struct fd_iter *it);
 
 /* The records of one pass, sorted by (tgid, fd). */
 struct fd_iter_table {
 	struct fd_iter_rec *recs;
 	size_t n;
+	bool owned;		/* recs is a copy (fd_iter_parse), freed by fd_iter_table_free */
 };
 
 /* Checks and copies a pass: 0, or -EBADMSG when len is not a whole number of records or a
  * record's magic is wrong (the table is then empty). */
 int fd_iter_parse(const char *buf, size_t len, struct fd_iter_table *out);
+/* The same without a copy: the table points into buf (which must be aligned for the records
+ * and is sorted in place if need be); -EBADMSG also for a misaligned buf. */
+int fd_iter_parse_inplace(char *buf, size_t len, struct fd_iter_table *out);
 void fd_iter_table_free(struct fd_iter_table *t);
 /* The records of process pid: *first and the count (0: none). */
 size_t fd_iter_table_find(const struct fd_iter_table *t, pid_t pid, size_t *first);

@@ -1137,14 +1137,12 @@ static void settle_links(struct probe_ctx *ctx)
 }
 
 /* What the probe keeps between collections: the BPF iterator (loaded at the first live
- * collection) and the buffer its passes are read into; and this collection's pass, read on a
- * thread of its own (fds_start) while proc_table reads the processes. */
+ * collection; it keeps the memory its passes are read into); and this collection's pass,
+ * read on a thread of its own (fds_start) while proc_table reads the processes. */
 struct fds_state {
 	bool tried;
 	struct fd_iter *it;
 	const char *why;	/* why there is no iterator (static text) */
-	char *buf;
-	size_t cap;
 	pthread_t thread;
 	bool running;		/* the thread runs this collection's pass */
 	bool fetched;		/* this collection's pass is read: rc, table, pass_ticks */
@@ -1168,6 +1166,7 @@ static unsigned long long boot_ticks_now(void)
 static void *fetch_pass(void *arg)
 {
 	struct fds_state *st = arg;
+	char *data = NULL;
 	size_t len = 0;
 
 	if (!st->tried) {
@@ -1180,9 +1179,9 @@ static void *fetch_pass(void *arg)
 		return NULL;
 	}
 	st->pass_ticks = boot_ticks_now();
-	st->rc = fd_iter_read(st->it, &st->buf, &st->cap, &len);
+	st->rc = fd_iter_read(st->it, &data, &len);
 	if (st->rc == 0)
-		st->rc = fd_iter_parse(st->buf, len, &st->table);
+		st->rc = fd_iter_parse_inplace(data, len, &st->table);
 	return NULL;
 }
 
@@ -1227,7 +1226,6 @@ void fds_fini(void *state)
 		pthread_join(st->thread, NULL);
 	fd_iter_table_free(&st->table);
 	fd_iter_close(st->it);
-	free(st->buf);
 	free(st);
 }
 

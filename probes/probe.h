@@ -44,20 +44,21 @@ struct fd_entry {
 	/* From fdinfo, for the misc_fds probe (probes/fds.c reads each fdinfo once): */
 	int64_t eventfd_count;	/* eventfd: "eventfd-count"; SNAP_UNKNOWN otherwise */
 	uint64_t sigmask;	/* signalfd: "sigmask" (signal n = bit n-1), if sigmask_known */
-	bool sigmask_known;
 	/* Incremental collection (probes/proc_cache.h): set when this entry was taken from
 	 * the cache (its process has not run since): the fill its pipe had then, which
 	 * pipes.c may keep; NULL otherwise. */
 	const struct proc_cache_fill *fill;
 	/* Pipes and FIFOs read through the BPF iterator (probes/fd_iter.h): the ring's fill as
-	 * the kernel had it during the pass, which pipes.c takes instead of reading it again. */
-	bool fill_known;
+	 * the kernel had it during the pass (if fill_known), which pipes.c takes instead of
+	 * reading it again. */
 	int64_t fill_queued, fill_capacity;
 	/* FIFOs and queues from the BPF iterator: the device of the inode's superblock (what the
 	 * ends of one object share before stat(2) names a FIFO's device, which overlayfs and
 	 * btrfs report differently), 0 otherwise; iter_pending: dev and target are still to be
 	 * taken from another end of the same object (fds.c reads them once per object). */
 	uint64_t iter_dev;
+	bool sigmask_known;
+	bool fill_known;
 	bool iter_pending;
 };
 

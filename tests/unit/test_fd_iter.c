@@ -46,7 +46,7 @@ static struct fd_iter_rec rec(uint32_t tgid, uint32_t fd)
 
 static void test_parse_empty(void)
 {
-	struct fd_iter_table t = { (struct fd_iter_rec *)1, 99 };
+	struct fd_iter_table t = { (struct fd_iter_rec *)1, 99, false };
 	char none[1] = { 0 };
 
 	CU_ASSERT_EQUAL(fd_iter_parse(none, 0, &t), 0);
@@ -176,7 +176,7 @@ static void test_find(void)
 {
 	struct fd_iter_rec in[7] = { rec(1, 0), rec(1, 1), rec(1, 2), rec(50, 3), rec(51, 0),
 				     rec(51, 4), rec(INT_MAX, 9) };
-	struct fd_iter_table t, empty = { NULL, 0 };
+	struct fd_iter_table t, empty = { NULL, 0, false };
 	size_t first = 99;
 
 	CU_ASSERT_EQUAL_FATAL(fd_iter_parse((const char *)in, sizeof(in), &t), 0);
