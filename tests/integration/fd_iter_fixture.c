@@ -3,7 +3,7 @@
  * the BPF descriptor iterator (probes/fd_iter.bpf.c) reads at its limits, which
  * live_endpoints (the rest of that test's fixture) does not build.
  *
- *   fd_iter_fixture [-b BIG_BYTES]
+ *   fd_iter_fixture [-b BIG_BYTES] [-f FIFO]
  *
  * Each channel's ends are held by two children of their own (reader, writer), which never
  * read or write after setup:
@@ -14,6 +14,10 @@
  *          side sums (FD_ITER_PIPE_SLOTS)
  *   over   a pipe grown to 1 MiB holding 16 pages and 1 byte: one slot more than that
  *   sock   a stream socketpair: end a sent 100 bytes nobody read at b, b sent 7 unread at a
+ * With -f, only this instead (fd_iter.sh puts it on an overlay whose lower layer is on another
+ * file system, where stat(2) gives another st_dev than the inode's superblock):
+ *   fifo   the existing FIFO at path FIFO, opened O_RDWR by one child, grown to 1 MiB and
+ *          holding BIG_BYTES, and opened O_RDONLY|O_NONBLOCK by a second child
  * then prints key=value lines (the fields are described where they are printed) and "ready",
  * and waits. On SIGTERM, SIGINT or SIGHUP, or end-of-file on stdin, it kills and reaps its
  * children and exits 0 (1 if a child ended early). The children die with it
@@ -33,6 +37,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -170,6 +175,41 @@ static void pipe_channel(const char *key, int size, size_t bytes, int *max_fd)
 	close(p[1]);
 }
 
+/* The FIFO at `path`: one child holds it O_RDWR, grown to 1 MiB and holding `bytes`, another
+ * O_RDONLY|O_NONBLOCK; prints "fifo=inode major:minor rdwr_pid rdwr_fd rdonly_pid rdonly_fd
+ * queued capacity", the device as stat(2) gives it. */
+static void fifo_channel(const char *path, size_t bytes, int *max_fd)
+{
+	int rw = open(path, O_RDWR | O_NONBLOCK), ro, cap, queued = -1;
+	struct stat st;
+	pid_t a, b;
+
+	if (rw < 0)
+		die("open FIFO O_RDWR");
+	*max_fd = rw > *max_fd ? rw : *max_fd;
+	if (fstat(rw, &st) < 0 || !S_ISFIFO(st.st_mode))
+		die("not a FIFO");
+	if (fcntl(rw, F_SETPIPE_SZ, MIB) < 0)
+		die("F_SETPIPE_SZ");
+	cap = fcntl(rw, F_GETPIPE_SZ);
+	if (cap < 0 || (size_t)cap < bytes)
+		die("F_GETPIPE_SZ");
+	write_all(rw, bytes);	/* O_NONBLOCK: never blocks, there is room for all of it */
+	if (fcntl(rw, F_SETFL, 0) < 0 || ioctl(rw, FIONREAD, &queued) < 0 ||
+	    (size_t)queued != bytes)
+		die("FIONREAD");
+	a = hold(rw, *max_fd);
+	ro = open(path, O_RDONLY | O_NONBLOCK);
+	if (ro < 0)
+		die("open FIFO O_RDONLY");
+	*max_fd = ro > *max_fd ? ro : *max_fd;
+	b = hold(ro, *max_fd);
+	printf("fifo=%llu %u:%u %d %d %d %d %d %d\n", (unsigned long long)st.st_ino,
+	       major(st.st_dev), minor(st.st_dev), (int)a, rw, (int)b, ro, queued, cap);
+	close(rw);
+	close(ro);
+}
+
 /* A stream socketpair, end a held by one child and b by another, with unread bytes both
  * ways; prints "sock=inode_a pid_a fd_a inode_b pid_b fd_b unread_at_a unread_at_b". */
 static void sock_channel(int *max_fd)
@@ -198,16 +238,20 @@ int main(int argc, char **argv)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	size_t big = 300001;
+	const char *fifo = NULL;
 	int opt, max_fd = 2, status = 0;
 	struct sigaction sa;
 	sigset_t block, unblocked;
 
-	while ((opt = getopt(argc, argv, "b:")) != -1) {
-		if (opt != 'b') {
-			fprintf(stderr, "usage: fd_iter_fixture [-b BIG_BYTES]\n");
+	while ((opt = getopt(argc, argv, "b:f:")) != -1) {
+		if (opt == 'b') {
+			big = strtoul(optarg, NULL, 10);
+		} else if (opt == 'f') {
+			fifo = optarg;
+		} else {
+			fprintf(stderr, "usage: fd_iter_fixture [-b BIG_BYTES] [-f FIFO]\n");
 			return 2;
 		}
-		big = strtoul(optarg, NULL, 10);
 	}
 	if (page <= 0 || big < 1 || big > MIB) {
 		fprintf(stderr, "fd_iter_fixture: BIG_BYTES 1..%d\n", MIB);
@@ -240,10 +284,14 @@ int main(int argc, char **argv)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 
 	printf("page=%ld\n", page);
-	pipe_channel("big", MIB, big, &max_fd);
-	pipe_channel("full", 0, (size_t)(16 * page), &max_fd);
-	pipe_channel("over", MIB, (size_t)(16 * page + 1), &max_fd);
-	sock_channel(&max_fd);
+	if (fifo) {
+		fifo_channel(fifo, big, &max_fd);
+	} else {
+		pipe_channel("big", MIB, big, &max_fd);
+		pipe_channel("full", 0, (size_t)(16 * page), &max_fd);
+		pipe_channel("over", MIB, (size_t)(16 * page + 1), &max_fd);
+		sock_channel(&max_fd);
+	}
 	printf("pids=%d", (int)getpid());
 	for (int i = 0; i < n_children; i++)
 		printf(",%d", (int)children[i]);
