@@ -163,6 +163,12 @@ int fd_iter_read(struct fd_iter *it, char **data, size_t *len)
 	return 0;
 }
 
+void fd_iter_release(struct fd_iter *it)
+{
+	if (it && it->buf)
+		madvise(it->buf, it->cap, MADV_DONTNEED);
+}
+
 void fd_iter_close(struct fd_iter *it)
 {
 	if (!it)
@@ -192,6 +198,11 @@ int fd_iter_read(struct fd_iter *it, char **data, size_t *len)
 	*data = NULL;
 	*len = 0;
 	return -ENOSYS;
+}
+
+void fd_iter_release(struct fd_iter *it)
+{
+	(void)it;
 }
 
 void fd_iter_close(struct fd_iter *it)

@@ -27,6 +27,8 @@ struct fd_iter *fd_iter_open(const char **why);
 /* One pass: *data points at its *len bytes in the iterator's own memory (page-aligned,
  * writable), valid until the next read or fd_iter_close. Returns 0 or -errno. */
 int fd_iter_read(struct fd_iter *it, char **data, size_t *len);
+/* Gives the memory of the last pass back to the system (its data is no longer needed). */
+void fd_iter_release(struct fd_iter *it);
 void fd_iter_close(struct fd_iter *it);
 
 /* The records of one pass, sorted by (tgid, fd). */

@@ -295,6 +295,7 @@ struct scan {
 	const struct fd_iter_table *table;	/* this collection's BPF pass, or NULL */
 	unsigned long long pass_ticks;		/* when it began (boot_ticks_now) */
 	struct link_claims *claims;		/* shared by the workers */
+	struct fd_entry *direct;		/* ctx->fds: entry i for the pass's record i */
 	long page_size;
 	unsigned id;
 	struct fd_entry *fds;
@@ -867,7 +868,7 @@ static void scan_pid_iter(struct scan *sc, pid_t pid, struct proc_rec *p)
 			if (read_fdinfo(sc, infofd, pid, fdname, &e) != 0)
 				continue;	/* closed or reused meanwhile */
 		}
-		*scan_add_fd(sc) = e;
+		sc->direct[i] = e;	/* the record's own slot (see fds_collect) */
 		channels |= is_channel(e.type);
 	}
 	if (infofd >= 0)
@@ -1065,6 +1066,25 @@ static void merge(struct probe_ctx *ctx, const struct scan *sc, const struct sca
 		if (er->proc && !er->proc->error)
 			er->proc->error = arena_printf(&ctx->snap->arena, "fd: %s", er->error);
 	}
+}
+
+/* Closes the gaps the pass's records left in ctx->fds (records not taken: closed meanwhile,
+ * malformed, or of processes walked in /proc instead) and moves the workers' link texts
+ * into the collection's scratch arena (the workers' arenas are freed). */
+static void take_direct(struct probe_ctx *ctx)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < ctx->n_fds; i++) {
+		struct fd_entry *e = &ctx->fds[i];
+
+		if (!e->pid)
+			continue;
+		if (e->target)
+			e->target = arena_strdup(&ctx->scratch, e->target);
+		ctx->fds[kept++] = *e;
+	}
+	ctx->n_fds = kept;
 }
 
 static int cmp_iter_link(const void *a, const void *b)
@@ -1303,6 +1323,11 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 			cap *= 2;
 		claims.slots = xcalloc(cap, sizeof(*claims.slots));
 		claims.mask = cap - 1;
+		/* the processes from the pass write their entries straight into ctx->fds, one
+		 * slot per record (pid 0: none), instead of into worker arrays merged later:
+		 * one copy of the largest array less */
+		for (size_t i = 0; i < table->n; i++)
+			probe_add_fd(ctx);
 	}
 	if (ctx->live) {
 		/* the device of anonymous pipes: that of a pipe of our own */
@@ -1329,6 +1354,7 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 		w[i].work = &work;
 		w[i].table = table;
 		w[i].claims = &claims;
+		w[i].direct = ctx->fds;
 		w[i].pass_ticks = table ? ((struct fds_state *)*state)->pass_ticks : 0;
 		w[i].page_size = sysconf(_SC_PAGESIZE);
 		w[i].id = (unsigned)i;
@@ -1347,6 +1373,8 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 		else
 			scan_worker(&w[i]);
 	}
+	if (table)
+		take_direct(ctx);
 	for (size_t c = 0; c < work.n_chunks; c++)
 		merge(ctx, &w[work.chunks[c].owner], &work.chunks[c]);
 	free(work.chunks);
@@ -1359,13 +1387,18 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 	}
 	free(w);
 	free(pids);
-	if (alone)
-		fds_fini(alone);
 	free(claims.slots);
 	if (ctx->n_fds > 1)
 		qsort(ctx->fds, ctx->n_fds, sizeof(*ctx->fds), cmp_fd);
-	if (table)
+	if (table) {
+		struct fds_state *fst = *state;
+
 		settle_links(ctx);
+		fd_iter_table_free(&fst->table);	/* it pointed into the pass's memory */
+		fd_iter_release(fst->it);
+	}
+	if (alone)
+		fds_fini(alone);
 	ctx->fds_scanned = true;
 	return 0;
 }
