@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")" && pwd)
 cd "$top"
 
 packages="gcc make autoconf automake pkg-config libncurses-dev libproc2-dev libjson-c-dev
-libcunit1-dev tmux util-linux lsof iproute2 procps psmisc clang libclang-rt-14-dev libbpf-dev jq
+libcunit1-dev tmux util-linux lsof iproute2 procps psmisc clang libclang-rt-14-dev libbpf-dev bpftool jq
 groff-base man-db bsdextrautils"
 
 install_missing() {

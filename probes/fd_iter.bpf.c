@@ -18,6 +18,7 @@
 #define S_IFMT_ 0170000
 #define S_IFIFO_ 0010000
 #define ANON_INODE_FS_MAGIC_ 0x09041934	/* <linux/magic.h> */
+#define VM_MAYSHARE_ 0x00000080		/* <linux/mm.h>: what maps prints as "s" */
 
 struct super_block {
 	__u32 s_dev;
@@ -61,6 +62,11 @@ struct file {
 	unsigned int f_mode;
 } __attribute__((preserve_access_index));
 
+struct vm_area_struct {
+	unsigned long vm_flags;
+	struct file *vm_file;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	int pid;
 	int tgid;
@@ -70,6 +76,12 @@ struct seq_file;
 
 struct bpf_iter_meta {
 	struct seq_file *seq;
+} __attribute__((preserve_access_index));
+
+struct bpf_iter__task_vma {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+	struct vm_area_struct *vma;
 } __attribute__((preserve_access_index));
 
 struct bpf_iter__task_file {
@@ -147,6 +159,58 @@ int ipctop_fds(struct bpf_iter__task_file *ctx)
 		if (name)
 			bpf_probe_read_kernel_str(r.name, sizeof(r.name), name);
 	}
+	bpf_seq_write(seq, &r, sizeof(r));
+	return 0;
+}
+
+/* "/SYSV" or "/dev/shm/" at the start of path */
+static int is_ipc_path(const char *path)
+{
+	static const char sysv[] = "/SYSV", shm[] = "/dev/shm/";
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (path[i] != sysv[i])
+			break;
+	if (i == 5)
+		return 1;
+	for (i = 0; i < 9; i++)
+		if (path[i] != shm[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * The maps side: one fd_iter_map_rec per shared file mapping of a System V segment or a
+ * /dev/shm file, with the path /proc/<pid>/maps would print (the same d_path()), so the
+ * kernel never formats a process's other mappings. Threads share their leader's memory.
+ */
+SEC("iter/task_vma")
+int ipctop_maps(struct bpf_iter__task_vma *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task;
+	struct vm_area_struct *vma = ctx->vma;
+	struct fd_iter_map_rec r = {};
+	struct inode *inode;
+	struct file *file;
+
+	if (!task || !vma || task->pid != task->tgid)
+		return 0;
+	if (!(vma->vm_flags & VM_MAYSHARE_))
+		return 0;
+	file = vma->vm_file;
+	if (!file)
+		return 0;
+	if (bpf_d_path(&file->f_path, r.path, sizeof(r.path)) < 0 || !is_ipc_path(r.path))
+		return 0;
+	inode = file->f_inode;
+	if (!inode)
+		return 0;
+	r.magic = FD_ITER_MAP_MAGIC;
+	r.tgid = task->tgid;
+	r.ino = inode->i_ino;
+	r.s_dev = inode->i_sb->s_dev;
 	bpf_seq_write(seq, &r, sizeof(r));
 	return 0;
 }

@@ -1,10 +1,12 @@
 /*
- * fd_iter.c - loads the BPF task-file iterator (fd_iter.bpf.c, embedded at build time) and
- * reads one pass of it; checks the records and turns one into a descriptor entry.
+ * fd_iter.c - loads the BPF iterators (fd_iter.bpf.c, embedded at build time as a light
+ * skeleton) and reads passes of them; checks the records and turns them into descriptor
+ * entries and mappings.
  *
- * Loading costs a parse of the kernel's BTF (about 10 ms), once per collector; every
- * collection after that is one read of records written in the kernel. The program is
- * unloaded when the collector is freed, and by the kernel when ipctop exits.
+ * Loading runs the skeleton's loader in the kernel, which relocates the programs against the
+ * kernel's own BTF (about 3 ms, no BTF parsed here), once per collector; every collection
+ * after that is one read of records written in the kernel. The programs are unloaded when
+ * the collector is freed, and by the kernel when ipctop exits.
  */
 #include "config.h"
 
@@ -16,13 +18,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-
-#ifdef HAVE_BPF
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-#endif
 
 #include "probes/fd_iter.h"
 #include "probes/fds.h"
@@ -33,118 +31,117 @@
 #define ANON_INODE_FS_MAGIC_ 0x09041934
 
 #ifdef HAVE_BPF
-extern const unsigned char fd_iter_bpf_obj[];
-extern const size_t fd_iter_bpf_obj_len;
+/* The light skeleton bpftool made of fd_iter.bpf.c (built into the build directory): the
+ * object and the loader the kernel runs. Generated code: its warnings are not ours. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wshadow"
+#pragma GCC diagnostic ignored "-Wpointer-arith"
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#include "probes/fd_iter.lskel.h"
+#pragma GCC diagnostic pop
 
-struct fd_iter {
-	struct bpf_object *obj;
-	struct bpf_link *link;
-	/* where passes are read: anonymous memory grown with mremap (moved, never copied),
-	 * so only the bytes a pass writes are resident, and no second copy is ever made */
+/* where one kind of pass is read: anonymous memory grown with mremap (moved, never copied),
+ * so only the bytes a pass writes are resident, and no second copy is ever made */
+struct pass_mem {
 	char *buf;
 	size_t cap;
 };
 
-/* libbpf explains failures on stderr by default: ipctop says why in its sources instead */
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
+struct fd_iter {
+	struct ipctop_iter *skel;
+	struct pass_mem mem[FD_ITER_KINDS];
+};
 
 static const char *load_reason(int err)
 {
 	switch (err) {
 	case EPERM:
 	case EACCES:
-		return "EPERM: loading the BPF descriptor iterator needs CAP_BPF and CAP_PERFMON";
+		return "EPERM: loading the BPF iterators needs CAP_BPF and CAP_PERFMON";
 	case ENOSYS:
 		return "ENOSYS: this kernel has no bpf() system call";
 	case ENOENT:
 	case ESRCH:
-		return "ENOENT: this kernel has no BTF (/sys/kernel/btf/vmlinux) or no task-file "
-		       "iterator";
+		return "ENOENT: this kernel has no BTF (/sys/kernel/btf/vmlinux) or no task "
+		       "iterators";
 	case EINVAL:
-		return "EINVAL: the kernel refused the BPF descriptor iterator";
+		return "EINVAL: the kernel refused the BPF iterators (too old for the light "
+		       "skeleton's in-kernel relocation?)";
 	}
-	return "the BPF descriptor iterator could not be loaded";
+	return "the BPF iterators could not be loaded";
 }
 
 struct fd_iter *fd_iter_open(const char **why)
 {
 	const char *off = getenv("IPCTOP_NO_BPF");
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "ipctop_fds");
 	struct fd_iter *it;
-	struct bpf_program *prog;
-	int err;
 
 	if (off && *off && strcmp(off, "0") != 0) {
 		*why = "off (IPCTOP_NO_BPF is set)";
 		return NULL;
 	}
-	libbpf_set_print(quiet);
 	it = xcalloc(1, sizeof(*it));
-	it->obj = bpf_object__open_mem(fd_iter_bpf_obj, fd_iter_bpf_obj_len, &opts);
-	if (!it->obj) {
-		*why = "the embedded BPF object is unreadable";
+	errno = 0;
+	it->skel = ipctop_iter__open_and_load();
+	if (!it->skel) {
+		*why = load_reason(errno);
 		free(it);
 		return NULL;
 	}
-	err = bpf_object__load(it->obj);
-	if (err) {
-		*why = load_reason(-err);
-		goto fail;
-	}
-	prog = bpf_object__find_program_by_name(it->obj, "ipctop_fds");
-	it->link = prog ? bpf_program__attach_iter(prog, NULL) : NULL;
-	if (!it->link) {
+	if (ipctop_iter__attach(it->skel) < 0) {
 		*why = load_reason(errno);
-		goto fail;
+		ipctop_iter__destroy(it->skel);
+		free(it);
+		return NULL;
 	}
 	*why = NULL;
 	return it;
-fail:
-	bpf_object__close(it->obj);
-	free(it);
-	return NULL;
 }
 
 /* Room for at least want more bytes after n. Returns false when the memory cannot grow. */
-static bool reserve(struct fd_iter *it, size_t n, size_t want)
+static bool reserve(struct pass_mem *m, size_t n, size_t want)
 {
-	size_t cap = it->cap ? it->cap : 1024 * 1024;
+	size_t cap = m->cap ? m->cap : 256 * 1024;
 	void *p;
 
 	while (cap - n < want)
 		cap *= 2;
-	if (cap == it->cap)
+	if (cap == m->cap)
 		return true;
-	p = it->buf ? mremap(it->buf, it->cap, cap, MREMAP_MAYMOVE)
-		    : mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = m->buf ? mremap(m->buf, m->cap, cap, MREMAP_MAYMOVE)
+		   : mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return false;
-	it->buf = p;
-	it->cap = cap;
+	m->buf = p;
+	m->cap = cap;
 	return true;
 }
 
-int fd_iter_read(struct fd_iter *it, char **data, size_t *len)
+int fd_iter_read(struct fd_iter *it, enum fd_iter_kind kind, char **data, size_t *len)
 {
-	int fd = bpf_iter_create(bpf_link__fd(it->link));
+	struct pass_mem *m = &it->mem[kind];
+	union bpf_attr attr;
 	size_t n = 0;
+	int fd;
 
+	memset(&attr, 0, sizeof(attr));
+	attr.iter_create.link_fd = kind == FD_ITER_FDS ? it->skel->links.ipctop_fds_fd
+						       : it->skel->links.ipctop_maps_fd;
+	fd = (int)syscall(__NR_bpf, BPF_ITER_CREATE, &attr, sizeof(attr));
 	if (fd < 0)
 		return -errno;
 	for (;;) {
 		ssize_t r;
 
-		if (!reserve(it, n, 64 * 1024)) {
+		if (!reserve(m, n, 64 * 1024)) {
 			close(fd);
 			return -ENOMEM;
 		}
-		r = read(fd, it->buf + n, it->cap - n);
+		r = read(fd, m->buf + n, m->cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -158,25 +155,25 @@ int fd_iter_read(struct fd_iter *it, char **data, size_t *len)
 		n += (size_t)r;
 	}
 	close(fd);
-	*data = it->buf;
+	*data = m->buf;
 	*len = n;
 	return 0;
 }
 
-void fd_iter_release(struct fd_iter *it)
+void fd_iter_release(struct fd_iter *it, enum fd_iter_kind kind)
 {
-	if (it && it->buf)
-		madvise(it->buf, it->cap, MADV_DONTNEED);
+	if (it && it->mem[kind].buf)
+		madvise(it->mem[kind].buf, it->mem[kind].cap, MADV_DONTNEED);
 }
 
 void fd_iter_close(struct fd_iter *it)
 {
 	if (!it)
 		return;
-	bpf_link__destroy(it->link);
-	bpf_object__close(it->obj);
-	if (it->buf)
-		munmap(it->buf, it->cap);
+	ipctop_iter__destroy(it->skel);
+	for (int k = 0; k < FD_ITER_KINDS; k++)
+		if (it->mem[k].buf)
+			munmap(it->mem[k].buf, it->mem[k].cap);
 	free(it);
 }
 
@@ -188,21 +185,23 @@ struct fd_iter {
 
 struct fd_iter *fd_iter_open(const char **why)
 {
-	*why = "off (ipctop was built without BPF: configure found no libbpf or clang)";
+	*why = "off (ipctop was built without BPF: configure found no libbpf-dev, clang or bpftool)";
 	return NULL;
 }
 
-int fd_iter_read(struct fd_iter *it, char **data, size_t *len)
+int fd_iter_read(struct fd_iter *it, enum fd_iter_kind kind, char **data, size_t *len)
 {
 	(void)it;
+	(void)kind;
 	*data = NULL;
 	*len = 0;
 	return -ENOSYS;
 }
 
-void fd_iter_release(struct fd_iter *it)
+void fd_iter_release(struct fd_iter *it, enum fd_iter_kind kind)
 {
 	(void)it;
+	(void)kind;
 }
 
 void fd_iter_close(struct fd_iter *it)

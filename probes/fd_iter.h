@@ -20,15 +20,19 @@
 
 struct fd_iter;
 
-/* Loads the embedded program (IPCTOP_NO_BPF=1 in the environment: never). NULL on failure,
+/* The two iterators: every descriptor (fd_iter_rec), every IPC mapping (fd_iter_map_rec). */
+enum fd_iter_kind { FD_ITER_FDS, FD_ITER_MAPS, FD_ITER_KINDS };
+
+/* Loads the embedded programs (IPCTOP_NO_BPF=1 in the environment: never). NULL on failure,
  * with *why a static one-line reason ("EPERM: needs CAP_BPF and CAP_PERFMON", "built
  * without BPF", ...). */
 struct fd_iter *fd_iter_open(const char **why);
-/* One pass: *data points at its *len bytes in the iterator's own memory (page-aligned,
- * writable), valid until the next read or fd_iter_close. Returns 0 or -errno. */
-int fd_iter_read(struct fd_iter *it, char **data, size_t *len);
+/* One pass of one iterator: *data points at its *len bytes in the iterator's own memory for
+ * that kind (page-aligned, writable), valid until the next read of that kind or
+ * fd_iter_close. Returns 0 or -errno. */
+int fd_iter_read(struct fd_iter *it, enum fd_iter_kind kind, char **data, size_t *len);
 /* Gives the memory of the last pass back to the system (its data is no longer needed). */
-void fd_iter_release(struct fd_iter *it);
+void fd_iter_release(struct fd_iter *it, enum fd_iter_kind kind);
 void fd_iter_close(struct fd_iter *it);
 
 /* The records of one pass, sorted by (tgid, fd). */

@@ -1,6 +1,6 @@
 /*
- * fd_iter_rec.h - one open descriptor as the BPF task-file iterator (fd_iter.bpf.c) writes
- * it and fd_iter.c reads it back: the layout both sides share. Plain fixed-size integers and
+ * fd_iter_rec.h - one open descriptor (or one IPC mapping) as the BPF iterators of
+ * fd_iter.bpf.c write it and fd_iter.c reads it back: the layouts both sides share. Plain fixed-size integers and
  * explicit padding only, so the BPF target and the host compiler lay it out the same way.
  */
 #ifndef IPCTOP_FD_ITER_REC_H
@@ -26,6 +26,21 @@ struct fd_iter_rec {
 	__u32 pipe_slots;	/* pipes and FIFOs: max_usage, capacity = slots * page size */
 	__u32 pad;
 	char name[FD_ITER_NAME_MAX];	/* anonymous inodes: the dentry name, "[eventfd]" */
+};
+
+#define FD_ITER_MAP_MAGIC 0x6970636du	/* "ipcm": a mapping record, version 1 */
+#define FD_ITER_PATH_MAX 288		/* "/dev/shm/" + NAME_MAX + " (deleted)" + NUL */
+
+/* One shared file mapping whose path names an IPC object ("/SYSV<key> (deleted)" for a
+ * System V segment, whose inode is the shmid; "/dev/shm/NAME" for POSIX shared memory and
+ * named semaphores), as /proc/<pid>/maps would show it, from the maps iterator. */
+struct fd_iter_map_rec {
+	__u32 magic;		/* FD_ITER_MAP_MAGIC */
+	__u32 tgid;
+	__u32 s_dev;		/* major << 20 | minor, as in fd_iter_rec */
+	__u32 pad;
+	__u64 ino;
+	char path[FD_ITER_PATH_MAX];	/* d_path(): NUL-terminated, " (deleted)" if unlinked */
 };
 
 #endif

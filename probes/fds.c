@@ -1199,7 +1199,7 @@ static void *fetch_pass(void *arg)
 		return NULL;
 	}
 	st->pass_ticks = boot_ticks_now();
-	st->rc = fd_iter_read(st->it, &data, &len);
+	st->rc = fd_iter_read(st->it, FD_ITER_FDS, &data, &len);
 	if (st->rc == 0)
 		st->rc = fd_iter_parse_inplace(data, len, &st->table);
 	return NULL;
@@ -1395,7 +1395,7 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 
 		settle_links(ctx);
 		fd_iter_table_free(&fst->table);	/* it pointed into the pass's memory */
-		fd_iter_release(fst->it);
+		fd_iter_release(fst->it, FD_ITER_FDS);
 	}
 	if (alone)
 		fds_fini(alone);
