@@ -26,6 +26,7 @@
 #include "probes/sysv_shm.h"
 #include "probes/proc_wait.h"
 #include "probes/sig_trace.h"
+#include "probes/fd_iter.h"
 #include "probes/fds.h"
 #include "probes/pipes.h"
 #include "probes/unix_diag.h"
@@ -33,23 +34,22 @@
 #include "probes/misc_fds.h"
 
 static const struct probe probes[] = {
-	{ "proc_table", proc_table_collect, proc_table_fini, NULL },
+	{ "proc_table", proc_table_collect, proc_table_fini },
 	/* deferred: scanned when sysv_shm or posix_ipc first needs it (proc_maps_ensure) */
-	{ PROC_MAPS_SOURCE, proc_maps_defer, proc_maps_fini, NULL },	/* reads proc_table's procs */
-	{ "sysv_msg", sysv_msg_collect, NULL, NULL },
-	{ "sysv_shm", sysv_shm_collect, NULL, NULL },			/* uses proc_maps' list */
-	{ "sysv_sem", sysv_sem_collect, NULL, NULL },
+	{ PROC_MAPS_SOURCE, proc_maps_defer, proc_maps_fini },	/* reads proc_table's procs */
+	{ "sysv_msg", sysv_msg_collect, NULL },
+	{ "sysv_shm", sysv_shm_collect, NULL },			/* uses proc_maps' list */
+	{ "sysv_sem", sysv_sem_collect, NULL },
 	/* after the process table: they read the procs it added */
-	{ "proc_wait", proc_wait_collect, NULL, NULL },
-	{ COLLECT_SIG_TRACE_SOURCE, sig_trace_collect, sig_trace_fini, NULL },
+	{ "proc_wait", proc_wait_collect, NULL },
+	{ COLLECT_SIG_TRACE_SOURCE, sig_trace_collect, sig_trace_fini },
 	/* descriptors, then the channels built from them (issue 3) */
-	/* reads proc_table's procs; its start reads the BPF pass while proc_table runs */
-	{ "fds", fds_collect, fds_fini, fds_start },
-	{ "pipes", pipes_collect, NULL, NULL },		/* the rest use the fds' list */
-	{ "unix_diag", unix_diag_collect, NULL, NULL },
-	{ "posix_ipc", posix_ipc_collect, NULL, NULL },	/* also proc_maps' list */
-	{ "misc_fds", misc_fds_collect, NULL, NULL },
-	{ NULL, NULL, NULL, NULL },
+	{ "fds", fds_collect, NULL },			/* reads proc_table's procs */
+	{ "pipes", pipes_collect, NULL },		/* the rest use the fds' list */
+	{ "unix_diag", unix_diag_collect, NULL },
+	{ "posix_ipc", posix_ipc_collect, NULL },	/* also proc_maps' list */
+	{ "misc_fds", misc_fds_collect, NULL },
+	{ NULL, NULL, NULL },
 };
 
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]) - 1)
@@ -65,6 +65,7 @@ struct collector {
 	struct proc_cache *cache;
 	unsigned long collections;
 	pid_t *reused;		/* sorted: the last collection's processes taken from cache */
+	struct fd_iter_pass *iter;	/* live: the BPF iterators (probes/fd_iter.h) */
 	size_t n_reused;
 	size_t n_procs;
 };
@@ -114,6 +115,8 @@ struct collector *collector_new(const struct collect_opts *opts, int *err)
 	if (strcmp(c->sysroot, "/") != 0) {
 		c->untrusted_root = true;
 		__atomic_add_fetch(&untrusted_roots, 1, __ATOMIC_RELAXED);
+	} else {
+		c->iter = fd_iter_pass_new();
 	}
 	return c;
 }
@@ -128,6 +131,7 @@ void collector_free(struct collector *c)
 		if (probes[i].fini && c->state[i])
 			probes[i].fini(c->state[i]);
 	proc_cache_free(c->cache);
+	fd_iter_pass_free(c->iter);
 	free(c->reused);
 	close(c->procfd);
 	close(c->rootfd);
@@ -210,9 +214,12 @@ int collector_collect(struct collector *c, struct snapshot **out)
 		ctx.cache = c->cache;
 	}
 
-	for (size_t i = 0; i < N_PROBES; i++)
-		if (probes[i].start)
-			probes[i].start(&ctx, &c->state[i]);
+	/* the BPF passes (descriptors, IPC mappings) begin at once, on a thread of their own,
+	 * while proc_table reads the processes; fds and proc_maps wait for them */
+	if (c->iter) {
+		fd_iter_pass_start(c->iter);
+		ctx.iter = c->iter;
+	}
 	for (size_t i = 0; i < N_PROBES; i++) {
 		int rc = probes[i].collect(&ctx, &c->state[i]);
 

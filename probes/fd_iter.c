@@ -12,10 +12,12 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -348,4 +350,261 @@ bool fd_iter_entry(const struct fd_iter_rec *r, long page_size, struct fd_entry 
 		break;
 	}
 	return true;
+}
+
+/* ---- the IPC mappings ---------------------------------------------------------------------- */
+
+static int cmp_map(const void *a, const void *b)
+{
+	const struct fd_iter_map_rec *x = a, *y = b;
+
+	return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+}
+
+int fd_iter_maps_parse_inplace(char *buf, size_t len, struct fd_iter_maps *out)
+{
+	size_t n = len / sizeof(struct fd_iter_map_rec);
+	struct fd_iter_map_rec *recs = (struct fd_iter_map_rec *)(void *)buf;
+	bool sorted = true;
+
+	out->recs = NULL;
+	out->n = 0;
+	out->owned = false;
+	if (len % sizeof(struct fd_iter_map_rec) ||
+	    (n && ((uintptr_t)buf % _Alignof(struct fd_iter_map_rec))))
+		return -EBADMSG;
+	for (size_t i = 0; i < n; i++) {
+		if (recs[i].magic != FD_ITER_MAP_MAGIC)
+			return -EBADMSG;
+		if (i > 0 && recs[i - 1].tgid > recs[i].tgid)
+			sorted = false;
+	}
+	/* stable for one process's mappings (their order is the address order) */
+	if (!sorted)
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0 && cmp_map(&recs[j - 1], &recs[j]) > 0; j--) {
+				struct fd_iter_map_rec t = recs[j];
+
+				recs[j] = recs[j - 1];
+				recs[j - 1] = t;
+			}
+	out->recs = n ? recs : NULL;
+	out->n = n;
+	return 0;
+}
+
+int fd_iter_maps_parse(const char *buf, size_t len, struct fd_iter_maps *out)
+{
+	size_t n = len / sizeof(struct fd_iter_map_rec);
+	struct fd_iter_map_rec *copy;
+	int rc;
+
+	out->recs = NULL;
+	out->n = 0;
+	out->owned = false;
+	if (len % sizeof(struct fd_iter_map_rec))
+		return -EBADMSG;
+	copy = xcalloc(n + 1, sizeof(*copy));
+	if (n)
+		memcpy(copy, buf, n * sizeof(*copy));	/* buf need not be aligned */
+	rc = fd_iter_maps_parse_inplace((char *)copy, n * sizeof(*copy), out);
+	if (rc < 0) {
+		free(copy);
+		return rc;
+	}
+	out->recs = copy;
+	out->owned = true;
+	return 0;
+}
+
+void fd_iter_maps_free(struct fd_iter_maps *t)
+{
+	if (t->owned)
+		free(t->recs);
+	t->recs = NULL;
+	t->n = 0;
+	t->owned = false;
+}
+
+size_t fd_iter_maps_find(const struct fd_iter_maps *t, pid_t pid, size_t *first)
+{
+	size_t lo = 0, hi = t->n, end;
+
+	*first = 0;
+	if (pid <= 0)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->recs[mid].tgid < (__u32)pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < t->n && t->recs[end].tgid == (__u32)pid; end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+bool fd_iter_map_entry(const struct fd_iter_map_rec *r, struct map_entry *m, size_t *path_len)
+{
+	static const char deleted[] = " (deleted)";
+	size_t n = strnlen(r->path, sizeof(r->path)), dl = sizeof(deleted) - 1;
+
+	memset(m, 0, sizeof(*m));
+	*path_len = 0;
+	if (r->magic != FD_ITER_MAP_MAGIC || r->tgid == 0 || r->tgid > INT_MAX ||
+	    n == sizeof(r->path) || r->path[0] != '/')
+		return false;
+	m->pid = (pid_t)r->tgid;
+	m->dev = makedev(r->s_dev >> 20, r->s_dev & 0xfffff);
+	m->inode = r->ino;
+	m->deleted = n > dl && memcmp(r->path + n - dl, deleted, dl) == 0;
+	*path_len = m->deleted ? n - dl : n;
+	return true;
+}
+
+/* ---- one collection's passes, read on a thread of their own -------------------------------- */
+
+struct fd_iter_pass {
+	bool tried;		/* the iterators were asked for once: it, or why not */
+	struct fd_iter *it;
+	const char *why;
+	char why_buf[112];
+	pthread_t thread;
+	bool running;		/* the thread reads this collection's passes */
+	bool fetched;		/* this collection's passes are read: rc, tables, ticks */
+	int rc[FD_ITER_KINDS];	/* 0, -ENODEV (no iterators: why), -EBADMSG or -errno */
+	struct fd_iter_table fds;
+	struct fd_iter_maps maps;
+	unsigned long long ticks;
+};
+
+struct fd_iter_pass *fd_iter_pass_new(void)
+{
+	return xcalloc(1, sizeof(struct fd_iter_pass));
+}
+
+/* Now, in the unit of /proc/<pid>/stat's start time (clock ticks since boot). */
+static unsigned long long boot_ticks_now(void)
+{
+	struct timespec ts;
+	long hz = sysconf(_SC_CLK_TCK);
+	unsigned long long h = (unsigned long long)(hz > 0 ? hz : 100);
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (unsigned long long)ts.tv_sec * h + (unsigned long long)ts.tv_nsec / (1000000000ULL / h);
+}
+
+static void *fetch(void *arg)
+{
+	struct fd_iter_pass *p = arg;
+	char *data = NULL;
+	size_t len = 0, first;
+
+	if (!p->tried) {
+		p->tried = true;
+		p->it = fd_iter_open(&p->why);
+	}
+	p->fetched = true;
+	if (!p->it) {
+		p->rc[FD_ITER_FDS] = p->rc[FD_ITER_MAPS] = -ENODEV;
+		return NULL;
+	}
+	p->ticks = boot_ticks_now();
+	p->rc[FD_ITER_FDS] = fd_iter_read(p->it, FD_ITER_FDS, &data, &len);
+	if (p->rc[FD_ITER_FDS] == 0)
+		p->rc[FD_ITER_FDS] = fd_iter_parse_inplace(data, len, &p->fds);
+	/* the iterators name processes by their pid in the kernel's first pid namespace: that
+	 * is only this /proc's view when ipctop's own descriptors show up under its own pid */
+	if (p->rc[FD_ITER_FDS] == 0 && fd_iter_table_find(&p->fds, getpid(), &first) == 0) {
+		fd_iter_table_free(&p->fds);
+		fd_iter_close(p->it);
+		p->it = NULL;
+		p->why = "off (the BPF iterators' pids are not this /proc's: another pid namespace)";
+		p->rc[FD_ITER_FDS] = p->rc[FD_ITER_MAPS] = -ENODEV;
+		return NULL;
+	}
+	p->rc[FD_ITER_MAPS] = fd_iter_read(p->it, FD_ITER_MAPS, &data, &len);
+	if (p->rc[FD_ITER_MAPS] == 0)
+		p->rc[FD_ITER_MAPS] = fd_iter_maps_parse_inplace(data, len, &p->maps);
+	return NULL;
+}
+
+static void join(struct fd_iter_pass *p)
+{
+	if (p->running) {
+		pthread_join(p->thread, NULL);
+		p->running = false;
+	}
+}
+
+void fd_iter_pass_start(struct fd_iter_pass *p)
+{
+	join(p);		/* a pass left by a collection that stopped early */
+	fd_iter_table_free(&p->fds);
+	fd_iter_maps_free(&p->maps);
+	p->fetched = false;
+	p->rc[FD_ITER_FDS] = p->rc[FD_ITER_MAPS] = 0;
+	if (p->tried && !p->it)
+		return;		/* not loadable: the users say why */
+	p->running = pthread_create(&p->thread, NULL, fetch, p) == 0;
+}
+
+/* Waits for this collection's passes (reads them here if none was started); 0 or the rc of
+ * kind with *why set. */
+static int finish(struct fd_iter_pass *p, enum fd_iter_kind kind, const char **why)
+{
+	int rc;
+
+	join(p);
+	if (!p->fetched)
+		fetch(p);
+	rc = p->rc[kind];
+	if (rc == -ENODEV)
+		*why = p->why;
+	else if (rc < 0) {
+		snprintf(p->why_buf, sizeof(p->why_buf), "%s reading the BPF %s iterator",
+			 rc == -EBADMSG ? "malformed records" : strerror(-rc),
+			 kind == FD_ITER_FDS ? "descriptor" : "mappings");
+		*why = p->why_buf;
+	} else {
+		*why = NULL;
+	}
+	return rc;
+}
+
+const struct fd_iter_table *fd_iter_pass_fds(struct fd_iter_pass *p, const char **why,
+					     unsigned long long *ticks)
+{
+	*ticks = p->ticks;
+	return finish(p, FD_ITER_FDS, why) == 0 ? &p->fds : NULL;
+}
+
+const struct fd_iter_maps *fd_iter_pass_maps(struct fd_iter_pass *p, const char **why,
+					     unsigned long long *ticks)
+{
+	*ticks = p->ticks;
+	return finish(p, FD_ITER_MAPS, why) == 0 ? &p->maps : NULL;
+}
+
+void fd_iter_pass_done(struct fd_iter_pass *p, enum fd_iter_kind kind)
+{
+	if (kind == FD_ITER_FDS)
+		fd_iter_table_free(&p->fds);
+	else
+		fd_iter_maps_free(&p->maps);
+	fd_iter_release(p->it, kind);
+}
+
+void fd_iter_pass_free(struct fd_iter_pass *p)
+{
+	if (!p)
+		return;
+	join(p);
+	fd_iter_table_free(&p->fds);
+	fd_iter_maps_free(&p->maps);
+	fd_iter_close(p->it);
+	free(p);
 }

@@ -1,9 +1,10 @@
 /*
- * fd_iter.h - every open descriptor of every process in one read: the BPF task-file iterator
- * of fd_iter.bpf.c, loaded once per collector on the live system (it needs CAP_BPF and
- * CAP_PERFMON) and read once per collection. fds.c uses it instead of a path walk per
- * descriptor under /proc/<pid>/fd when it loads, and says why when it does not; the two ways
- * give the same descriptors (tests/integration/fd_iter.sh compares them).
+ * fd_iter.h - every open descriptor, and every IPC mapping, of every process in one read
+ * each: the BPF task-file and task-vma iterators of fd_iter.bpf.c, loaded once per collector
+ * on the live system (they need CAP_BPF and CAP_PERFMON) and read once per collection.
+ * fds.c and proc_maps.c use them instead of a path walk per descriptor under /proc/<pid>/fd
+ * and a read of every /proc/<pid>/maps when they load, and fds.c says why when they do not;
+ * the two ways give the same lists (tests/integration/fd_iter.sh compares them).
  *
  * The table and fd_iter_entry() are pure functions of the bytes read (fuzzed: a kernel that
  * writes something else must not crash ipctop).
@@ -62,5 +63,43 @@ size_t fd_iter_table_find(const struct fd_iter_table *t, pid_t pid, size_t *firs
  */
 bool fd_iter_entry(const struct fd_iter_rec *r, long page_size, struct fd_entry *e,
 		   char *link, size_t link_size, int64_t *queued, int64_t *capacity);
+
+/* The IPC mappings of one pass, sorted by tgid (each process's in address order). */
+struct fd_iter_maps {
+	struct fd_iter_map_rec *recs;
+	size_t n;
+	bool owned;		/* recs is a copy (fd_iter_maps_parse) */
+};
+
+/* As fd_iter_parse / fd_iter_parse_inplace / fd_iter_table_free / fd_iter_table_find, for
+ * mapping records. */
+int fd_iter_maps_parse(const char *buf, size_t len, struct fd_iter_maps *out);
+int fd_iter_maps_parse_inplace(char *buf, size_t len, struct fd_iter_maps *out);
+void fd_iter_maps_free(struct fd_iter_maps *t);
+size_t fd_iter_maps_find(const struct fd_iter_maps *t, pid_t pid, size_t *first);
+/* One mapping record as the maps probe's entry (pid, dev, inode, deleted; path is left NULL:
+ * the first *path_len bytes of r->path, without " (deleted)", are its path). Returns false
+ * for a record that makes no sense (unterminated or relative path, no process). */
+bool fd_iter_map_entry(const struct fd_iter_map_rec *r, struct map_entry *m, size_t *path_len);
+
+/*
+ * One collection's passes of both iterators, for the probes that use them: the collector
+ * starts them as a collection begins (on a thread of their own, while the process table is
+ * read: the first time it also loads the programs), and the descriptor and maps probes wait
+ * for them. Only processes that existed when the passes began (start time before *ticks, in
+ * clock ticks since boot) may be taken from them; the others are read in /proc.
+ */
+struct fd_iter_pass;
+
+struct fd_iter_pass *fd_iter_pass_new(void);
+void fd_iter_pass_start(struct fd_iter_pass *p);
+/* This collection's tables, or NULL with *why saying why not (static text, or the pass's). */
+const struct fd_iter_table *fd_iter_pass_fds(struct fd_iter_pass *p, const char **why,
+					     unsigned long long *ticks);
+const struct fd_iter_maps *fd_iter_pass_maps(struct fd_iter_pass *p, const char **why,
+					     unsigned long long *ticks);
+/* The caller is done with that table: its memory goes back to the system. */
+void fd_iter_pass_done(struct fd_iter_pass *p, enum fd_iter_kind kind);
+void fd_iter_pass_free(struct fd_iter_pass *p);
 
 #endif

@@ -1156,143 +1156,32 @@ static void settle_links(struct probe_ctx *ctx)
 	ctx->n_fds = kept;
 }
 
-/* What the probe keeps between collections: the BPF iterator (loaded at the first live
- * collection; it keeps the memory its passes are read into); and this collection's pass,
- * read on a thread of its own (fds_start) while proc_table reads the processes. */
-struct fds_state {
-	bool tried;
-	struct fd_iter *it;
-	const char *why;	/* why there is no iterator (static text) */
-	pthread_t thread;
-	bool running;		/* the thread runs this collection's pass */
-	bool fetched;		/* this collection's pass is read: rc, table, pass_ticks */
-	int rc;			/* 0, -ENODEV (no iterator: why), -EBADMSG or -errno of the read */
-	struct fd_iter_table table;
-	unsigned long long pass_ticks;	/* clock ticks since boot as the pass began */
-};
-
-/* Now, in the unit of /proc/<pid>/stat's start time (clock ticks since boot). */
-static unsigned long long boot_ticks_now(void)
+/* This collection's BPF pass (probes/fd_iter.h), or NULL with the source saying why /proc is
+ * walked instead (--sysroot, not loadable, a failed read, a probe run without a collector). */
+static const struct fd_iter_table *iter_pass(struct probe_ctx *ctx, unsigned long long *ticks)
 {
-	struct timespec ts;
-	long hz = sysconf(_SC_CLK_TCK);
+	const struct fd_iter_table *t;
+	const char *why = NULL;
 
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (unsigned long long)ts.tv_sec * (unsigned long long)(hz > 0 ? hz : 100) +
-	       (unsigned long long)ts.tv_nsec / (1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100));
-}
-
-/* Loads the iterator the first time, then reads and checks one pass into st. */
-static void *fetch_pass(void *arg)
-{
-	struct fds_state *st = arg;
-	char *data = NULL;
-	size_t len = 0;
-
-	if (!st->tried) {
-		st->tried = true;
-		st->it = fd_iter_open(&st->why);
-	}
-	st->fetched = true;
-	if (!st->it) {
-		st->rc = -ENODEV;
-		return NULL;
-	}
-	st->pass_ticks = boot_ticks_now();
-	st->rc = fd_iter_read(st->it, FD_ITER_FDS, &data, &len);
-	if (st->rc == 0)
-		st->rc = fd_iter_parse_inplace(data, len, &st->table);
-	return NULL;
-}
-
-/* Waits for the pass this collection started (or reads it here if none was started). */
-static void finish_pass(struct fds_state *st)
-{
-	if (st->running) {
-		pthread_join(st->thread, NULL);
-		st->running = false;
-	}
-	if (!st->fetched)
-		fetch_pass(st);
-}
-
-void fds_start(struct probe_ctx *ctx, void **state)
-{
-	struct fds_state *st = *state;
-
-	if (!ctx->live)
-		return;
-	if (!st)
-		*state = st = xcalloc(1, sizeof(*st));
-	if (st->running) {	/* a pass left by a collection that stopped early */
-		pthread_join(st->thread, NULL);
-		st->running = false;
-	}
-	fd_iter_table_free(&st->table);
-	st->fetched = false;
-	st->rc = 0;
-	if (st->tried && !st->it)
-		return;		/* not loadable: fds_collect says why */
-	st->running = pthread_create(&st->thread, NULL, fetch_pass, st) == 0;
-}
-
-void fds_fini(void *state)
-{
-	struct fds_state *st = state;
-
-	if (!st)
-		return;
-	if (st->running)
-		pthread_join(st->thread, NULL);
-	fd_iter_table_free(&st->table);
-	fd_iter_close(st->it);
-	free(st);
-}
-
-/* This collection's BPF pass: the table, or NULL with the source saying why /proc is walked
- * instead (--sysroot, not loadable, a failed read). */
-static const struct fd_iter_table *iter_pass(struct probe_ctx *ctx, void **state)
-{
-	struct fds_state *st = *state;
-	size_t first;
-	char why[96];
-
+	*ticks = 0;
 	if (!ctx->live) {
 		snapshot_set_source(ctx->snap, FDS_ITER_SOURCE, false, "off (not live: --sysroot)");
 		return NULL;
 	}
-	if (!st)
-		*state = st = xcalloc(1, sizeof(*st));
-	finish_pass(st);
-	st->fetched = false;	/* used now: the next collection reads its own */
-	if (st->rc == -ENODEV) {
-		snapshot_set_source(ctx->snap, FDS_ITER_SOURCE, false, st->why);
+	if (!ctx->iter) {
+		snapshot_set_source(ctx->snap, FDS_ITER_SOURCE, false,
+				    "off (the descriptor probe ran without a collector)");
 		return NULL;
 	}
-	if (st->rc < 0) {
-		snprintf(why, sizeof(why), "%s reading the BPF iterator: /proc was walked instead",
-			 st->rc == -EBADMSG ? "malformed records" : probe_errname(-st->rc));
-		snapshot_set_source(ctx->snap, FDS_ITER_SOURCE, false, why);
-		return NULL;
-	}
-	/* the iterator names processes by their pid in the kernel's first pid namespace: it is
-	 * only this /proc's view when ipctop's own descriptors show up under its own pid */
-	if (fd_iter_table_find(&st->table, getpid(), &first) == 0) {
-		fd_iter_table_free(&st->table);
-		fd_iter_close(st->it);
-		st->it = NULL;
-		st->why = "off (the BPF iterator's pids are not this /proc's: another pid namespace)";
-		snapshot_set_source(ctx->snap, FDS_ITER_SOURCE, false, st->why);
-		return NULL;
-	}
-	snapshot_set_source(ctx->snap, FDS_ITER_SOURCE, true, NULL);
-	return &st->table;
+	t = fd_iter_pass_fds(ctx->iter, &why, ticks);
+	snapshot_set_source(ctx->snap, FDS_ITER_SOURCE, t != NULL, why);
+	return t;
 }
 
 int fds_collect(struct probe_ctx *ctx, void **state)
 {
-	void *alone = NULL;	/* the state of a probe run without a collector */
 	struct link_claims claims = { NULL, 0 };
+	unsigned long long ticks;
 	const struct fd_iter_table *table;
 	struct scan_pid *pids = NULL;
 	ssize_t n = list_pids(ctx, &pids);
@@ -1307,11 +1196,10 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 
 	ctx->n_fds = 0;
 	ctx->fds_scanned = false;
+	(void)state;
 	if (n < 0)
 		return (int)n;
-	if (!state)
-		state = &alone;
-	table = iter_pass(ctx, state);
+	table = iter_pass(ctx, &ticks);
 	if (table) {
 		size_t ends = 0, cap = 64;	/* FIFO ends, and every descriptor of a regular
 						 * file type (a bound for the queues') */
@@ -1355,7 +1243,7 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 		w[i].table = table;
 		w[i].claims = &claims;
 		w[i].direct = ctx->fds;
-		w[i].pass_ticks = table ? ((struct fds_state *)*state)->pass_ticks : 0;
+		w[i].pass_ticks = ticks;
 		w[i].page_size = sysconf(_SC_PAGESIZE);
 		w[i].id = (unsigned)i;
 		w[i].mqdirfd = -1;
@@ -1391,14 +1279,9 @@ int fds_collect(struct probe_ctx *ctx, void **state)
 	if (ctx->n_fds > 1)
 		qsort(ctx->fds, ctx->n_fds, sizeof(*ctx->fds), cmp_fd);
 	if (table) {
-		struct fds_state *fst = *state;
-
 		settle_links(ctx);
-		fd_iter_table_free(&fst->table);	/* it pointed into the pass's memory */
-		fd_iter_release(fst->it, FD_ITER_FDS);
+		fd_iter_pass_done(ctx->iter, FD_ITER_FDS);
 	}
-	if (alone)
-		fds_fini(alone);
 	ctx->fds_scanned = true;
 	return 0;
 }

@@ -55,12 +55,8 @@ int fds_parse_io(const char *buf, size_t len, int64_t *rchar, int64_t *wchar);
 
 /* The probe: ctx->fds, ctx->fds_scanned, proc_rec io_rchar/io_wchar of channel holders.
  * Also sets the source FDS_ITER_SOURCE: ok when the BPF iterator (probes/fd_iter.h) read the
- * descriptors, else why /proc was walked. fds_fini unloads the iterator. */
+ * descriptors, else why /proc was walked. */
 #define FDS_ITER_SOURCE COLLECT_FD_ITER_SOURCE
 int fds_collect(struct probe_ctx *ctx, void **state);
-void fds_fini(void *state);
-/* Live: loads the iterator (the first time) and reads its pass on a thread while the process
- * table is read; fds_collect uses that pass for the processes that existed when it began. */
-void fds_start(struct probe_ctx *ctx, void **state);
 
 #endif

@@ -76,6 +76,7 @@ struct collect_opts;
 struct proc_pass;
 struct proc_cache;
 struct proc_cache_fill;
+struct fd_iter_pass;
 
 struct probe_ctx {
 	struct snapshot *snap;
@@ -101,6 +102,9 @@ struct probe_ctx {
 	 * made by proc_table on the live system and used by proc_table and proc_wait; NULL when
 	 * there is none (sysroot, or a probe run alone): each then reads its files itself. */
 	const struct proc_pass *pass;
+	/* Live, in a collector: this collection's BPF passes (probes/fd_iter.h), which fds and
+	 * proc_maps take when they loaded; NULL otherwise. */
+	struct fd_iter_pass *iter;
 	/* Incremental collection (probes/proc_cache.h): witness: read what proves a process
 	 * has not run (set from the collector's second collection on); cache: what the last
 	 * collection kept, reused for such processes (NULL: nothing to reuse). */
@@ -113,10 +117,6 @@ struct probe {
 	/* state: the probe's own persistent data between collections (starts NULL). */
 	int (*collect)(struct probe_ctx *ctx, void **state);
 	void (*fini)(void *state);	/* may be NULL */
-	/* May be NULL: called as a collection starts, before any probe collects, to begin work
-	 * that needs no other probe's results on a thread of its own while the others run;
-	 * collect then waits for it (and fini, if collect never ran). */
-	void (*start)(struct probe_ctx *ctx, void **state);
 };
 
 /* Scratch helpers. */

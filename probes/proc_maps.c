@@ -32,6 +32,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "probes/fd_iter.h"
 #include "probes/proc_maps.h"
 #include "probes/proc_pass.h"
 #include "probes/proc_table.h"
@@ -194,6 +195,8 @@ struct pm_scan {
 	size_t n;
 	atomic_size_t cursor;
 	atomic_bool no_query;	/* PROCMAP_QUERY unsupported: text for everyone */
+	const struct fd_iter_maps *table;	/* this collection's BPF pass, or NULL */
+	unsigned long long ticks;		/* when it began (probes/fd_iter.h) */
 	struct pm_worker w[PM_WORKERS_MAX + 1];
 };
 
@@ -313,6 +316,25 @@ static void scan_pid(struct pm_worker *w, struct pm_result *r)
 
 	r->worker = w->id;
 	r->first = w->n_maps;
+	/* the BPF pass has the mappings of every process that existed when it began */
+	if (w->scan->table && r->proc && r->proc->start_ticks < w->scan->ticks) {
+		const struct fd_iter_maps *t = w->scan->table;
+		size_t first, n = fd_iter_maps_find(t, r->pid, &first);
+
+		for (size_t i = first; i < first + n; i++) {
+			struct map_entry m;
+			size_t plen;
+
+			if (!fd_iter_map_entry(&t->recs[i], &m, &plen)) {
+				r->malformed++;
+				continue;
+			}
+			m.path = arena_strndup(&w->arena, t->recs[i].path, plen);
+			add_map(w, r->first, &m);
+		}
+		r->n = w->n_maps - r->first;
+		return;
+	}
 	if (r->proc) {
 		/* incremental (probes/proc_cache.h): a process that has not run since the last
 		 * collection has the mappings it had then */
@@ -387,6 +409,13 @@ static void scan_pids(struct probe_ctx *ctx, struct pm_result *res, size_t n)
 	sc->ctx = ctx;
 	sc->res = res;
 	sc->n = n;
+	if (ctx->live && ctx->iter) {
+		const char *why = NULL;
+
+		sc->table = fd_iter_pass_maps(ctx->iter, &why, &sc->ticks);
+		if (!sc->table && why && strncmp(why, "off", 3) != 0)
+			snapshot_add_errorf(ctx->snap, why, "%s", "bpf maps");	/* read here */
+	}
 	atomic_init(&sc->cursor, 0);
 	atomic_init(&sc->no_query, false);
 	for (unsigned i = 0; i <= PM_WORKERS_MAX; i++) {
@@ -427,6 +456,8 @@ static void scan_pids(struct probe_ctx *ctx, struct pm_result *res, size_t n)
 		free(sc->w[i].buf);
 		arena_fini(&sc->w[i].arena);
 	}
+	if (sc->table)
+		fd_iter_pass_done(ctx->iter, FD_ITER_MAPS);
 	free(sc);
 }
 
