@@ -882,8 +882,18 @@ static void scan_pid_iter(struct scan *sc, pid_t pid, struct proc_rec *p)
 			pid_unreadable(sc, pid, p, ENOENT);
 		return;
 	}
-	if (channels && p)
-		read_io(sc, pid, p);
+	if (channels && p) {
+		/* a process that has provably not run since the last collection has the
+		 * counters it had then (probes/proc_cache.h) */
+		const struct proc_cache_entry *ce = proc_pass_reuse(ctx->pass, pid, p->start_ticks);
+
+		if (ce && ce->have_fds) {
+			p->io_rchar = ce->io_rchar;	/* only this worker touches this record */
+			p->io_wchar = ce->io_wchar;
+		} else {
+			read_io(sc, pid, p);
+		}
+	}
 }
 
 static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
