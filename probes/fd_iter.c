@@ -578,15 +578,19 @@ static int finish(struct fd_iter_pass *p, enum fd_iter_kind kind, const char **w
 const struct fd_iter_table *fd_iter_pass_fds(struct fd_iter_pass *p, const char **why,
 					     unsigned long long *ticks)
 {
-	*ticks = p->ticks;
-	return finish(p, FD_ITER_FDS, why) == 0 ? &p->fds : NULL;
+	int rc = finish(p, FD_ITER_FDS, why);
+
+	*ticks = p->ticks;	/* set by the pass: read after it */
+	return rc == 0 ? &p->fds : NULL;
 }
 
 const struct fd_iter_maps *fd_iter_pass_maps(struct fd_iter_pass *p, const char **why,
 					     unsigned long long *ticks)
 {
+	int rc = finish(p, FD_ITER_MAPS, why);
+
 	*ticks = p->ticks;
-	return finish(p, FD_ITER_MAPS, why) == 0 ? &p->maps : NULL;
+	return rc == 0 ? &p->maps : NULL;
 }
 
 void fd_iter_pass_done(struct fd_iter_pass *p, enum fd_iter_kind kind)
