@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,7 +214,41 @@ void fd_iter_close(struct fd_iter *it)
 
 #endif /* HAVE_BPF */
 
-static int cmp_rec(const void *a, const void *b)
+/* ---- the records of a pass --------------------------------------------------------------- */
+
+/*
+ * Both kinds of record begin with their magic and the process (tgid), and a pass lists them
+ * process by process in ascending order (the kernel walks pids so). One set of functions
+ * checks and indexes either kind: a pass's bytes must be whole records of that size, each
+ * with that magic; they are sorted again only if the kernel's order was not kept.
+ */
+struct rec_kind {
+	size_t size, align;
+	__u32 magic;
+	int (*cmp)(const void *, const void *);	/* the order within a pass */
+	bool stable;				/* keep the order of equal records */
+};
+
+_Static_assert(offsetof(struct fd_iter_rec, tgid) == 4 && offsetof(struct fd_iter_map_rec, tgid) == 4,
+	       "both records begin with magic, tgid");
+
+static __u32 rec_magic(const char *r)
+{
+	__u32 v;
+
+	memcpy(&v, r, sizeof(v));
+	return v;
+}
+
+static __u32 rec_tgid(const char *r)
+{
+	__u32 v;
+
+	memcpy(&v, r + 4, sizeof(v));
+	return v;
+}
+
+static int cmp_fd_rec(const void *a, const void *b)
 {
 	const struct fd_iter_rec *x = a, *y = b;
 
@@ -222,53 +257,117 @@ static int cmp_rec(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-int fd_iter_parse_inplace(char *buf, size_t len, struct fd_iter_table *out)
+static int cmp_map_rec(const void *a, const void *b)
 {
-	size_t n = len / sizeof(struct fd_iter_rec);
-	struct fd_iter_rec *recs = (struct fd_iter_rec *)(void *)buf;
+	const struct fd_iter_map_rec *x = a, *y = b;
+
+	return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+}
+
+static const struct rec_kind fd_kind = {
+	sizeof(struct fd_iter_rec), _Alignof(struct fd_iter_rec), FD_ITER_MAGIC, cmp_fd_rec, false
+};
+/* a process's mappings stay in address order */
+static const struct rec_kind map_kind = {
+	sizeof(struct fd_iter_map_rec), _Alignof(struct fd_iter_map_rec), FD_ITER_MAP_MAGIC,
+	cmp_map_rec, true
+};
+
+/* Checks buf in place (aligned, whole records, every magic) and sorts it if need be:
+ * 0 and *n, or -EBADMSG. */
+static int recs_check(char *buf, size_t len, const struct rec_kind *k, size_t *n)
+{
 	bool sorted = true;
 
-	out->recs = NULL;
-	out->n = 0;
-	out->owned = false;
-	if (len % sizeof(struct fd_iter_rec) || (n && ((uintptr_t)buf % _Alignof(struct fd_iter_rec))))
+	*n = 0;
+	if (len % k->size || (len && (uintptr_t)buf % k->align))
 		return -EBADMSG;
-	for (size_t i = 0; i < n; i++) {
-		if (recs[i].magic != FD_ITER_MAGIC)
+	for (size_t off = 0; off < len; off += k->size) {
+		if (rec_magic(buf + off) != k->magic)
 			return -EBADMSG;
-		if (i > 0 && cmp_rec(&recs[i - 1], &recs[i]) > 0)
+		if (off && k->cmp(buf + off - k->size, buf + off) > 0)
 			sorted = false;
 	}
-	/* the kernel walks processes and descriptors in ascending order: sorting is a guard */
-	if (!sorted)
-		qsort(recs, n, sizeof(*recs), cmp_rec);
-	out->recs = n ? recs : NULL;
-	out->n = n;
+	if (!sorted && !k->stable) {
+		qsort(buf, len / k->size, k->size, k->cmp);
+	} else if (!sorted) {
+		/* insertion sort: stable, and linear for the nearly sorted passes it could see */
+		char *t = xmalloc(k->size);
+
+		for (size_t i = k->size; i < len; i += k->size)
+			for (size_t j = i; j && k->cmp(buf + j - k->size, buf + j) > 0; j -= k->size) {
+				memcpy(t, buf + j, k->size);
+				memcpy(buf + j, buf + j - k->size, k->size);
+				memcpy(buf + j - k->size, t, k->size);
+			}
+		free(t);
+	}
+	*n = len / k->size;
 	return 0;
+}
+
+/* The same on an aligned copy of buf (which may be anywhere): the copy in *copy (NULL on
+ * failure). */
+static int recs_copy(const char *buf, size_t len, const struct rec_kind *k, void **copy, size_t *n)
+{
+	int rc;
+
+	*copy = NULL;
+	*n = 0;
+	if (len % k->size)
+		return -EBADMSG;
+	*copy = xcalloc(len / k->size + 1, k->size);
+	if (len)
+		memcpy(*copy, buf, len);
+	rc = recs_check(*copy, len, k, n);
+	if (rc < 0) {
+		free(*copy);
+		*copy = NULL;
+	}
+	return rc;
+}
+
+/* The run of process pid's records among n sorted ones: *first and the count. */
+static size_t recs_find(const void *recs, size_t n, const struct rec_kind *k, pid_t pid,
+			size_t *first)
+{
+	const char *r = recs;
+	size_t lo = 0, hi = n, end;
+
+	*first = 0;
+	if (pid <= 0)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rec_tgid(r + mid * k->size) < (__u32)pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < n && rec_tgid(r + end * k->size) == (__u32)pid; end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+int fd_iter_parse_inplace(char *buf, size_t len, struct fd_iter_table *out)
+{
+	int rc = recs_check(buf, len, &fd_kind, &out->n);
+
+	out->recs = rc == 0 && out->n ? (struct fd_iter_rec *)(void *)buf : NULL;
+	out->owned = false;
+	return rc;
 }
 
 int fd_iter_parse(const char *buf, size_t len, struct fd_iter_table *out)
 {
-	size_t n = len / sizeof(struct fd_iter_rec);
-	struct fd_iter_rec *copy;
-	int rc;
+	void *copy;
+	int rc = recs_copy(buf, len, &fd_kind, &copy, &out->n);
 
-	out->recs = NULL;
-	out->n = 0;
-	out->owned = false;
-	if (len % sizeof(struct fd_iter_rec))
-		return -EBADMSG;
-	copy = xcalloc(n + 1, sizeof(*copy));
-	if (n)
-		memcpy(copy, buf, n * sizeof(*copy));	/* buf need not be aligned */
-	rc = fd_iter_parse_inplace((char *)copy, n * sizeof(*copy), out);
-	if (rc < 0) {
-		free(copy);
-		return rc;
-	}
 	out->recs = copy;
-	out->owned = true;
-	return 0;
+	out->owned = copy != NULL;
+	return rc;
 }
 
 void fd_iter_table_free(struct fd_iter_table *t)
@@ -282,23 +381,40 @@ void fd_iter_table_free(struct fd_iter_table *t)
 
 size_t fd_iter_table_find(const struct fd_iter_table *t, pid_t pid, size_t *first)
 {
-	size_t lo = 0, hi = t->n, end;
+	return recs_find(t->recs, t->n, &fd_kind, pid, first);
+}
 
-	*first = 0;
-	if (pid <= 0)
-		return 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+int fd_iter_maps_parse_inplace(char *buf, size_t len, struct fd_iter_maps *out)
+{
+	int rc = recs_check(buf, len, &map_kind, &out->n);
 
-		if (t->recs[mid].tgid < (__u32)pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (end = lo; end < t->n && t->recs[end].tgid == (__u32)pid; end++)
-		;
-	*first = lo;
-	return end - lo;
+	out->recs = rc == 0 && out->n ? (struct fd_iter_map_rec *)(void *)buf : NULL;
+	out->owned = false;
+	return rc;
+}
+
+int fd_iter_maps_parse(const char *buf, size_t len, struct fd_iter_maps *out)
+{
+	void *copy;
+	int rc = recs_copy(buf, len, &map_kind, &copy, &out->n);
+
+	out->recs = copy;
+	out->owned = copy != NULL;
+	return rc;
+}
+
+void fd_iter_maps_free(struct fd_iter_maps *t)
+{
+	if (t->owned)
+		free(t->recs);
+	t->recs = NULL;
+	t->n = 0;
+	t->owned = false;
+}
+
+size_t fd_iter_maps_find(const struct fd_iter_maps *t, pid_t pid, size_t *first)
+{
+	return recs_find(t->recs, t->n, &map_kind, pid, first);
 }
 
 bool fd_iter_entry(const struct fd_iter_rec *r, long page_size, struct fd_entry *e,
@@ -353,99 +469,6 @@ bool fd_iter_entry(const struct fd_iter_rec *r, long page_size, struct fd_entry 
 }
 
 /* ---- the IPC mappings ---------------------------------------------------------------------- */
-
-static int cmp_map(const void *a, const void *b)
-{
-	const struct fd_iter_map_rec *x = a, *y = b;
-
-	return (x->tgid > y->tgid) - (x->tgid < y->tgid);
-}
-
-int fd_iter_maps_parse_inplace(char *buf, size_t len, struct fd_iter_maps *out)
-{
-	size_t n = len / sizeof(struct fd_iter_map_rec);
-	struct fd_iter_map_rec *recs = (struct fd_iter_map_rec *)(void *)buf;
-	bool sorted = true;
-
-	out->recs = NULL;
-	out->n = 0;
-	out->owned = false;
-	if (len % sizeof(struct fd_iter_map_rec) ||
-	    (n && ((uintptr_t)buf % _Alignof(struct fd_iter_map_rec))))
-		return -EBADMSG;
-	for (size_t i = 0; i < n; i++) {
-		if (recs[i].magic != FD_ITER_MAP_MAGIC)
-			return -EBADMSG;
-		if (i > 0 && recs[i - 1].tgid > recs[i].tgid)
-			sorted = false;
-	}
-	/* stable for one process's mappings (their order is the address order) */
-	if (!sorted)
-		for (size_t i = 1; i < n; i++)
-			for (size_t j = i; j > 0 && cmp_map(&recs[j - 1], &recs[j]) > 0; j--) {
-				struct fd_iter_map_rec t = recs[j];
-
-				recs[j] = recs[j - 1];
-				recs[j - 1] = t;
-			}
-	out->recs = n ? recs : NULL;
-	out->n = n;
-	return 0;
-}
-
-int fd_iter_maps_parse(const char *buf, size_t len, struct fd_iter_maps *out)
-{
-	size_t n = len / sizeof(struct fd_iter_map_rec);
-	struct fd_iter_map_rec *copy;
-	int rc;
-
-	out->recs = NULL;
-	out->n = 0;
-	out->owned = false;
-	if (len % sizeof(struct fd_iter_map_rec))
-		return -EBADMSG;
-	copy = xcalloc(n + 1, sizeof(*copy));
-	if (n)
-		memcpy(copy, buf, n * sizeof(*copy));	/* buf need not be aligned */
-	rc = fd_iter_maps_parse_inplace((char *)copy, n * sizeof(*copy), out);
-	if (rc < 0) {
-		free(copy);
-		return rc;
-	}
-	out->recs = copy;
-	out->owned = true;
-	return 0;
-}
-
-void fd_iter_maps_free(struct fd_iter_maps *t)
-{
-	if (t->owned)
-		free(t->recs);
-	t->recs = NULL;
-	t->n = 0;
-	t->owned = false;
-}
-
-size_t fd_iter_maps_find(const struct fd_iter_maps *t, pid_t pid, size_t *first)
-{
-	size_t lo = 0, hi = t->n, end;
-
-	*first = 0;
-	if (pid <= 0)
-		return 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->recs[mid].tgid < (__u32)pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (end = lo; end < t->n && t->recs[end].tgid == (__u32)pid; end++)
-		;
-	*first = lo;
-	return end - lo;
-}
 
 bool fd_iter_map_entry(const struct fd_iter_map_rec *r, struct map_entry *m, size_t *path_len)
 {
