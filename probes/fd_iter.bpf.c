@@ -1,12 +1,14 @@
 /*
- * fd_iter.bpf.c - a BPF task-file iterator: one fd_iter_rec per open descriptor of every
- * process, read in the kernel in one pass (what /proc/<pid>/fd costs a path walk per
- * descriptor). Compiled with clang -target bpf and embedded in ipctop (probes/fd_iter.c
- * loads it). Read-only: it only reads the task's file table, the inode and, for pipes and
- * FIFOs, the ring's lengths (as FIONREAD sums them, without the pipe's lock).
+ * fd_iter.bpf.c - two BPF iterators: ipctop_fds (task_file), one fd_iter_rec per open
+ * descriptor of every process, and ipctop_maps (task_vma), one fd_iter_map_rec per shared
+ * mapping of a System V segment or /dev/shm file; each read in the kernel in one pass (what
+ * /proc costs a path walk per descriptor and a maps file per process). Compiled with clang
+ * -target bpf and embedded in ipctop as a bpftool light skeleton (probes/fd_iter.c loads it).
+ * Read-only: they only read the task's file table and memory map, inodes, paths and, for
+ * pipes and FIFOs, the ring's lengths (as FIONREAD sums them, without the pipe's lock).
  *
  * The kernel structures are declared here with only the members read, marked
- * preserve_access_index: libbpf relocates every access against the running kernel's BTF
+ * preserve_access_index: every access is relocated against the running kernel's BTF
  * (CO-RE), so no kernel headers are needed and the offsets are the kernel's own.
  */
 #include <linux/types.h>
