@@ -8,7 +8,10 @@
  * entries; an unreadable maps file is "pid N maps" in errors (and counted in
  * ctx->maps_unreadable). ctx->maps_scanned tells later probes the list is meaningful.
  *
- * Live, each process's shared file mappings come from the PROCMAP_QUERY ioctl (see below);
+ * Live, as root, the mappings of every process that existed when the collection began come
+ * from the BPF maps iterator's pass (probes/fd_iter.h: the same paths, devices and inodes,
+ * shared mappings only); otherwise, and for processes started since,
+ * each process's shared file mappings come from the PROCMAP_QUERY ioctl (see below);
  * one worker per CPU reads them; a process that has not run since the last collection keeps
  * its mappings (probes/proc_cache.h).
  * In the collector the scan is deferred (proc_maps_defer): it runs the first time a probe
