@@ -11,6 +11,15 @@
 #   truncated          one whole record and 40 bytes of the next
 #   bad-magic          a record of another layout after a good one
 #   bad-names          anonymous inodes with an unterminated and an empty name, tgid 0
+# and passes of the maps iterator (312-byte struct fd_iter_map_rec records):
+#   maps-typical       a System V segment attached twice by one process, by a second one
+#                      read-only, a /dev/shm object, a semaphore under glibc's temporary name
+#                      (deleted) and its final one, an unlinked object still mapped
+#   maps-unsorted      records out of pid order, each process's in its (address) order
+#   maps-bad-paths     an unterminated path (all 288 bytes), a relative one, an empty one,
+#                      tgid 0 and tgid 2^31 (refused by fd_iter_map_entry, parsed fine)
+#   maps-truncated     one whole mapping record and 100 bytes of the next
+#   maps-bad-magic     a descriptor record's magic on a mapping record after a good one
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,6 +91,59 @@ dev() { echo $((($1 << 20) | $2)); }
 	rec 0 0 3 $((IFSOCK | 0777)) "$(dev 0 8)" $SOCKFS 1 -1 0 ""
 	rec 2147483648 0 3 $((IFSOCK | 0777)) "$(dev 0 8)" $SOCKFS 1 -1 0 ""
 } >"$out/bad-names"
+
+# ---- the maps iterator ----------------------------------------------------------------------
+MAP_MAGIC=0x6970636d
+PATH_MAX_=288
+path288() {	# PATH: 288 bytes, NUL-padded (a PATH of 288 bytes has no terminator)
+	printf '%s' "$1"
+	[ ${#1} -lt $PATH_MAX_ ] && head -c $((PATH_MAX_ - ${#1})) /dev/zero
+	:
+}
+# mrec TGID S_DEV INO PATH [MAGIC]
+mrec() {
+	le32 "${5:-$MAGIC_MAP}"; le32 "$1"; le32 "$2"; le32 0; le64 "$3"; path288 "$4"
+}
+MAGIC_MAP=$MAP_MAGIC
+SHMDEV=$(dev 0 1) TMPFS=$(dev 0 26)
+
+{
+	mrec 4242 "$SHMDEV" 1709015062 "/SYSV0000162e (deleted)"
+	mrec 4242 "$SHMDEV" 1709015062 "/SYSV0000162e (deleted)"
+	mrec 4242 "$TMPFS" 1454 "/dev/shm/ipctop-demo-shm"
+	mrec 4242 "$TMPFS" 1455 "/dev/shm/sem.Ab3dEf (deleted)"
+	mrec 4243 "$SHMDEV" 1709015062 "/SYSV0000162e (deleted)"
+	mrec 4243 "$TMPFS" 1455 "/dev/shm/sem.ipctop-demo-sem"
+	mrec 4243 "$TMPFS" 1460 "/dev/shm/ipctop-gone (deleted)"
+	mrec 4244 "$SHMDEV" 65538 "/SYSV00000000 (deleted)"
+} >"$out/maps-typical"
+
+{
+	mrec 900 "$TMPFS" 30 "/dev/shm/c"
+	mrec 17 "$SHMDEV" 32769 "/SYSV00000000 (deleted)"
+	mrec 900 "$TMPFS" 10 "/dev/shm/a"
+	mrec 17 "$TMPFS" 20 "/dev/shm/sem.s"
+	mrec 65536 "$TMPFS" 5 "/dev/shm/z"
+	mrec 900 "$TMPFS" 20 "/dev/shm/sem.s"
+} >"$out/maps-unsorted"
+
+{
+	mrec 4242 "$TMPFS" 1 "/dev/shm/$(printf '%279s' '' | tr ' ' x)"
+	mrec 4242 "$TMPFS" 2 "dev/shm/relative"
+	mrec 4242 "$TMPFS" 3 ""
+	mrec 0 "$SHMDEV" 4 "/SYSV00000000 (deleted)"
+	mrec 2147483648 "$TMPFS" 5 "/dev/shm/x"
+} >"$out/maps-bad-paths"
+
+{
+	mrec 4242 "$TMPFS" 1454 "/dev/shm/ipctop-demo-shm"
+	mrec 4243 "$TMPFS" 1454 "/dev/shm/ipctop-demo-shm" | head -c 100
+} >"$out/maps-truncated"
+
+{
+	mrec 4242 "$TMPFS" 1454 "/dev/shm/ipctop-demo-shm"
+	mrec 4243 "$TMPFS" 1454 "/dev/shm/ipctop-demo-shm" "$MAGIC"
+} >"$out/maps-bad-magic"
 
 for f in "$out"/*; do
 	printf '%s: %s bytes\n' "${f##*/}" "$(wc -c <"$f")"

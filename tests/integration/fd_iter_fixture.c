@@ -3,7 +3,7 @@
  * the BPF descriptor iterator (probes/fd_iter.bpf.c) reads at its limits, which
  * live_endpoints (the rest of that test's fixture) does not build.
  *
- *   fd_iter_fixture [-b BIG_BYTES] [-f FIFO]
+ *   fd_iter_fixture [-b BIG_BYTES] [-f FIFO | -m PREFIX]
  *
  * Each channel's ends are held by two children of their own (reader, writer), which never
  * read or write after setup:
@@ -18,10 +18,25 @@
  * file system, where stat(2) gives another st_dev than the inode's superblock):
  *   fifo   the existing FIFO at path FIFO, opened O_RDWR by one child, grown to 1 MiB and
  *          holding BIG_BYTES, and opened O_RDONLY|O_NONBLOCK by a second child
+ * With -m, only the IPC mappings the BPF maps iterator reads instead (each process maps, then
+ * holds, never touching the memory again); the objects are named after PREFIX:
+ *   shm_rorw  a System V segment (IPC_PRIVATE) attached twice read-write by one child and
+ *             once SHM_RDONLY by another (nattch 3)
+ *   shm_rmid  a segment attached by two children (one SHM_RDONLY), then marked IPC_RMID
+ *   pshm_rorw /dev/shm/PREFIX-rorw: mapped MAP_SHARED read-only (O_RDONLY) by one child,
+ *             read-write by a second, and MAP_PRIVATE (written: copied on write) by a third
+ *   pshm_priv /dev/shm/PREFIX-priv: mapped MAP_PRIVATE only (by that third child)
+ *   pshm_gone /dev/shm/PREFIX-gone: mapped MAP_SHARED by one child, unlinked, then created
+ *             again under the same name and mapped by another child
+ *   psem      the named semaphore /PREFIX-sem (value 3): created by one child (sem_open
+ *             O_CREAT|O_EXCL: glibc maps it under a temporary name it then unlinks) and
+ *             opened by a second
  * then prints key=value lines (the fields are described where they are printed) and "ready",
  * and waits. On SIGTERM, SIGINT or SIGHUP, or end-of-file on stdin, it kills and reaps its
- * children and exits 0 (1 if a child ended early). The children die with it
- * (PR_SET_PDEATHSIG), so even SIGKILL leaves no process behind. Nothing here is named.
+ * children, removes the IPC objects it made (-m) and exits 0 (1 if a child ended early).
+ * The children die with it (PR_SET_PDEATHSIG), so even SIGKILL leaves no process behind
+ * (but -m's objects: their ids and names are printed first, "shmid=ID" as each segment is
+ * made, so the caller can remove them). Nothing here is named but -m's objects.
  */
 #include "config.h"
 
@@ -33,15 +48,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <semaphore.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_CHILDREN 8
+#define MAX_CHILDREN 16
 #define MIB (1024 * 1024)
 
 static volatile sig_atomic_t stop;
@@ -70,10 +89,34 @@ static void reap_all(void)
 	n_children = 0;
 }
 
+/* -m's objects, removed at every exit but SIGKILL's */
+static int shmids[2] = { -1, -1 };
+static char shm_names[3][128];	/* "/PREFIX-rorw", ...: shm_open names */
+static char sem_name[128];
+
+static void remove_objects(void)
+{
+	for (int i = 0; i < 2; i++)
+		if (shmids[i] >= 0) {
+			shmctl(shmids[i], IPC_RMID, NULL);	/* destroyed once nobody is attached */
+			shmids[i] = -1;
+		}
+	for (int i = 0; i < 3; i++)
+		if (shm_names[i][0]) {
+			shm_unlink(shm_names[i]);
+			shm_names[i][0] = '\0';
+		}
+	if (sem_name[0]) {
+		sem_unlink(sem_name);
+		sem_name[0] = '\0';
+	}
+}
+
 static void die(const char *what)
 {
 	perror(what);
 	reap_all();
+	remove_objects();
 	exit(1);
 }
 
@@ -234,22 +277,237 @@ static void sock_channel(int *max_fd)
 	close(s[1]);
 }
 
+/* ---- -m: the IPC mappings ------------------------------------------------------------------ */
+
+enum step_kind { ST_SHMAT, ST_MMAP, ST_SEM_CREATE, ST_SEM_OPEN };
+
+/* One thing a mapping child does: attach shmid (flags: SHM_RDONLY or 0), map the /dev/shm
+ * object name (flags: MAP_SHARED/MAP_PRIVATE, read-only when !rw), or open the semaphore. */
+struct step {
+	enum step_kind kind;
+	int shmid;
+	const char *name;
+	int flags;
+	bool rw;
+};
+
+static bool do_step(const struct step *st, long page)
+{
+	switch (st->kind) {
+	case ST_SHMAT:
+		return shmat(st->shmid, NULL, st->flags) != (void *)-1;
+	case ST_MMAP: {
+		int fd = shm_open(st->name, st->rw ? O_RDWR : O_RDONLY, 0);
+		char *p;
+
+		if (fd < 0)
+			return false;
+		p = mmap(NULL, (size_t)page, PROT_READ | (st->rw ? PROT_WRITE : 0), st->flags, fd, 0);
+		close(fd);	/* the mapping holds the object, not a descriptor */
+		if (p == MAP_FAILED)
+			return false;
+		if (st->rw)
+			p[0] = 'm';	/* MAP_PRIVATE: now a private copy of the page */
+		return true;
+	}
+	case ST_SEM_CREATE:
+		return sem_open(st->name, O_CREAT | O_EXCL, 0600, 3) != SEM_FAILED;
+	case ST_SEM_OPEN:
+		return sem_open(st->name, 0) != SEM_FAILED;
+	}
+	return false;
+}
+
+/* A child that does steps[0..n) and then holds what it mapped until it is killed; returns once
+ * it has (within 10 s), or dies. */
+static pid_t mapper(const struct step *steps, size_t n, long page)
+{
+	pid_t parent = getpid(), pid;
+	int ready[2];
+	char c = 0;
+	struct pollfd pfd;
+
+	if (pipe(ready) < 0)
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		int null;
+		sigset_t none;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		null = open("/dev/null", O_RDWR);
+		if (null < 0)
+			_exit(2);
+		dup2(null, 0);
+		dup2(null, 1);
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != ready[1])
+				close(fd);
+		for (size_t i = 0; i < n; i++)
+			if (!do_step(&steps[i], page)) {
+				dprintf(2, "fd_iter_fixture: mapper step %zu (%s): %s\n", i,
+					steps[i].name ? steps[i].name : "shm", strerror(errno));
+				_exit(3);
+			}
+		c = '+';
+		if (write(ready[1], &c, 1) != 1)
+			_exit(4);
+		close(ready[1]);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		for (;;)
+			pause();
+	}
+	children[n_children++] = pid;
+	close(ready[1]);
+	pfd.fd = ready[0];
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 10000) != 1 || read(ready[0], &c, 1) != 1 || c != '+') {
+		close(ready[0]);
+		errno = EPROTO;
+		die("mapper child did not get ready");
+	}
+	close(ready[0]);
+	return pid;
+}
+
+/* A new /dev/shm object of one page; its inode. */
+static unsigned long long new_shm_object(const char *name, long page)
+{
+	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+	unsigned long long ino;
+
+	if (fd < 0)
+		die(name);
+	if (ftruncate(fd, page) < 0)
+		die("ftruncate");
+	ino = inode_of(fd);
+	close(fd);
+	return ino;
+}
+
+static int new_segment(int slot, long page)
+{
+	int id = shmget(IPC_PRIVATE, (size_t)page, IPC_CREAT | IPC_EXCL | 0600);
+
+	if (id < 0)
+		die("shmget");
+	shmids[slot] = id;
+	printf("shmid=%d\n", id);	/* at once: the caller can remove it if this dies */
+	return id;
+}
+
+static void maps_objects(const char *prefix, long page)
+{
+	char rorw[128], priv[128], gone[128];
+	unsigned long long ino_rorw, ino_priv, ino_gone_old, ino_gone, ino_sem;
+	pid_t w, r, d1, d2, a, b, p, g, h, s1, s2;
+	struct stat st;
+	int s_rorw, s_rmid;
+
+	if (strlen(prefix) > 64 || strchr(prefix, '/') || !prefix[0]) {
+		fprintf(stderr, "fd_iter_fixture: -m PREFIX: 1 to 64 characters, no '/'\n");
+		exit(2);
+	}
+	snprintf(rorw, sizeof(rorw), "/%s-rorw", prefix);
+	snprintf(priv, sizeof(priv), "/%s-priv", prefix);
+	snprintf(gone, sizeof(gone), "/%s-gone", prefix);
+	snprintf(sem_name, sizeof(sem_name), "/%s-sem", prefix);
+
+	/* System V: read-write twice and SHM_RDONLY; attached twice, then IPC_RMID */
+	s_rorw = new_segment(0, page);
+	s_rmid = new_segment(1, page);
+	{
+		const struct step sw[2] = { { ST_SHMAT, s_rorw, NULL, 0, true },
+					    { ST_SHMAT, s_rorw, NULL, 0, true } };
+		const struct step sr = { ST_SHMAT, s_rorw, NULL, SHM_RDONLY, false };
+		const struct step sd1 = { ST_SHMAT, s_rmid, NULL, 0, true };
+		const struct step sd2 = { ST_SHMAT, s_rmid, NULL, SHM_RDONLY, false };
+
+		w = mapper(sw, 2, page);
+		r = mapper(&sr, 1, page);
+		d1 = mapper(&sd1, 1, page);
+		d2 = mapper(&sd2, 1, page);
+	}
+	if (shmctl(s_rmid, IPC_RMID, NULL) < 0)
+		die("IPC_RMID");
+	shmids[1] = -1;	/* gone with its last attacher */
+	/* shm_rorw=SHMID RW_PID RO_PID; shm_rmid=SHMID PID PID */
+	printf("shm_rorw=%d %d %d\nshm_rmid=%d %d %d\n", s_rorw, (int)w, (int)r, s_rmid, (int)d1,
+	       (int)d2);
+
+	/* POSIX shared memory */
+	snprintf(shm_names[0], sizeof(shm_names[0]), "%s", rorw);
+	ino_rorw = new_shm_object(rorw, page);
+	snprintf(shm_names[1], sizeof(shm_names[1]), "%s", priv);
+	ino_priv = new_shm_object(priv, page);
+	snprintf(shm_names[2], sizeof(shm_names[2]), "%s", gone);
+	ino_gone_old = new_shm_object(gone, page);
+	{
+		const struct step sa = { ST_MMAP, -1, rorw, MAP_SHARED, false };
+		const struct step sb = { ST_MMAP, -1, rorw, MAP_SHARED, true };
+		const struct step sp[2] = { { ST_MMAP, -1, rorw, MAP_PRIVATE, true },
+					    { ST_MMAP, -1, priv, MAP_PRIVATE, false } };
+		const struct step sg = { ST_MMAP, -1, gone, MAP_SHARED, true };
+
+		a = mapper(&sa, 1, page);
+		b = mapper(&sb, 1, page);
+		p = mapper(sp, 2, page);
+		g = mapper(&sg, 1, page);
+		if (shm_unlink(gone) < 0)
+			die("shm_unlink");
+		ino_gone = new_shm_object(gone, page);
+		h = mapper(&sg, 1, page);
+	}
+	/* pshm_rorw=NAME INODE RO_PID RW_PID PRIVATE_PID; pshm_priv=NAME INODE PRIVATE_PID;
+	 * pshm_gone=NAME OLD_INODE NEW_INODE OLD_MAPPER NEW_MAPPER (NAME: the file's, under
+	 * /dev/shm) */
+	printf("pshm_rorw=%s %llu %d %d %d\n", rorw + 1, ino_rorw, (int)a, (int)b, (int)p);
+	printf("pshm_priv=%s %llu %d\n", priv + 1, ino_priv, (int)p);
+	printf("pshm_gone=%s %llu %llu %d %d\n", gone + 1, ino_gone_old, ino_gone, (int)g, (int)h);
+
+	/* the named semaphore: created in one child, opened by another */
+	{
+		const struct step sc = { ST_SEM_CREATE, -1, sem_name, 0, true };
+		const struct step so = { ST_SEM_OPEN, -1, sem_name, 0, true };
+		char path[160];
+
+		s1 = mapper(&sc, 1, page);
+		s2 = mapper(&so, 1, page);
+		snprintf(path, sizeof(path), "/dev/shm/sem.%s", sem_name + 1);
+		if (stat(path, &st) < 0)
+			die(path);
+		ino_sem = (unsigned long long)st.st_ino;
+	}
+	/* psem=NAME (without "sem.") INODE CREATOR_PID OPENER_PID VALUE */
+	printf("psem=%s %llu %d %d 3\n", sem_name + 1, ino_sem, (int)s1, (int)s2);
+}
+
 int main(int argc, char **argv)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	size_t big = 300001;
-	const char *fifo = NULL;
+	const char *fifo = NULL, *prefix = NULL;
 	int opt, max_fd = 2, status = 0;
 	struct sigaction sa;
 	sigset_t block, unblocked;
 
-	while ((opt = getopt(argc, argv, "b:f:")) != -1) {
+	while ((opt = getopt(argc, argv, "b:f:m:")) != -1) {
 		if (opt == 'b') {
 			big = strtoul(optarg, NULL, 10);
 		} else if (opt == 'f') {
 			fifo = optarg;
+		} else if (opt == 'm') {
+			prefix = optarg;
 		} else {
-			fprintf(stderr, "usage: fd_iter_fixture [-b BIG_BYTES] [-f FIFO]\n");
+			fprintf(stderr, "usage: fd_iter_fixture [-b BIG_BYTES] [-f FIFO | -m PREFIX]\n");
 			return 2;
 		}
 	}
@@ -284,7 +542,9 @@ int main(int argc, char **argv)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 
 	printf("page=%ld\n", page);
-	if (fifo) {
+	if (prefix) {
+		maps_objects(prefix, page);
+	} else if (fifo) {
 		fifo_channel(fifo, big, &max_fd);
 	} else {
 		pipe_channel("big", MIB, big, &max_fd);
@@ -325,5 +585,6 @@ int main(int argc, char **argv)
 			break;
 	}
 	reap_all();
+	remove_objects();
 	return status;
 }

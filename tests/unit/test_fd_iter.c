@@ -4,13 +4,17 @@
  * records out of order, a torn length, a wrong magic, an unaligned buffer), the lookup of a
  * process's records, and fd_iter_entry's translation of one record into the descriptor
  * probe's entry for every kind the kernel writes (socket, pipe, FIFO, anonymous inodes,
- * mqueue, file) and every record it must refuse.
+ * mqueue, file) and every record it must refuse. The maps half the same way:
+ * fd_iter_maps_parse (and in place) on crafted mapping records, whose sort must keep each
+ * process's records in the kernel's (address) order, fd_iter_maps_find, and
+ * fd_iter_map_entry's translation of a record into the maps probe's entry.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -608,6 +612,478 @@ static void test_pass_to_entries(void)
 	fd_iter_table_free(&t);
 }
 
+/* ---- the maps half: fd_iter_maps_parse ------------------------------------------------------ */
+
+/* A mapping record as the kernel writes it: magic, pid, path, the rest as given. */
+static struct fd_iter_map_rec mrec(uint32_t tgid, uint64_t ino, const char *path)
+{
+	struct fd_iter_map_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.magic = FD_ITER_MAP_MAGIC;
+	r.tgid = tgid;
+	r.ino = ino;
+	r.s_dev = 1;		/* tmpfs on /dev/shm: 0:1 */
+	snprintf(r.path, sizeof(r.path), "%s", path);
+	return r;
+}
+
+static void test_maps_parse_empty(void)
+{
+	struct fd_iter_maps t = { (struct fd_iter_map_rec *)1, 99, false };
+	char none[1] = { 0 };
+	size_t first = 99;
+
+	CU_ASSERT_EQUAL(fd_iter_maps_parse(none, 0, &t), 0);
+	CU_ASSERT_EQUAL(t.n, 0);
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, 1, &first), 0);
+	CU_ASSERT_EQUAL(first, 0);
+	fd_iter_maps_free(&t);
+	CU_ASSERT_PTR_NULL(t.recs);
+	CU_ASSERT_EQUAL(t.n, 0);
+	CU_ASSERT_FALSE(t.owned);
+	fd_iter_maps_free(&t);	/* twice: harmless */
+	/* in place: nothing to point at */
+	t.recs = (struct fd_iter_map_rec *)1;
+	t.n = 99;
+	CU_ASSERT_EQUAL(fd_iter_maps_parse_inplace(none, 0, &t), 0);
+	CU_ASSERT_PTR_NULL(t.recs);
+	CU_ASSERT_EQUAL(t.n, 0);
+	fd_iter_maps_free(&t);
+}
+
+static void test_maps_parse_one(void)
+{
+	struct fd_iter_map_rec r = mrec(4242, 1709015062, "/SYSV0000162e (deleted)");
+	struct fd_iter_maps t;
+
+	r.s_dev = 1;
+	CU_ASSERT_EQUAL(fd_iter_maps_parse((const char *)&r, sizeof(r), &t), 0);
+	CU_ASSERT_EQUAL_FATAL(t.n, 1);
+	CU_ASSERT_TRUE(t.owned);
+	CU_ASSERT_PTR_NOT_EQUAL(t.recs, &r);	/* a copy: the read buffer is reused */
+	CU_ASSERT_EQUAL(memcmp(&t.recs[0], &r, sizeof(r)), 0);
+	fd_iter_maps_free(&t);
+	CU_ASSERT_PTR_NULL(t.recs);
+	CU_ASSERT_EQUAL(t.n, 0);
+}
+
+/* Out of order in pid: sorted by pid, and each process's records keep the order the kernel
+ * wrote them in (the address order), even where their inodes or paths would sort otherwise. */
+static void test_maps_parse_sorted_stable(void)
+{
+	struct fd_iter_map_rec in[7] = {
+		mrec(300, 30, "/dev/shm/c"), mrec(7, 90, "/SYSV00000000 (deleted)"),
+		mrec(300, 10, "/dev/shm/a"), mrec(7, 80, "/dev/shm/sem.x"),
+		mrec(65536, 5, "/dev/shm/z"), mrec(300, 20, "/dev/shm/b"),
+		mrec(300, 10, "/dev/shm/a"),	/* the same object mapped twice */
+	};
+	static const struct { uint32_t tgid; uint64_t ino; char last; } want[7] = {
+		{ 7, 90, ')' }, { 7, 80, 'x' }, { 300, 30, 'c' }, { 300, 10, 'a' },
+		{ 300, 20, 'b' }, { 300, 10, 'a' }, { 65536, 5, 'z' },
+	};
+	struct fd_iter_maps t;
+
+	CU_ASSERT_EQUAL_FATAL(sizeof(struct fd_iter_map_rec) % 8, 0);
+	CU_ASSERT_EQUAL(fd_iter_maps_parse((const char *)in, sizeof(in), &t), 0);
+	CU_ASSERT_EQUAL_FATAL(t.n, 7);
+	for (size_t i = 0; i < 7; i++) {
+		size_t len = strlen(t.recs[i].path);
+
+		CU_ASSERT_EQUAL(t.recs[i].tgid, want[i].tgid);
+		CU_ASSERT_EQUAL(t.recs[i].ino, want[i].ino);
+		CU_ASSERT_EQUAL(t.recs[i].magic, FD_ITER_MAP_MAGIC);
+		CU_ASSERT_TRUE(len > 0 && t.recs[i].path[len - 1] == want[i].last);
+	}
+	fd_iter_maps_free(&t);
+
+	/* already in order (with equal pids): kept byte for byte */
+	struct fd_iter_map_rec asc[4] = { mrec(1, 9, "/dev/shm/q"), mrec(1, 3, "/dev/shm/p"),
+					   mrec(2, 1, "/dev/shm/o"), mrec(2, 1, "/dev/shm/o") };
+
+	CU_ASSERT_EQUAL(fd_iter_maps_parse((const char *)asc, sizeof(asc), &t), 0);
+	CU_ASSERT_EQUAL_FATAL(t.n, 4);
+	CU_ASSERT_EQUAL(memcmp(t.recs, asc, sizeof(asc)), 0);
+	fd_iter_maps_free(&t);
+}
+
+/* Many processes in descending order, each with its records in a known order: the sort keeps
+ * every process's sequence, whatever the pids around it. */
+static void test_maps_parse_stable_many(void)
+{
+	enum { PROCS = 60, PER = 4, N = PROCS * PER };
+	struct fd_iter_map_rec *in = calloc(N, sizeof(*in));
+	struct fd_iter_maps t;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+	/* process p's k-th record has ino 1000 * p + (PER - k): descending within a process, so
+	 * a sort that looked at anything but the pid would reorder them */
+	for (size_t i = 0; i < N; i++) {
+		uint32_t p = (uint32_t)(PROCS - (i % PROCS));	/* interleaved: 60, 59, ..., 1, 60, ... */
+		uint32_t k = (uint32_t)(i / PROCS);
+
+		in[i] = mrec(p, 1000ULL * p + (PER - k), "/dev/shm/x");
+	}
+	CU_ASSERT_EQUAL(fd_iter_maps_parse((const char *)in, N * sizeof(*in), &t), 0);
+	CU_ASSERT_EQUAL_FATAL(t.n, N);
+	for (size_t i = 0; i < N; i++) {
+		uint32_t p = (uint32_t)(i / PER + 1), k = (uint32_t)(i % PER);
+
+		CU_ASSERT_EQUAL(t.recs[i].tgid, p);
+		CU_ASSERT_EQUAL(t.recs[i].ino, 1000ULL * p + (PER - k));
+	}
+	fd_iter_maps_free(&t);
+	free(in);
+}
+
+static void test_maps_parse_torn(void)
+{
+	struct fd_iter_map_rec in[2] = { mrec(10, 1, "/dev/shm/a"), mrec(10, 2, "/dev/shm/b") };
+	struct fd_iter_maps t;
+	size_t lens[] = { 1, 24, sizeof(in[0]) - 1, sizeof(in[0]) + 1, sizeof(in) - 8,
+			  sizeof(struct fd_iter_rec) };	/* one descriptor record's worth */
+
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		t.recs = (struct fd_iter_map_rec *)1;
+		t.n = 99;
+		CU_ASSERT_EQUAL(fd_iter_maps_parse((const char *)in, lens[i], &t), -EBADMSG);
+		CU_ASSERT_PTR_NULL(t.recs);
+		CU_ASSERT_EQUAL(t.n, 0);
+		fd_iter_maps_free(&t);
+	}
+	/* in place as well */
+	t.n = 99;
+	CU_ASSERT_EQUAL(fd_iter_maps_parse_inplace((char *)in, sizeof(in) - 1, &t), -EBADMSG);
+	CU_ASSERT_PTR_NULL(t.recs);
+	CU_ASSERT_EQUAL(t.n, 0);
+}
+
+static void test_maps_parse_bad_magic(void)
+{
+	struct fd_iter_map_rec in[3] = { mrec(10, 1, "/dev/shm/a"), mrec(10, 2, "/dev/shm/b"),
+					 mrec(11, 3, "/dev/shm/c") };
+	struct fd_iter_maps t;
+
+	for (size_t bad = 0; bad < 3; bad++) {
+		struct fd_iter_map_rec copy[3];
+
+		memcpy(copy, in, sizeof(in));
+		copy[bad].magic = bad == 1 ? FD_ITER_MAGIC	/* a descriptor record's */
+					   : FD_ITER_MAP_MAGIC ^ (bad == 0 ? 1u : 0x80000000u);
+		CU_ASSERT_EQUAL(fd_iter_maps_parse((const char *)copy, sizeof(copy), &t), -EBADMSG);
+		CU_ASSERT_PTR_NULL(t.recs);
+		CU_ASSERT_EQUAL(t.n, 0);
+		fd_iter_maps_free(&t);
+		/* in place: refused too, the table empty */
+		t.n = 99;
+		CU_ASSERT_EQUAL(fd_iter_maps_parse_inplace((char *)copy, sizeof(copy), &t), -EBADMSG);
+		CU_ASSERT_PTR_NULL(t.recs);
+		CU_ASSERT_EQUAL(t.n, 0);
+	}
+	/* all zero */
+	memset(in, 0, sizeof(in));
+	CU_ASSERT_EQUAL(fd_iter_maps_parse((const char *)in, sizeof(in), &t), -EBADMSG);
+	CU_ASSERT_EQUAL(t.n, 0);
+	fd_iter_maps_free(&t);
+}
+
+static void test_maps_parse_unaligned(void)
+{
+	struct fd_iter_map_rec in[3] = { mrec(20, 0x1122334455667788ULL, "/dev/shm/far"),
+					 mrec(10, 2, "/SYSV00000000 (deleted)"),
+					 mrec(10, 1, "/dev/shm/sem.s") };
+	size_t len = sizeof(in);
+	/* an exact-size heap block at an odd address: ASan sees any read past the end, UBSan
+	 * any misaligned access */
+	char *block = malloc(len + 1);
+	struct fd_iter_maps t;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(block);
+	in[0].s_dev = (8u << 20) | 1u;
+	memcpy(block + 1, in, len);
+	CU_ASSERT_EQUAL(fd_iter_maps_parse(block + 1, len, &t), 0);
+	CU_ASSERT_EQUAL_FATAL(t.n, 3);
+	CU_ASSERT_EQUAL((uintptr_t)t.recs % _Alignof(struct fd_iter_map_rec), 0);
+	CU_ASSERT_EQUAL(t.recs[0].tgid, 10);
+	CU_ASSERT_EQUAL(t.recs[0].ino, 2);	/* the pid's records in their order */
+	CU_ASSERT_EQUAL(t.recs[1].ino, 1);
+	CU_ASSERT_STRING_EQUAL(t.recs[1].path, "/dev/shm/sem.s");
+	CU_ASSERT_EQUAL(t.recs[2].tgid, 20);
+	CU_ASSERT_EQUAL(t.recs[2].ino, 0x1122334455667788ULL);
+	CU_ASSERT_EQUAL(t.recs[2].s_dev, (8u << 20) | 1u);
+	fd_iter_maps_free(&t);
+	/* torn at an odd address */
+	CU_ASSERT_EQUAL(fd_iter_maps_parse(block + 1, len - 1, &t), -EBADMSG);
+	CU_ASSERT_EQUAL(t.n, 0);
+	fd_iter_maps_free(&t);
+	/* in place, the buffer misaligned: refused without touching it */
+	{
+		char *before = malloc(len);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+		memcpy(before, block + 1, len);
+		t.recs = (struct fd_iter_map_rec *)1;
+		t.n = 99;
+		CU_ASSERT_EQUAL(fd_iter_maps_parse_inplace(block + 1, len, &t), -EBADMSG);
+		CU_ASSERT_PTR_NULL(t.recs);
+		CU_ASSERT_EQUAL(t.n, 0);
+		CU_ASSERT_EQUAL(memcmp(before, block + 1, len), 0);	/* not sorted in place */
+		free(before);
+	}
+	free(block);
+}
+
+static void test_maps_parse_inplace(void)
+{
+	struct fd_iter_map_rec *in = calloc(3, sizeof(*in));
+	struct fd_iter_maps t;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+	in[0] = mrec(9, 3, "/dev/shm/c");
+	in[1] = mrec(5, 1, "/dev/shm/a");
+	in[2] = mrec(9, 2, "/dev/shm/b");
+	CU_ASSERT_EQUAL(fd_iter_maps_parse_inplace((char *)in, 3 * sizeof(*in), &t), 0);
+	CU_ASSERT_EQUAL_FATAL(t.n, 3);
+	CU_ASSERT_PTR_EQUAL(t.recs, in);	/* no copy */
+	CU_ASSERT_FALSE(t.owned);
+	CU_ASSERT_EQUAL(in[0].tgid, 5);	/* sorted in the caller's buffer */
+	CU_ASSERT_EQUAL(in[1].ino, 3);
+	CU_ASSERT_EQUAL(in[2].ino, 2);
+	fd_iter_maps_free(&t);	/* does not free the caller's buffer (ASan: no double free) */
+	CU_ASSERT_PTR_NULL(t.recs);
+	free(in);
+}
+
+/* ---- fd_iter_maps_find ---------------------------------------------------------------------- */
+
+static void test_maps_find(void)
+{
+	struct fd_iter_map_rec in[7] = {
+		mrec(INT_MAX, 9, "/dev/shm/l"), mrec(1, 1, "/dev/shm/a"), mrec(51, 5, "/dev/shm/e"),
+		mrec(1, 2, "/dev/shm/b"), mrec(50, 4, "/dev/shm/d"), mrec(1, 3, "/dev/shm/c"),
+		mrec(51, 6, "/dev/shm/f"),
+	};
+	struct fd_iter_maps t, empty = { NULL, 0, false };
+	size_t first = 99;
+
+	CU_ASSERT_EQUAL_FATAL(fd_iter_maps_parse((const char *)in, sizeof(in), &t), 0);
+	/* the first process, middle ones, the last */
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, 1, &first), 3);
+	CU_ASSERT_EQUAL(first, 0);
+	CU_ASSERT_EQUAL(t.recs[first].ino, 1);
+	CU_ASSERT_EQUAL(t.recs[first + 2].ino, 3);
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, 50, &first), 1);
+	CU_ASSERT_EQUAL(first, 3);
+	CU_ASSERT_EQUAL(t.recs[first].ino, 4);
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, 51, &first), 2);
+	CU_ASSERT_EQUAL(first, 4);
+	CU_ASSERT_EQUAL(t.recs[first + 1].ino, 6);
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, INT_MAX, &first), 1);
+	CU_ASSERT_EQUAL(first, 6);
+	/* absent: before the first, between two, after the last */
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, 2, &first), 0);
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, 49, &first), 0);
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, 52, &first), 0);
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, INT_MAX - 1, &first), 0);
+	/* pid 0 and negative pids name no process (a negative pid is not a huge tgid) */
+	first = 99;
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, 0, &first), 0);
+	CU_ASSERT_EQUAL(first, 0);
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, -1, &first), 0);
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, INT_MIN, &first), 0);
+	/* an empty table */
+	first = 99;
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&empty, 1, &first), 0);
+	CU_ASSERT_EQUAL(first, 0);
+	fd_iter_maps_free(&t);
+
+	/* a record with tgid 0 (which the kernel never writes) is not found as pid 0 */
+	struct fd_iter_map_rec z[2] = { mrec(0, 1, "/dev/shm/a"), mrec(3, 2, "/dev/shm/b") };
+
+	CU_ASSERT_EQUAL_FATAL(fd_iter_maps_parse((const char *)z, sizeof(z), &t), 0);
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, 0, &first), 0);
+	CU_ASSERT_EQUAL(fd_iter_maps_find(&t, 3, &first), 1);
+	CU_ASSERT_EQUAL(first, 1);
+	fd_iter_maps_free(&t);
+}
+
+/* ---- fd_iter_map_entry ---------------------------------------------------------------------- */
+
+struct map_out {
+	bool ok;
+	struct map_entry m;
+	size_t len;
+};
+
+static struct map_out map_entry(const struct fd_iter_map_rec *r)
+{
+	struct map_out o;
+
+	memset(&o, 0x5a, sizeof(o));	/* nothing may be left as it was */
+	o.ok = fd_iter_map_entry(r, &o.m, &o.len);
+	return o;
+}
+
+static void test_map_entry_sysv(void)
+{
+	struct fd_iter_map_rec r = mrec(4242, 1709015062, "/SYSV0000162e (deleted)");
+	struct map_out o;
+
+	r.s_dev = 1;		/* the shm mount: 0:1 */
+	o = map_entry(&r);
+	CU_ASSERT_TRUE_FATAL(o.ok);
+	CU_ASSERT_EQUAL(o.m.pid, 4242);
+	CU_ASSERT_TRUE(o.m.deleted);
+	CU_ASSERT_EQUAL(o.len, strlen("/SYSV0000162e"));
+	CU_ASSERT_EQUAL(memcmp(r.path, "/SYSV0000162e", o.len), 0);
+	CU_ASSERT_EQUAL(o.m.inode, 1709015062);	/* the shmid */
+	CU_ASSERT_EQUAL(o.m.dev, makedev(0, 1));
+	CU_ASSERT_PTR_NULL(o.m.path);	/* the caller copies the first len bytes */
+	/* the kernel's 12:20 dev_t as makedev(major, minor) */
+	r.s_dev = (259u << 20) | 0x12345u;
+	o = map_entry(&r);
+	CU_ASSERT_TRUE(o.ok);
+	CU_ASSERT_EQUAL(o.m.dev, makedev(259, 0x12345));
+	CU_ASSERT_EQUAL(major(o.m.dev), 259);
+	CU_ASSERT_EQUAL(minor(o.m.dev), 0x12345);
+	r.s_dev = (4095u << 20) | 0xfffffu;
+	o = map_entry(&r);
+	CU_ASSERT_EQUAL(major(o.m.dev), 4095);
+	CU_ASSERT_EQUAL(minor(o.m.dev), 0xfffff);
+	/* a 64-bit inode is kept whole */
+	r.ino = 0xfedcba9876543210ULL;
+	CU_ASSERT_EQUAL(map_entry(&r).m.inode, 0xfedcba9876543210ULL);
+}
+
+static void test_map_entry_shm(void)
+{
+	struct fd_iter_map_rec r = mrec(INT_MAX, 77, "/dev/shm/x");
+	struct map_out o;
+
+	r.s_dev = 26;
+	o = map_entry(&r);
+	CU_ASSERT_TRUE_FATAL(o.ok);
+	CU_ASSERT_EQUAL(o.m.pid, INT_MAX);
+	CU_ASSERT_FALSE(o.m.deleted);
+	CU_ASSERT_EQUAL(o.len, strlen("/dev/shm/x"));
+	CU_ASSERT_EQUAL(o.m.inode, 77);
+	CU_ASSERT_EQUAL(o.m.dev, makedev(0, 26));
+	CU_ASSERT_PTR_NULL(o.m.path);
+	/* a semaphore's creator maps glibc's temporary name, unlinked */
+	snprintf(r.path, sizeof(r.path), "/dev/shm/sem.Ab3dEf (deleted)");
+	o = map_entry(&r);
+	CU_ASSERT_TRUE(o.ok);
+	CU_ASSERT_TRUE(o.m.deleted);
+	CU_ASSERT_EQUAL(o.len, strlen("/dev/shm/sem.Ab3dEf"));
+	/* " (deleted)" only counts at the end; bytes after the terminator do not count */
+	snprintf(r.path, sizeof(r.path), "/dev/shm/a (deleted) b");
+	o = map_entry(&r);
+	CU_ASSERT_TRUE(o.ok);
+	CU_ASSERT_FALSE(o.m.deleted);
+	CU_ASSERT_EQUAL(o.len, strlen("/dev/shm/a (deleted) b"));
+	memset(r.path, 'q', sizeof(r.path));
+	memcpy(r.path, "/dev/shm/y", 11);	/* with its NUL, then garbage */
+	o = map_entry(&r);
+	CU_ASSERT_TRUE(o.ok);
+	CU_ASSERT_EQUAL(o.len, 10);
+	CU_ASSERT_FALSE(o.m.deleted);
+	/* the shortest deleted path: "/" and the suffix */
+	snprintf(r.path, sizeof(r.path), "/ (deleted)");
+	o = map_entry(&r);
+	CU_ASSERT_TRUE(o.ok);
+	CU_ASSERT_TRUE(o.m.deleted);
+	CU_ASSERT_EQUAL(o.len, 1);
+	/* the longest path that fits: FD_ITER_PATH_MAX - 1 bytes and the terminator */
+	memset(r.path, 'n', sizeof(r.path));
+	memcpy(r.path, "/dev/shm/", 9);
+	r.path[sizeof(r.path) - 1] = '\0';
+	o = map_entry(&r);
+	CU_ASSERT_TRUE(o.ok);
+	CU_ASSERT_EQUAL(o.len, FD_ITER_PATH_MAX - 1);
+	CU_ASSERT_FALSE(o.m.deleted);
+	memcpy(r.path + FD_ITER_PATH_MAX - 11, " (deleted)", 10);
+	o = map_entry(&r);
+	CU_ASSERT_TRUE(o.ok);
+	CU_ASSERT_TRUE(o.m.deleted);
+	CU_ASSERT_EQUAL(o.len, FD_ITER_PATH_MAX - 11);
+}
+
+static void test_map_entry_refused(void)
+{
+	struct fd_iter_map_rec r = mrec(4242, 5, "/dev/shm/x");
+	struct map_out o;
+
+	/* unterminated: every byte of the path used */
+	memset(r.path, 'x', sizeof(r.path));
+	r.path[0] = '/';
+	o = map_entry(&r);
+	CU_ASSERT_FALSE(o.ok);
+	CU_ASSERT_EQUAL(o.len, 0);
+	CU_ASSERT_FALSE(o.m.deleted);
+	CU_ASSERT_EQUAL(o.m.pid, 0);
+	CU_ASSERT_PTR_NULL(o.m.path);
+	/* the same ending in " (deleted)" but without its terminator */
+	memcpy(r.path + sizeof(r.path) - 10, " (deleted)", 10);
+	CU_ASSERT_FALSE(map_entry(&r).ok);
+	/* relative, or empty */
+	r = mrec(4242, 5, "dev/shm/x");
+	CU_ASSERT_FALSE(map_entry(&r).ok);
+	r = mrec(4242, 5, " (deleted)");
+	CU_ASSERT_FALSE(map_entry(&r).ok);
+	r = mrec(4242, 5, "");
+	o = map_entry(&r);
+	CU_ASSERT_FALSE(o.ok);
+	CU_ASSERT_EQUAL(o.len, 0);
+	/* no process: tgid 0, or beyond a pid_t */
+	r = mrec(0, 5, "/SYSV00000000 (deleted)");
+	o = map_entry(&r);
+	CU_ASSERT_FALSE(o.ok);
+	CU_ASSERT_EQUAL(o.len, 0);
+	CU_ASSERT_FALSE(o.m.deleted);
+	r.tgid = (uint32_t)INT_MAX + 1u;
+	CU_ASSERT_FALSE(map_entry(&r).ok);
+	r.tgid = UINT32_MAX;
+	CU_ASSERT_FALSE(map_entry(&r).ok);
+	r.tgid = 1;
+	CU_ASSERT_TRUE(map_entry(&r).ok);
+	/* a record of another layout (a descriptor record's magic) */
+	r.magic = FD_ITER_MAGIC;
+	CU_ASSERT_FALSE(map_entry(&r).ok);
+	r.magic = 0;
+	CU_ASSERT_FALSE(map_entry(&r).ok);
+}
+
+/* Every record of a parsed pass, as proc_maps.c walks one process. */
+static void test_maps_pass_to_entries(void)
+{
+	struct fd_iter_map_rec in[5] = {
+		mrec(901, 8, "/dev/shm/other"), mrec(900, 3, "/SYSV00000000 (deleted)"),
+		mrec(900, 2, "/dev/shm/sem.Ab3dEf (deleted)"), mrec(899, 1, "/dev/shm/z"),
+		mrec(900, 4, "/dev/shm/obj"),
+	};
+	static const char *const paths[3] = { "/SYSV00000000", "/dev/shm/sem.Ab3dEf",
+					      "/dev/shm/obj" };
+	static const bool deleted[3] = { true, true, false };
+	static const uint64_t inodes[3] = { 3, 2, 4 };	/* the kernel's order, not sorted */
+	struct fd_iter_maps t;
+	size_t first, n;
+
+	CU_ASSERT_EQUAL_FATAL(fd_iter_maps_parse((const char *)in, sizeof(in), &t), 0);
+	n = fd_iter_maps_find(&t, 900, &first);
+	CU_ASSERT_EQUAL_FATAL(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		struct map_out o = map_entry(&t.recs[first + i]);
+
+		CU_ASSERT_TRUE(o.ok);
+		CU_ASSERT_EQUAL(o.m.pid, 900);
+		CU_ASSERT_EQUAL(o.m.inode, inodes[i]);
+		CU_ASSERT_EQUAL(o.m.deleted, deleted[i]);
+		CU_ASSERT_EQUAL(o.len, strlen(paths[i]));
+		CU_ASSERT_EQUAL(memcmp(t.recs[first + i].path, paths[i], o.len), 0);
+	}
+	fd_iter_maps_free(&t);
+}
+
 /* Without the iterator (IPCTOP_NO_BPF, or a build without BPF) open says why, and closing
  * nothing is harmless. */
 static void test_open_off(void)
@@ -647,6 +1123,27 @@ void test_register(void)
 		   "the kernel's dev_t as makedev(major, minor)", test_entry_dev,
 		   "tgid 0 or beyond INT_MAX, fd beyond INT_MAX, bad magic", test_entry_refused,
 		   "a parsed pass, record by record", test_pass_to_entries);
+	TEST_SUITE("fd_iter_maps_parse", NULL, NULL,
+		   "an empty pass", test_maps_parse_empty,
+		   "one record, copied", test_maps_parse_one,
+		   "out of order: sorted by pid, each process's records in their order",
+		   test_maps_parse_sorted_stable,
+		   "60 processes interleaved and descending: every process's order kept",
+		   test_maps_parse_stable_many,
+		   "a length not a whole number of records: EBADMSG, empty", test_maps_parse_torn,
+		   "a wrong magic anywhere: EBADMSG, empty", test_maps_parse_bad_magic,
+		   "at an odd address; in place misaligned: EBADMSG", test_maps_parse_unaligned,
+		   "in place: no copy, sorted in the caller's buffer", test_maps_parse_inplace);
+	TEST_SUITE("fd_iter_maps_find", NULL, NULL,
+		   "present, absent, pid 0 and negative, first and last", test_maps_find);
+	TEST_SUITE("fd_iter_map_entry", NULL, NULL,
+		   "/SYSV (deleted): deleted, length without the suffix, shmid, dev",
+		   test_map_entry_sysv,
+		   "/dev/shm paths: not deleted, temporary names, longest, garbage after NUL",
+		   test_map_entry_shm,
+		   "unterminated, relative or empty path, tgid 0 or beyond INT_MAX, bad magic",
+		   test_map_entry_refused,
+		   "a parsed pass, record by record", test_maps_pass_to_entries);
 	TEST_SUITE("fd_iter_open", NULL, NULL,
 		   "IPCTOP_NO_BPF: not loaded, with the reason", test_open_off);
 }
