@@ -215,9 +215,13 @@ int collector_collect(struct collector *c, struct snapshot **out)
 	}
 
 	/* the BPF passes (descriptors, IPC mappings) begin at once, on a thread of their own,
-	 * while proc_table reads the processes; fds and proc_maps wait for them */
+	 * while proc_table reads the processes; fds and proc_maps wait for them. They read
+	 * every process: when most did not run since the last collection (as it found), it is
+	 * cheaper to keep what that one read of them and ask /proc about the others. */
 	if (c->iter) {
-		fd_iter_pass_start(c->iter);
+		bool warm = ctx.witness && c->n_procs > 0 && c->n_reused * 2 > c->n_procs;
+
+		fd_iter_pass_start(c->iter, !warm);
 		ctx.iter = c->iter;
 	}
 	for (size_t i = 0; i < N_PROBES; i++) {

@@ -498,6 +498,7 @@ struct fd_iter_pass {
 	pthread_t thread;
 	bool running;		/* the thread reads this collection's passes */
 	bool fetched;		/* this collection's passes are read: rc, tables, ticks */
+	bool skipped;		/* this collection asked for none */
 	int rc[FD_ITER_KINDS];	/* 0, -ENODEV (no iterators: why), -EBADMSG or -errno */
 	struct fd_iter_table fds;
 	struct fd_iter_maps maps;
@@ -518,6 +519,17 @@ static unsigned long long boot_ticks_now(void)
 
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	return (unsigned long long)ts.tv_sec * h + (unsigned long long)ts.tv_nsec / (1000000000ULL / h);
+}
+
+bool fd_iter_proc_refuses(pid_t pid)
+{
+#ifdef SYS_kcmp
+	if (syscall(SYS_kcmp, pid, pid, 0 /* KCMP_FILE */, 0, 0) < 0)
+		return errno == EPERM || errno == EACCES;
+#else
+	(void)pid;
+#endif
+	return false;
 }
 
 static void *fetch(void *arg)
@@ -563,15 +575,16 @@ static void join(struct fd_iter_pass *p)
 	}
 }
 
-void fd_iter_pass_start(struct fd_iter_pass *p)
+void fd_iter_pass_start(struct fd_iter_pass *p, bool wanted)
 {
 	join(p);		/* a pass left by a collection that stopped early */
 	fd_iter_table_free(&p->fds);
 	fd_iter_maps_free(&p->maps);
 	p->fetched = false;
+	p->skipped = !wanted;
 	p->rc[FD_ITER_FDS] = p->rc[FD_ITER_MAPS] = 0;
-	if (p->tried && !p->it)
-		return;		/* not loadable: the users say why */
+	if (!wanted || (p->tried && !p->it))
+		return;		/* not wanted, or not loadable: the users say why */
 	p->running = pthread_create(&p->thread, NULL, fetch, p) == 0;
 }
 
@@ -581,6 +594,11 @@ static int finish(struct fd_iter_pass *p, enum fd_iter_kind kind, const char **w
 {
 	int rc;
 
+	if (p->skipped) {
+		*why = "off in this collection (most processes had not run since the last one: "
+		       "what it read of them is kept, /proc is asked about the others)";
+		return -ENODATA;
+	}
 	join(p);
 	if (!p->fetched)
 		fetch(p);

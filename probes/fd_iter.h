@@ -92,12 +92,18 @@ bool fd_iter_map_entry(const struct fd_iter_map_rec *r, struct map_entry *m, siz
 struct fd_iter_pass;
 
 struct fd_iter_pass *fd_iter_pass_new(void);
-void fd_iter_pass_start(struct fd_iter_pass *p);
+/* wanted false: this collection reads no pass (the users then say so and read /proc). */
+void fd_iter_pass_start(struct fd_iter_pass *p, bool wanted);
 /* This collection's tables, or NULL with *why saying why not (static text, or the pass's). */
 const struct fd_iter_table *fd_iter_pass_fds(struct fd_iter_pass *p, const char **why,
 					     unsigned long long *ticks);
 const struct fd_iter_maps *fd_iter_pass_maps(struct fd_iter_pass *p, const char **why,
 					     unsigned long long *ticks);
+/* Would /proc refuse this process's descriptors and maps to ipctop? They need ptrace read
+ * access, which kcmp(2) checks the same way without a path lookup (a kernel without kcmp:
+ * false). The probes ask it for every process they take from a pass, so that they show what
+ * /proc would and say EACCES where it would. */
+bool fd_iter_proc_refuses(pid_t pid);
 /* The caller is done with that table: its memory goes back to the system. */
 void fd_iter_pass_done(struct fd_iter_pass *p, enum fd_iter_kind kind);
 void fd_iter_pass_free(struct fd_iter_pass *p);

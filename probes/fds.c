@@ -736,6 +736,10 @@ static bool reuse_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 		if (!ok)
 			break;
 		e.fill = ce->fills && ce->fills[i].valid ? &ce->fills[i] : NULL;
+		/* what a BPF pass said then is no news now (pipes.c keeps e.fill if it may) */
+		e.fill_known = false;
+		e.iter_dev = 0;
+		e.iter_pending = false;
 		*scan_add_fd(sc) = e;
 		channels |= is_channel(e.type);
 	}
@@ -828,6 +832,10 @@ static void scan_pid_iter(struct scan *sc, pid_t pid, struct proc_rec *p)
 	int infofd = -1;
 	bool channels = false;
 
+	if (fd_iter_proc_refuses(pid)) {
+		pid_unreadable(sc, pid, p, EACCES);	/* as /proc would */
+		return;
+	}
 	for (size_t i = first; i < first + n; i++) {
 		const struct fd_iter_rec *r = &sc->table->recs[i];
 		struct fd_entry e;

@@ -324,6 +324,12 @@ static void scan_pid(struct pm_worker *w, struct pm_result *r)
 		const struct fd_iter_maps *t = w->scan->table;
 		size_t first, n = fd_iter_maps_find(t, r->pid, &first);
 
+		if (fd_iter_proc_refuses(r->pid)) {
+			r->err = EACCES;	/* as /proc would */
+			r->n = 0;
+			return;
+		}
+
 		for (size_t i = first; i < first + n; i++) {
 			struct map_entry m;
 			size_t plen;

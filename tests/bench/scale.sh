@@ -166,7 +166,7 @@ for n in $SIZES; do
 		BEGIN {
 		printf "%6d %6d | %6.1f | %7.1f %7.1f %6.2f %6.1f %6.0f | %7.1f %4.2fx | %s %s %s %s\n",
 		       n, fds, tf, ti, ti * 1000 / (n > 0 ? n : 1), ti * 1000 / (fds > 0 ? fds : 1),
-		       rss / 1024, cpu, tp, tf > 0 ? tp / tf : 0, tool(tl), tool(to), tool(ts),
+		       rss / 1024, cpu, tp, (tf > 0 ? tp / tf : 0), tool(tl), tool(to), tool(ts),
 		       tool(tc) }'
 
 	results="$results$n $ti $tl $tf $rss
