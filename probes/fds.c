@@ -701,27 +701,8 @@ static bool reuse_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 		ssize_t len;
 
 		snprintf(fdname, sizeof(fdname), "%d", e.fd);
-		if (e.type == FDT_FIFO || e.type == FDT_MQUEUE)
-			snprintf(path, sizeof(path), "%d/fd/%d", (int)pid, e.fd);
-		if (e.type == FDT_FIFO) {
-			/* the device as stat(2) gives it (overlayfs and btrfs report another than
-			 * the inode's superblock), which also proves the number still names it */
-			struct stat st;
-
-			if (fstatat(ctx->procfd, path, &st, 0) < 0) {
-				if (errno != ENOENT)
-					scan_error(sc, NULL, probe_errname(errno), "pid %d fd %d",
-						   (int)pid, e.fd);
-				continue;
-			}
-			if (!S_ISFIFO(st.st_mode) || st.st_ino != e.inode) {
-				scan_error(sc, NULL, "changed during scan", "pid %d fd %d", (int)pid,
-					   e.fd);
-				continue;
-			}
-			e.dev = st.st_dev;
-		}
 		if (e.type == FDT_FIFO || e.type == FDT_MQUEUE) {
+			snprintf(path, sizeof(path), "%d/fd/%d", (int)pid, e.fd);
 			len = readlinkat(ctx->procfd, path, target, sizeof(target) - 1);
 			ok = len >= 0;
 			if (ok)
