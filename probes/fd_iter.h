@@ -56,10 +56,10 @@ size_t fd_iter_table_find(const struct fd_iter_table *t, pid_t pid, size_t *firs
 /*
  * One record as the descriptor probe's entry (pid, fd, type, mode, dev, inode; the
  * "anon_inode:[name]" link text of anonymous inodes in *link, which is left empty for the
- * others). mqueue_magic/pipefs_magic: the filesystems' magic numbers (<linux/magic.h>).
- * Returns false for a record that makes no sense (the caller counts it as malformed).
- * *queued / *capacity: a pipe's or FIFO's fill, SNAP_UNKNOWN when not read (page_size:
- * the capacity's unit).
+ * others); the type comes from the inode's file type and its filesystem's magic number
+ * (pipefs, mqueue, anonymous inodes: <linux/magic.h>). Returns false for a record that
+ * makes no sense (the caller counts it as malformed). *queued / *capacity: a pipe's or
+ * FIFO's fill, SNAP_UNKNOWN when not read (page_size: the capacity's unit).
  */
 bool fd_iter_entry(const struct fd_iter_rec *r, long page_size, struct fd_entry *e,
 		   char *link, size_t link_size, int64_t *queued, int64_t *capacity);
