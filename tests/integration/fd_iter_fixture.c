@@ -60,24 +60,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/integration/fixture_signals.h"
+
 #define MAX_CHILDREN 16
 #define MIB (1024 * 1024)
 
-static volatile sig_atomic_t stop;
 static pid_t children[MAX_CHILDREN];
 static int n_children;
-
-static void on_signal(int signo)
-{
-	(void)signo;
-	stop = 1;
-}
-
-/* SIGCHLD only interrupts the wait: the main loop looks which child ended */
-static void on_child(int signo)
-{
-	(void)signo;
-}
 
 static void reap_all(void)
 {
@@ -496,8 +485,7 @@ int main(int argc, char **argv)
 	size_t big = 300001;
 	const char *fifo = NULL, *prefix = NULL;
 	int opt, max_fd = 2, status = 0;
-	struct sigaction sa;
-	sigset_t block, unblocked;
+	sigset_t unblocked;
 
 	while ((opt = getopt(argc, argv, "b:f:m:")) != -1) {
 		if (opt == 'b') {
@@ -519,27 +507,7 @@ int main(int argc, char **argv)
 	for (int fd = 3; fd < 1024; fd++)	/* nothing inherited shows up in the children */
 		close(fd);
 
-	/* signals: blocked except while waiting in ppoll, so no setup is interrupted */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = on_child;
-	sigaction(SIGCHLD, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &block, &unblocked);
-	sigdelset(&unblocked, SIGTERM);
-	sigdelset(&unblocked, SIGINT);
-	sigdelset(&unblocked, SIGHUP);
-	sigdelset(&unblocked, SIGCHLD);
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	fixture_signals(&unblocked);	/* blocked but while waiting: fixture_signals.h */
 
 	printf("page=%ld\n", page);
 	if (prefix) {
@@ -558,7 +526,7 @@ int main(int argc, char **argv)
 	printf("\nready\n");
 	fflush(stdout);
 
-	while (!stop) {
+	while (!fixture_stop) {
 		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 		int n = ppoll(&pfd, 1, NULL, &unblocked);
 

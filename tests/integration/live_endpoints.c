@@ -52,28 +52,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/integration/fixture_signals.h"
+
 #define RING_MAX 16
 #define CHILD_MAX (RING_MAX + 8)
 
-static volatile sig_atomic_t stop, child_ended;
 static pid_t children[CHILD_MAX];
 static int n_children;
 static pid_t parent_pid;
 static char dir[64], fifo_chat[128], fifo_blocked[128];
 static char mq_name[64], shm_name[64], sem_name[64];
 static bool mq_made, shm_made, sem_made;
-
-static void on_signal(int signo)
-{
-	(void)signo;
-	stop = 1;
-}
-
-static void on_child(int signo)
-{
-	(void)signo;
-	child_ended = 1;
-}
 
 static void die(const char *what)
 {
@@ -204,8 +193,7 @@ int main(int argc, char **argv)
 	bool ignore_stdin = false;
 	int pipes[RING_MAX][2], socks[RING_MAX][2];
 	pid_t ring_pids[RING_MAX];
-	struct sigaction sa;
-	sigset_t block, unblocked;
+	sigset_t unblocked;
 	int max_fd = 0, status = 0;
 
 	while ((opt = getopt(argc, argv, "n:k:i")) != -1) {
@@ -228,27 +216,7 @@ int main(int argc, char **argv)
 	for (int fd = 3; fd < 1024; fd++)
 		close(fd);
 
-	/* Signals: blocked except while waiting in ppoll, so no child setup is interrupted. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = on_child;
-	sigaction(SIGCHLD, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &block, &unblocked);
-	sigdelset(&unblocked, SIGTERM);
-	sigdelset(&unblocked, SIGINT);
-	sigdelset(&unblocked, SIGHUP);
-	sigdelset(&unblocked, SIGCHLD);
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	fixture_signals(&unblocked);	/* blocked but while waiting: fixture_signals.h */
 
 	snprintf(dir, sizeof(dir), "/tmp/ipctop-ep.XXXXXX");
 	if (!mkdtemp(dir)) {
@@ -493,7 +461,7 @@ int main(int argc, char **argv)
 	puts("ready");
 	fflush(stdout);
 
-	while (!stop) {
+	while (!fixture_stop) {
 		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 		int n = ppoll(ignore_stdin ? NULL : &pfd, ignore_stdin ? 0 : 1, NULL, &unblocked);
 		sigset_t pending;
@@ -504,7 +472,7 @@ int main(int argc, char **argv)
 		    sigismember(&pending, SIGHUP))
 			break;
 		if (sigismember(&pending, SIGCHLD))
-			child_ended = 1;
+			fixture_child_ended = 1;
 
 		if (n > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) {
 			char buf[256];
@@ -513,7 +481,7 @@ int main(int argc, char **argv)
 			if (r <= 0)
 				break;	/* end-of-file (or an unreadable stdin) */
 		}
-		if (child_ended) {
+		if (fixture_child_ended) {
 			/* a broken fixture must not pass for a good one: say which, exit 1 */
 			for (int i = 0; i < n_children; i++) {
 				int st;
@@ -526,7 +494,7 @@ int main(int argc, char **argv)
 					status = 1;
 				}
 			}
-			child_ended = 0;
+			fixture_child_ended = 0;
 			if (status)
 				break;
 		}
