@@ -423,7 +423,7 @@ static void scan_pids(struct probe_ctx *ctx, struct pm_result *res, size_t n)
 
 		sc->table = fd_iter_pass_maps(ctx->iter, &why, &sc->ticks);
 		if (!sc->table && why && strncmp(why, "off", 3) != 0)
-			snapshot_add_errorf(ctx->snap, why, "%s", "bpf maps");	/* read here */
+			snapshot_add_error(ctx->snap, "bpf maps", why);	/* read here instead */
 	}
 	atomic_init(&sc->cursor, 0);
 	atomic_init(&sc->no_query, false);
