@@ -173,6 +173,23 @@ static const char *word_end(const char *p, const char *e)
 	return p;
 }
 
+void proc_status_name(const char *v, size_t n, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	if (!outlen)
+		return;
+	for (size_t i = 0; i < n && o + 1 < outlen; i++) {
+		char c = v[i];
+
+		/* fs/proc/array.c: seq_escape_str(m, tcomm, ESCAPE_SPACE | ESCAPE_SPECIAL, "\n\\") */
+		if (c == '\\' && i + 1 < n && (v[i + 1] == 'n' || v[i + 1] == '\\'))
+			c = v[++i] == 'n' ? '\n' : '\\';
+		out[o++] = c;
+	}
+	out[o] = '\0';
+}
+
 /* Parses one value [v, e) (no newline) for key index k. */
 static bool status_value(struct proc_status_fields *o, size_t k, const char *v, const char *e)
 {
@@ -184,11 +201,7 @@ static bool status_value(struct proc_status_fields *o, size_t k, const char *v, 
 	switch (status_keys[k].bit) {
 	case PSF_NAME:
 		/* the name itself may hold spaces: keep the whole rest of the line */
-		n = (size_t)(e - v);
-		if (n >= sizeof(o->name))
-			n = sizeof(o->name) - 1;
-		memcpy(o->name, v, n);
-		o->name[n] = '\0';
+		proc_status_name(v, (size_t)(e - v), o->name, sizeof(o->name));
 		return true;
 	case PSF_STATE:
 		if (e - v < 1 || (e - v > 1 && v[1] != ' '))

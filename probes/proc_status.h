@@ -66,7 +66,7 @@ enum {
 struct proc_status_fields {
 	unsigned have;			/* PSF_* found and well-formed */
 	unsigned bad;			/* PSF_* found but malformed */
-	char name[PROC_COMM_MAX];	/* "Name:" as the kernel escapes it (\n, \\, ...) */
+	char name[PROC_COMM_MAX];	/* "Name:" unescaped: the real comm (proc_status_name) */
 	char state;			/* first letter of "State:" */
 	pid_t tgid, pid, ppid;
 	uid_t ruid, euid;		/* "Uid:" real and effective */
@@ -80,6 +80,11 @@ struct proc_status_fields {
  * when every PSF_REQUIRED field was found well-formed, -EBADMSG otherwise (out->have and
  * out->bad then tell which fields are usable). */
 int proc_status_parse(const char *buf, size_t len, struct proc_status_fields *out);
+
+/* The value of a "Name:" line [v, v + n) as the real name, into out (outlen bytes, cut to
+ * fit, NUL-terminated): the kernel writes a newline in comm as "\\n" and a backslash as
+ * "\\\\" there (and nothing else escaped), while /proc/<pid>/comm and stat hold the bytes. */
+void proc_status_name(const char *v, size_t n, char *out, size_t outlen);
 
 /* Turns the NUL-separated arguments of /proc/<pid>/cmdline in buf[0..len) into one string,
  * in place: trailing NULs are dropped and inner NULs become spaces. buf must have room for

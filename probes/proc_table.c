@@ -7,8 +7,11 @@
  *            collections); --sysroot: read and parsed here.
  *   status   real uid, SigPnd ShdPnd SigBlk SigIgn SigCgt, SigQ, Name (comm). libproc2 has
  *            no SigQ item, so both paths read status once and take everything from it.
- *            comm comes from status Name in both paths: libproc2 escapes comm by the
- *            caller's locale, while the kernel's own escaping of Name does not vary.
+ *            comm comes from status Name in both paths, unescaped to the real name
+ *            (proc_status_name: the kernel writes only '\n' and '\\' escaped there):
+ *            libproc2 escapes comm by the caller's locale, which loses bytes. Without
+ *            status, stat's comm (raw bytes). Outputs escape what a terminal or JSON
+ *            cannot take (src/format.h, src/json_out.c).
  *   cmdline  args joined by spaces; not read for kernel threads and zombies (no memory:
  *            always empty). Read here in both paths: libproc2 reports an empty and an
  *            unreadable cmdline alike as "-".
@@ -194,17 +197,6 @@ static bool read_status_cmdline(struct probe_ctx *ctx, struct pt_state *st, int 
 	return true;
 }
 
-/* Control characters of a raw stat comm become '?' (status Name is preferred anyway). */
-static const char *clean_comm(struct snapshot *s, const char *comm)
-{
-	char *c = arena_strdup(&s->arena, comm);
-
-	for (char *p = c; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return c;
-}
-
 /*
  * A task that has finished exiting (released, about to vanish from /proc) reads ppid 0 in stat
  * and status. On the live system a user process other than init with ppid 0 is either that or a
@@ -264,7 +256,7 @@ static void emit(struct probe_ctx *ctx, struct pt_state *st, const struct pt_ent
 	if (ss->have & PSF_NAME)
 		r->comm = snapshot_strdup(s, ss->name);
 	else if (e->stat_ok)
-		r->comm = clean_comm(s, e->st.comm);
+		r->comm = snapshot_strdup(s, e->st.comm);	/* raw bytes, as the real name */
 	else
 		r->comm = "?";
 	r->cmdline = r->kthread ? "" : e->cmdline;

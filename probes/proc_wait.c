@@ -188,12 +188,7 @@ int proc_wait_parse_task_status(const char *buf, size_t len, struct task_sigstat
 		if (!eol)
 			eol = end;
 		if ((v = status_value(p, eol, "Name"))) {
-			size_t n = (size_t)(eol - v);
-
-			if (n >= sizeof(out->name))
-				n = sizeof(out->name) - 1;
-			memcpy(out->name, v, n);
-			out->name[n] = '\0';
+			proc_status_name(v, (size_t)(eol - v), out->name, sizeof(out->name));
 		} else if ((v = status_value(p, eol, "State"))) {
 			if (v < eol && isalpha((unsigned char)*v))
 				out->state = *v;

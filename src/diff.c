@@ -413,11 +413,11 @@ static void object_events(struct snapshot_delta *d, const struct snapshot *in,
 		if (!snapshot_find_pmq(other, in->pmqs[i].name))
 			snapshot_delta_add_event(d, kind, fmt_id_pmq(in->pmqs[i].name, id, sizeof(id)), 0, NULL);
 	for (size_t i = 0; i < in->n_pshms; i++)
-		if (!snapshot_find_pshm(other, in->pshms[i].name))
-			snapshot_delta_add_event(d, kind, fmt_id_pshm(in->pshms[i].name, id, sizeof(id)), 0, NULL);
+		if (!snapshot_find_pshm_same(other, &in->pshms[i]))
+			snapshot_delta_add_event(d, kind, fmt_id_pshm(&in->pshms[i], id, sizeof(id)), 0, NULL);
 	for (size_t i = 0; i < in->n_psems; i++)
-		if (!snapshot_find_psem(other, in->psems[i].name))
-			snapshot_delta_add_event(d, kind, fmt_id_psem(in->psems[i].name, id, sizeof(id)), 0, NULL);
+		if (!snapshot_find_psem_same(other, &in->psems[i]))
+			snapshot_delta_add_event(d, kind, fmt_id_psem(&in->psems[i], id, sizeof(id)), 0, NULL);
 }
 
 /* ---- attach / detach ------------------------------------------------------------------------ */
@@ -468,11 +468,11 @@ static void attach_events(struct snapshot_delta *d, const struct snapshot *prev,
 	}
 	for (size_t i = 0; i < cur->n_pshms; i++) {
 		const struct pshm_rec *c = &cur->pshms[i];
-		const struct pshm_rec *p = snapshot_find_pshm(prev, c->name);
+		const struct pshm_rec *p = snapshot_find_pshm_same(prev, c);
 
 		if (!p)
 			continue;
-		fmt_id_pshm(c->name, id, sizeof(id));
+		fmt_id_pshm(c, id, sizeof(id));
 		if (detach)
 			pid_set_events(d, id, p->mapped_pids, p->n_mapped, c->mapped_pids, c->n_mapped, kind);
 		else
@@ -480,11 +480,11 @@ static void attach_events(struct snapshot_delta *d, const struct snapshot *prev,
 	}
 	for (size_t i = 0; i < cur->n_psems; i++) {
 		const struct psem_rec *c = &cur->psems[i];
-		const struct psem_rec *p = snapshot_find_psem(prev, c->name);
+		const struct psem_rec *p = snapshot_find_psem_same(prev, c);
 
 		if (!p)
 			continue;
-		fmt_id_psem(c->name, id, sizeof(id));
+		fmt_id_psem(c, id, sizeof(id));
 		if (detach)
 			pid_set_events(d, id, p->mapped_pids, p->n_mapped, c->mapped_pids, c->n_mapped, kind);
 		else

@@ -191,7 +191,7 @@ static void decide_objects(const struct snapshot *s, const struct pidset *sel,
 		const struct psem_rec *m = &s->psems[i];
 
 		k->psems[i] = pids_use(m->mapped_pids, m->n_mapped, sel) ||
-			      idlist_has(waits, fmt_id_psem(m->name, id, sizeof(id)));
+			      idlist_has(waits, fmt_id_psem(m, id, sizeof(id)));
 		if (k->psems[i])
 			pids_peers(m->mapped_pids, m->n_mapped, peers);
 	}

@@ -693,7 +693,7 @@ static void j_pshm(struct jw *w, const struct pshm_rec *m)
 	k_str(w, "name", m->name);
 	k_int_known(w, "size", m->size);
 	k_pids(w, "mapped_pids", m->mapped_pids, m->n_mapped);
-	k_str(w, "id", fmt_id_pshm(m->name, id, sizeof(id)));
+	k_str(w, "id", fmt_id_pshm(m, id, sizeof(id)));
 	k_uint(w, "inode", m->inode);
 	k_str(w, "error", m->error);
 	jw_obj_end(w);
@@ -707,7 +707,7 @@ static void j_psem(struct jw *w, const struct psem_rec *m)
 	k_str(w, "name", m->name);
 	k_int_known(w, "value", m->value);
 	k_pids(w, "mapped_pids", m->mapped_pids, m->n_mapped);
-	k_str(w, "id", fmt_id_psem(m->name, id, sizeof(id)));
+	k_str(w, "id", fmt_id_psem(m, id, sizeof(id)));
 	k_uint(w, "inode", m->inode);
 	k_str(w, "error", m->error);
 	jw_obj_end(w);

@@ -276,14 +276,26 @@ static int cmp_pmq(const void *a, const void *b)
 	return strcmp(((const struct pmq_rec *)a)->name, ((const struct pmq_rec *)b)->name);
 }
 
+/* POSIX shm objects and semaphores: linked ones by name, then unlinked ones by inode. */
+static int cmp_posix(const char *na, bool da, uint64_t ia, const char *nb, bool db, uint64_t ib)
+{
+	if (da != db)
+		return da ? 1 : -1;
+	return da ? CMP(ia, ib) : strcmp(na, nb);
+}
+
 static int cmp_pshm(const void *a, const void *b)
 {
-	return strcmp(((const struct pshm_rec *)a)->name, ((const struct pshm_rec *)b)->name);
+	const struct pshm_rec *x = a, *y = b;
+
+	return cmp_posix(x->name, x->deleted, x->inode, y->name, y->deleted, y->inode);
 }
 
 static int cmp_psem(const void *a, const void *b)
 {
-	return strcmp(((const struct psem_rec *)a)->name, ((const struct psem_rec *)b)->name);
+	const struct psem_rec *x = a, *y = b;
+
+	return cmp_posix(x->name, x->deleted, x->inode, y->name, y->deleted, y->inode);
 }
 
 static int cmp_miscfd(const void *a, const void *b)
@@ -407,6 +419,16 @@ const struct psem_rec *snapshot_find_psem(const struct snapshot *s, const char *
 	struct psem_rec key = { .name = name };
 
 	return s->n_psems ? bsearch(&key, s->psems, s->n_psems, sizeof(key), cmp_psem) : NULL;
+}
+
+const struct pshm_rec *snapshot_find_pshm_same(const struct snapshot *s, const struct pshm_rec *rec)
+{
+	return s->n_pshms ? bsearch(rec, s->pshms, s->n_pshms, sizeof(*rec), cmp_pshm) : NULL;
+}
+
+const struct psem_rec *snapshot_find_psem_same(const struct snapshot *s, const struct psem_rec *rec)
+{
+	return s->n_psems ? bsearch(rec, s->psems, s->n_psems, sizeof(*rec), cmp_psem) : NULL;
 }
 
 const char *wait_kind_name(enum wait_kind k)

@@ -174,8 +174,11 @@ struct pmq_rec {
 };
 
 struct pshm_rec {
-	const char *name;		/* identity (file name under /dev/shm) */
-	uint64_t inode;
+	const char *name;		/* identity (file name under /dev/shm); when deleted: the
+					 * name its mappers' maps show */
+	uint64_t inode;			/* identity when deleted */
+	/* Unlinked (shm_unlink) but still mapped: found in maps by inode, never opened. */
+	bool deleted;
 	int64_t size;
 	pid_t *mapped_pids;
 	size_t n_mapped;
@@ -183,8 +186,12 @@ struct pshm_rec {
 };
 
 struct psem_rec {
-	const char *name;		/* identity, without the "sem." prefix */
-	uint64_t inode;
+	const char *name;		/* identity, without the "sem." prefix; when deleted: the
+					 * (temporary) name its mappers' maps show */
+	uint64_t inode;			/* identity when deleted */
+	/* Unlinked (sem_unlink, or glibc's temporary sem.XXXXXX) but still mapped: found in
+	 * maps by inode, never opened or mapped (value SNAP_UNKNOWN, error says why). */
+	bool deleted;
 	int64_t value;
 	pid_t *mapped_pids;
 	size_t n_mapped;
@@ -392,8 +399,12 @@ const struct msgq_rec *snapshot_find_msgq(const struct snapshot *s, int id);
 const struct shm_rec *snapshot_find_shm(const struct snapshot *s, int id);
 const struct sem_rec *snapshot_find_sem(const struct snapshot *s, int id);
 const struct pmq_rec *snapshot_find_pmq(const struct snapshot *s, const char *name);
+/* By name: linked objects only. */
 const struct pshm_rec *snapshot_find_pshm(const struct snapshot *s, const char *name);
 const struct psem_rec *snapshot_find_psem(const struct snapshot *s, const char *name);
+/* The record with rec's identity (name, or inode when deleted) in s. */
+const struct pshm_rec *snapshot_find_pshm_same(const struct snapshot *s, const struct pshm_rec *rec);
+const struct psem_rec *snapshot_find_psem_same(const struct snapshot *s, const struct psem_rec *rec);
 
 /* Names used in output and in object ids. */
 const char *wait_kind_name(enum wait_kind k);	/* "pipe_read" ... as in CONTRACT.md */

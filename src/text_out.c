@@ -11,23 +11,26 @@
 #include "src/diff.h"
 #include "src/text_out.h"
 
-/* Control characters (escape sequences in a command line) never reach the terminal. */
-static void sanitize(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
+/* A cell escaped (fmt_escape) can be 4 times as long as the cell. */
+#define ESCAPED_MAX (4 * FMT_CELL_MAX)
 
+/* Control and bidirectional characters (escape sequences in a command line, a name written
+ * backwards) and bytes that are not UTF-8 never reach the terminal: written \xNN. */
 static const char *cell_text(const struct fmt_column *c, const struct fmt_ctx *ctx,
 			     const void *rec, char *buf, size_t len)
 {
-	const char *t = c->cell(ctx, rec, buf, len);
+	char raw[FMT_CELL_MAX];
+	const char *t = c->cell(ctx, rec, raw, sizeof(raw));
 
-	if (t != buf)
-		snprintf(buf, len, "%s", t ? t : "");
-	sanitize(buf);
-	return buf;
+	return fmt_escape(t ? t : "", buf, len);
+}
+
+/* Prints the text escaped as cells are, on a line of its own after an indent. */
+static void print_line(FILE *out, const char *text)
+{
+	char esc[ESCAPED_MAX];
+
+	fprintf(out, "  %s\n", fmt_escape(text, esc, sizeof(esc)));
 }
 
 static void print_cell(FILE *out, const char *text, int width, enum fmt_align align, bool last)
@@ -44,7 +47,7 @@ void text_out_table(FILE *out, const struct fmt_table *t, const struct fmt_ctx *
 {
 	size_t rows = t->count(ctx->snap);
 	int *w = xcalloc(t->n_cols, sizeof(*w));
-	char buf[FMT_CELL_MAX];
+	char buf[ESCAPED_MAX];
 
 	for (size_t c = 0; c < t->n_cols; c++)
 		w[c] = (int)strlen(t->cols[c].title);
@@ -88,14 +91,14 @@ static bool always_shown(enum fmt_kind k)
 
 static void print_header(FILE *out, const struct snapshot *s)
 {
-	char when[64] = "?";
+	char when[64] = "?", root[ESCAPED_MAX];
 	time_t t = (time_t)s->time;
 	struct tm tm;
 
 	if (s->time > 0 && localtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	fprintf(out, "ipctop %s: snapshot of %s at %s (collected in %.0f ms)\n\n", PACKAGE_VERSION,
-		s->sysroot ? s->sysroot : "/", when, s->duration * 1000.0);
+		fmt_escape(s->sysroot ? s->sysroot : "/", root, sizeof(root)), when, s->duration * 1000.0);
 }
 
 static void print_events(FILE *out, const struct snapshot_delta *d)
@@ -105,14 +108,12 @@ static void print_events(FILE *out, const struct snapshot_delta *d)
 	fprintf(out, "Events (%zu) in the last %.1f s\n", d->n_events, d->interval);
 	for (size_t i = 0; i < d->n_events; i++) {
 		const struct delta_event *e = &d->events[i];
+		size_t n = (size_t)snprintf(buf, sizeof(buf), "%s %s%s%s", delta_event_kind_name(e->kind),
+					    e->object, e->detail ? " " : "", e->detail ? e->detail : "");
 
-		snprintf(buf, sizeof(buf), "%s %s%s%s", delta_event_kind_name(e->kind), e->object,
-			 e->detail ? " " : "", e->detail ? e->detail : "");
-		sanitize(buf);
-		if (e->pid && strncmp(e->object, "pid:", 4) != 0)
-			fprintf(out, "  %s by pid %d\n", buf, (int)e->pid);
-		else
-			fprintf(out, "  %s\n", buf);
+		if (e->pid && strncmp(e->object, "pid:", 4) != 0 && n < sizeof(buf))
+			snprintf(buf + n, sizeof(buf) - n, " by pid %d", (int)e->pid);
+		print_line(out, buf);
 	}
 	fputc('\n', out);
 }
@@ -132,8 +133,7 @@ static void print_sources_errors(FILE *out, const struct snapshot *s)
 		char buf[FMT_CELL_MAX * 2];
 
 		snprintf(buf, sizeof(buf), "%s: %s", s->errors[i].where, s->errors[i].error);
-		sanitize(buf);
-		fprintf(out, "  %s\n", buf);
+		print_line(out, buf);
 	}
 }
 

@@ -109,7 +109,9 @@ static void msg_unblockers(const struct snapshot *s, const struct proc_rec *p, s
 	const char *obj = p->waiting.object;
 
 	if (obj && strncmp(obj, "pmq:", 4) == 0) {
-		const struct pmq_rec *q = snapshot_find_pmq(s, obj + 4);
+		char name[FMT_ID_MAX];
+		const struct pmq_rec *q = fmt_unescape_name(obj + 4, name, sizeof(name)) < 0 ? NULL
+					  : snapshot_find_pmq(s, name);
 		unsigned need = recv ? FD_MODE_WRITE : FD_MODE_READ;
 
 		if (!q)

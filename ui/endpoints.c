@@ -707,7 +707,7 @@ void ep_page_channels(struct page *pg, const struct ui_frame *f, const struct pr
 			const struct pshm_rec *m = c->rec;
 
 			page_field(pg, "mapped", "%s  POSIX shared memory, %s",
-				   fmt_id_pshm(m->name, id, sizeof(id)),
+				   fmt_id_pshm(m, id, sizeof(id)),
 				   fmt_bytes(m->size, b1, sizeof(b1)));
 			pid_lines(pg, s, "  also mapped by", m->mapped_pids, m->n_mapped, p->pid);
 			break;
@@ -716,7 +716,7 @@ void ep_page_channels(struct page *pg, const struct ui_frame *f, const struct pr
 			const struct psem_rec *m = c->rec;
 
 			page_field(pg, "mapped", "%s  POSIX semaphore, value %s",
-				   fmt_id_psem(m->name, id, sizeof(id)),
+				   fmt_id_psem(m, id, sizeof(id)),
 				   fmt_int(m->value, b1, sizeof(b1)));
 			pid_lines(pg, s, "  also mapped by", m->mapped_pids, m->n_mapped, p->pid);
 			break;

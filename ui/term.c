@@ -12,6 +12,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
+#include "src/format.h"
 #include "ui/term.h"
 
 static SCREEN *screen;
@@ -285,39 +286,60 @@ const struct term_glyphs *term_glyphs(void)
 	return utf8 ? &glyphs_utf8 : &glyphs_ascii;
 }
 
-/* Next displayable character of s: *wc and its width (1 for a replaced '?'); returns the
- * bytes consumed (0 at the end). */
-static size_t next_char(const char *s, mbstate_t *st, wchar_t *wc, int *wcw)
-{
-	size_t n;
+/* One character of a string as the screen shows it: up to 16 wide characters ("\\xNN" per
+ * byte when it is escaped) and their width. */
+struct shown_char {
+	wchar_t wc[16];
+	int n;
+	int width;
+};
 
-	if (!*s)
+/* Next character of s as shown (src/format.h's fmt_char decides what is escaped: control and
+ * bidirectional characters, bytes that are not UTF-8; so is a character this locale cannot
+ * print). Returns the bytes consumed (0 at the end). */
+static size_t next_char(const char *s, mbstate_t *st, struct shown_char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	bool unsafe;
+	size_t n = fmt_char(s, &unsafe), m;
+	wchar_t wc;
+	int w = -1;
+
+	if (!n)
 		return 0;
-	n = mbrtowc(wc, s, MB_CUR_MAX, st);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+	if (!unsafe) {
 		memset(st, 0, sizeof(*st));
-		*wc = L'?';
-		*wcw = 1;
-		return 1;
+		m = mbrtowc(&wc, s, n, st);
+		if (m == n && iswprint((wint_t)wc) && (w = wcwidth(wc)) >= 0) {
+			out->wc[0] = wc;
+			out->n = 1;
+			out->width = w;
+			return n;
+		}
 	}
-	*wcw = iswprint((wint_t)*wc) ? wcwidth(*wc) : -1;
-	if (*wcw < 0) {
-		*wc = L'?';
-		*wcw = 1;
+	out->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out->wc[out->n++] = L'\\';
+		out->wc[out->n++] = L'x';
+		out->wc[out->n++] = (wchar_t)hex[c >> 4];
+		out->wc[out->n++] = (wchar_t)hex[c & 15];
 	}
+	out->width = out->n;
 	return n;
 }
 
 int term_width(const char *s)
 {
 	mbstate_t st;
-	wchar_t wc;
-	int w, total = 0;
+	struct shown_char c;
+	int total = 0;
 	size_t n;
 
 	memset(&st, 0, sizeof(st));
-	while ((n = next_char(s, &st, &wc, &w)) > 0) {
-		total += w;
+	while ((n = next_char(s, &st, &c)) > 0) {
+		total += c.width;
 		s += n;
 	}
 	return total;
@@ -326,13 +348,13 @@ int term_width(const char *s)
 size_t term_fit(const char *s, int width, int *used)
 {
 	mbstate_t st;
-	wchar_t wc;
-	int w, total = 0;
+	struct shown_char c;
+	int total = 0;
 	size_t n, off = 0;
 
 	memset(&st, 0, sizeof(st));
-	while ((n = next_char(s + off, &st, &wc, &w)) > 0 && total + w <= width) {
-		total += w;
+	while ((n = next_char(s + off, &st, &c)) > 0 && total + c.width <= width) {
+		total += c.width;
 		off += n;
 	}
 	if (used)
@@ -355,9 +377,9 @@ int term_put(WINDOW *w, int y, int x, int width, const char *s, attr_t a, bool p
 {
 	wchar_t out[PUT_MAX + 1];
 	size_t n_out = 0, n;
-	int used = 0, cw, full;
+	int used = 0, full;
 	mbstate_t st;
-	wchar_t wc;
+	struct shown_char c;
 	const char *p;
 
 	if (width <= 0)
@@ -368,16 +390,17 @@ int term_put(WINDOW *w, int y, int x, int width, const char *s, attr_t a, bool p
 		s = "";
 	full = term_width(s);
 	memset(&st, 0, sizeof(st));
-	for (p = s; (n = next_char(p, &st, &wc, &cw)) > 0; p += n) {
+	for (p = s; (n = next_char(p, &st, &c)) > 0; p += n) {
 		/* keep one column for the ellipsis when the whole string will not fit */
 		int limit = full > width ? width - 1 : width;
 
-		if (used + cw > limit)
-			break;
-		if (cw == 0 && n_out == 0)
+		if (used + c.width > limit || n_out + (size_t)c.n > PUT_MAX)
+			break;	/* (zero-width characters take room in out[] too) */
+		if (c.width == 0 && n_out == 0)
 			continue;	/* a combining mark with nothing to combine with */
-		out[n_out++] = wc;
-		used += cw;
+		for (int i = 0; i < c.n; i++)
+			out[n_out++] = c.wc[i];
+		used += c.width;
 	}
 	out[n_out] = 0;
 	if (right && pad && used < width && full <= width) {

@@ -380,7 +380,7 @@ static void build_posix(struct builder *b)
 	}
 	for (size_t i = 0; i < s->n_pshms; i++) {
 		const struct pshm_rec *m = &s->pshms[i];
-		size_t n = add_node(b->g, TOPO_PSHM, fmt_id_pshm(m->name, id, sizeof(id)), m);
+		size_t n = add_node(b->g, TOPO_PSHM, fmt_id_pshm(m, id, sizeof(id)), m);
 
 		channel_begin(b);
 		for (size_t k = 0; k < m->n_mapped; k++)
@@ -388,7 +388,7 @@ static void build_posix(struct builder *b)
 	}
 	for (size_t i = 0; i < s->n_psems; i++) {
 		const struct psem_rec *m = &s->psems[i];
-		size_t n = add_node(b->g, TOPO_PSEM, fmt_id_psem(m->name, id, sizeof(id)), m);
+		size_t n = add_node(b->g, TOPO_PSEM, fmt_id_psem(m, id, sizeof(id)), m);
 
 		channel_begin(b);
 		for (size_t k = 0; k < m->n_mapped; k++)
