@@ -406,7 +406,8 @@ static const char *escape(const char *s, char *buf, size_t len, bool backslash)
 	if (!len)
 		return "";
 	while ((n = fmt_char(s, &unsafe)) > 0) {
-		size_t need = unsafe ? 4 * n : backslash && *s == '\\' ? 2 : n;
+		bool doubled = backslash && *s == '\\';
+		size_t need = unsafe ? 4 * n : doubled ? 2 : n;
 
 		if (off + need >= len)
 			break;
@@ -419,7 +420,7 @@ static const char *escape(const char *s, char *buf, size_t len, bool backslash)
 				buf[off++] = hex[c >> 4];
 				buf[off++] = hex[c & 15];
 			}
-		} else if (need == 2) {
+		} else if (doubled) {
 			buf[off++] = '\\';
 			buf[off++] = '\\';
 		} else {

@@ -10,8 +10,8 @@
  *   tree    a json-c object (json_out_snapshot: for callers that want to walk the result).
  * The stream's text is byte for byte what json-c prints for the tree with
  * JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE (json-c 0.16): no blanks; strings
- * escape '"' '\\' \b \f \n \r \t as two characters, other bytes below 0x20 as \u00xx (lower
- * case), everything else (0x7f, non-ASCII) raw; integers in decimal; doubles as the fixed
+ * as jw_put_escaped writes them (the tree's strings print through it too): strict UTF-8,
+ * control and bidirectional characters escaped; integers in decimal; doubles as the fixed
  * decimals we give json-c; a key added twice to one object keeps its first position and its
  * last value. tests/unit/test_json_out.c compares the two backends' text on every kind of
  * record and on every byte value.
@@ -81,23 +81,32 @@ static inline void jw_putc(struct jw *w, char c)
 	w->buf[w->len++] = c;
 }
 
-/* A string in quotes, escaped exactly as json-c's json_escape_str (without slash escaping). */
+/*
+ * A string in quotes, as strict UTF-8 JSON (RFC 8259) that shows no control character:
+ * '"' '\\' \b \f \n \r \t as two characters and other bytes below 0x20 as \u00xx, as
+ * json-c's json_escape_str writes them (without slash escaping); DEL, C1 controls and the
+ * bidirectional and separator characters (src/format.h's fmt_char) as \uxxxx; a byte that is
+ * not UTF-8 as U+FFFD (raw, "\xef\xbf\xbd"); everything else raw. The exact bytes of such a
+ * name go to a sibling key (k_str).
+ */
 static void jw_put_escaped(struct jw *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s, *run = p;
+	const char *p = s, *run = s;
+	size_t n;
+	bool unsafe;
 
 	jw_putc(w, '"');
-	for (;; p++) {
-		unsigned char c = *p;
+	while ((n = fmt_char(p, &unsafe)) > 0) {
+		unsigned char c = (unsigned char)*p;
 		char esc[6];
-		size_t n = 2;
+		size_t en = 2;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!unsafe && c != '"' && c != '\\') {
+			p += n;
 			continue;
-		jw_put(w, (const char *)run, (size_t)(p - run));
-		if (c == 0)
-			break;
+		}
+		jw_put(w, run, (size_t)(p - run));
 		esc[0] = '\\';
 		switch (c) {
 		case '"': esc[1] = '"'; break;
@@ -107,16 +116,67 @@ static void jw_put_escaped(struct jw *w, const char *s)
 		case '\n': esc[1] = 'n'; break;
 		case '\r': esc[1] = 'r'; break;
 		case '\t': esc[1] = 't'; break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			n = 6;
+		default: {
+			uint32_t cp = c;
+
+			if (n == 1 && c >= 0x80) {
+				jw_put(w, "\xef\xbf\xbd", 3);	/* not UTF-8: U+FFFD */
+				en = 0;
+				break;
+			}
+			if (n == 2)
+				cp = (uint32_t)(c & 0x1f) << 6 | ((unsigned char)p[1] & 0x3f);
+			else if (n == 3)
+				cp = (uint32_t)(c & 0x0f) << 12 | (uint32_t)((unsigned char)p[1] & 0x3f) << 6 |
+				     ((unsigned char)p[2] & 0x3f);
+			esc[1] = 'u';
+			esc[2] = hex[cp >> 12 & 15];
+			esc[3] = hex[cp >> 8 & 15];
+			esc[4] = hex[cp >> 4 & 15];
+			esc[5] = hex[cp & 15];
+			en = 6;
 		}
-		jw_put(w, esc, n);
-		run = p + 1;
+		}
+		jw_put(w, esc, en);
+		p += n;
+		run = p;
 	}
+	jw_put(w, run, (size_t)(p - run));
 	jw_putc(w, '"');
+}
+
+/* Tree: json-c prints strings through this, so that both backends write the same text. */
+static int jw_json_c_string(struct json_object *o, struct printbuf *pb, int level, int flags)
+{
+	struct jw tmp = { 0 };
+	int rc;
+
+	(void)level;
+	(void)flags;
+	jw_put_escaped(&tmp, json_object_get_string(o));
+	rc = printbuf_memappend(pb, tmp.buf, (int)tmp.len);
+	free(tmp.buf);
+	return rc;
+}
+
+/* s with every byte that is not UTF-8 replaced by U+FFFD (malloc'd). */
+static char *readable(const char *s)
+{
+	char *out = xmalloc(3 * strlen(s) + 1), *o = out;
+	size_t n;
+	bool unsafe;
+
+	for (; (n = fmt_char(s, &unsafe)) > 0; s += n) {
+		if (n == 1 && unsafe && (unsigned char)*s >= 0x80) {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+		} else {
+			memcpy(o, s, n);
+			o += n;
+		}
+	}
+	*o = '\0';
+	return out;
 }
 
 static void jw_put_u64(struct jw *w, uint64_t v)
@@ -233,7 +293,12 @@ static void jw_str(struct jw *w, const char *s)
 		return;
 	}
 	if (w->tree) {
-		jw_attach(w, json_object_new_string(s));
+		char *r = readable(s);
+		struct json_object *o = json_object_new_string(r);
+
+		json_object_set_serializer(o, jw_json_c_string, NULL, NULL);
+		jw_attach(w, o);
+		free(r);
 		return;
 	}
 	jw_sep(w);
@@ -332,10 +397,30 @@ static void k_uint(struct jw *w, const char *key, uint64_t v)
 	jw_uint(w, v);
 }
 
+/* A string; one that is not valid UTF-8 (a name from the world) also gets KEY_bytes: its exact
+ * bytes in lower-case hex (CONTRACT.md), since the string itself shows them as U+FFFD. */
 static void k_str(struct jw *w, const char *key, const char *s)
 {
+	static const char hex[] = "0123456789abcdef";
+	char bkey[64];
+	char *h;
+	size_t n;
+
 	jw_key(w, key);
 	jw_str(w, s);
+	if (!s || fmt_utf8_valid(s))
+		return;
+	snprintf(bkey, sizeof(bkey), "%s_bytes", key);
+	n = strlen(s);
+	h = xmalloc(2 * n + 1);
+	for (size_t i = 0; i < n; i++) {
+		h[2 * i] = hex[(unsigned char)s[i] >> 4];
+		h[2 * i + 1] = hex[(unsigned char)s[i] & 15];
+	}
+	h[2 * n] = '\0';
+	jw_key(w, bkey);	/* json-c copies keys */
+	jw_str(w, h);
+	free(h);
 }
 
 static void k_bool(struct jw *w, const char *key, bool b)
@@ -695,6 +780,7 @@ static void j_pshm(struct jw *w, const struct pshm_rec *m)
 	k_pids(w, "mapped_pids", m->mapped_pids, m->n_mapped);
 	k_str(w, "id", fmt_id_pshm(m, id, sizeof(id)));
 	k_uint(w, "inode", m->inode);
+	k_bool(w, "deleted", m->deleted);
 	k_str(w, "error", m->error);
 	jw_obj_end(w);
 }
@@ -709,6 +795,7 @@ static void j_psem(struct jw *w, const struct psem_rec *m)
 	k_pids(w, "mapped_pids", m->mapped_pids, m->n_mapped);
 	k_str(w, "id", fmt_id_psem(m, id, sizeof(id)));
 	k_uint(w, "inode", m->inode);
+	k_bool(w, "deleted", m->deleted);
 	k_str(w, "error", m->error);
 	jw_obj_end(w);
 }

@@ -112,8 +112,15 @@ static void test_ids_names(void)
 	CU_ASSERT_STRING_EQUAL(fmt_id_shm(4, b, sizeof(b)), "shm:4");
 	CU_ASSERT_STRING_EQUAL(fmt_id_sem(0, b, sizeof(b)), "sem:0");
 	CU_ASSERT_STRING_EQUAL(fmt_id_pmq("q", b, sizeof(b)), "pmq:q");
-	CU_ASSERT_STRING_EQUAL(fmt_id_pshm("s", b, sizeof(b)), "pshm:s");
-	CU_ASSERT_STRING_EQUAL(fmt_id_psem("m", b, sizeof(b)), "psem:m");
+	CU_ASSERT_STRING_EQUAL(fmt_id_pshm(&(struct pshm_rec){ .name = "s" }, b, sizeof(b)), "pshm:s");
+	CU_ASSERT_STRING_EQUAL(fmt_id_psem(&(struct psem_rec){ .name = "m" }, b, sizeof(b)), "psem:m");
+	CU_ASSERT_STRING_EQUAL(fmt_id_pshm(&(struct pshm_rec){ .name = "s", .inode = 9, .deleted = true },
+					   b, sizeof(b)), "pshm:deleted/9");
+	CU_ASSERT_STRING_EQUAL(fmt_id_psem(&(struct psem_rec){ .name = "AbC12x", .inode = 10,
+							       .deleted = true }, b, sizeof(b)),
+			       "psem:deleted/10");
+	CU_ASSERT_STRING_EQUAL(fmt_id_pmq("a\\b\x9b" "c\xe2\x80\xae", b, sizeof(b)),
+			       "pmq:a\\\\b\\x9bc\\xe2\\x80\\xae");
 	CU_ASSERT_STRING_EQUAL(fmt_id_proc(42, b, sizeof(b)), "pid:42");
 	CU_ASSERT_STRING_EQUAL(fmt_wait(&w, b, sizeof(b)), "pipe_read pipe:9 (fd 4)");
 	CU_ASSERT_STRING_EQUAL(fmt_wait(&none, b, sizeof(b)), "-");
@@ -301,7 +308,8 @@ static void test_text_out(void)
 	struct snapshot *s = snapshot_new();
 	struct proc_rec *p;
 	struct shm_rec *m;
-	char *buf = NULL;
+	struct pmq_rec *q;
+	char *buf = NULL, idbuf[FMT_ID_MAX];
 	size_t len = 0;
 	FILE *f;
 
@@ -312,9 +320,16 @@ static void test_text_out(void)
 	p->state = 'R';
 	p->comm = snapshot_strdup(s, "evil");
 	p->cmdline = snapshot_strdup(s, "evil \x1b[2Jclear");
+	p = snapshot_add_proc(s);
+	p->pid = 4322;
+	p->comm = snapshot_strdup(s, "c1\x9b");
+	p->cmdline = snapshot_strdup(s, "c1 \x9b\xc2\x9b bidi \xe2\x80\xae" "abc \xe4\xb8\xad");
 	m = snapshot_add_shm(s);
 	m->perm.id = 12;
 	m->nattch = 3;		/* attachers unknown */
+	q = snapshot_add_pmq(s);
+	q->name = snapshot_strdup(s, "q\\\x1b");
+	snapshot_add_error(s, fmt_id_pmq(q->name, idbuf, sizeof(idbuf)), "EACCES");
 	snapshot_add_error(s, "shm 12 attachers", "EACCES");
 	snapshot_set_source(s, "sysv_shm", false, "EACCES");
 	snapshot_seal(s);
@@ -323,19 +338,77 @@ static void test_text_out(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	CU_ASSERT_EQUAL(text_out_write(f, s, NULL), 0);
 	fclose(f);
-	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "Processes (1)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "Processes (2)\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "Message queues (0)\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "Shared memory (1)\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "PID"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "NATTCH"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "4321"));
 	CU_ASSERT_PTR_NULL(strchr(buf, '\x1b'));	/* escape sequences never printed */
-	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "evil ?[2Jclear"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "evil \\x1b[2Jclear"));
+	CU_ASSERT_PTR_NULL(strstr(buf, "\x9b"));	/* C1 CSI, raw or as UTF-8 */
+	CU_ASSERT_PTR_NULL(strstr(buf, "\xc2\x9b"));
+	CU_ASSERT_PTR_NULL(strstr(buf, "\xe2\x80\xae"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "c1 \\x9b\\xc2\\x9b bidi \\xe2\\x80\\xaeabc \xe4\xb8\xad"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "/q\\\\\\x1b"));	/* POSIX names as in their ids */
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "pmq:q\\\\\\x1b: EACCES"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "sysv_shm FAILED: EACCES"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "shm 12 attachers: EACCES"));
 	CU_ASSERT_PTR_NULL(strstr(buf, "Threads ("));	/* empty extension tables left out */
 	free(buf);
 	snapshot_unref(s);
+}
+
+/* The one sanitizer: what is escaped, what is kept, and that nothing is cut in two. */
+static void test_escape(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain name", "plain name" },
+		{ "nl\nA", "nl\\x0aA" },
+		{ "tab\tdel\x7f", "tab\\x09del\\x7f" },
+		{ "esc\x1b[31m", "esc\\x1b[31m" },
+		{ "raw\x9b" "csi", "raw\\x9bcsi" },			/* a C1 byte that is not UTF-8 */
+		{ "u\xc2\x80 u\xc2\x9f u\xc2\xa0", "u\\xc2\\x80 u\\xc2\\x9f u\xc2\xa0" },	/* C1 as UTF-8; NBSP kept */
+		{ "\xe2\x80\xae" "evil", "\\xe2\\x80\\xaeevil" },		/* U+202E */
+		{ "\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9", "\\xe2\\x80\\xaa\\xe2\\x81\\xa6\\xe2\\x81\\xa9" },
+		{ "\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", "\\xe2\\x80\\x8e\\xe2\\x80\\x8f\\xd8\\x9c" },
+		{ "\xe2\x80\xa8", "\\xe2\\x80\\xa8" },			/* line separator */
+		{ "\xe4\xb8\xad\xe6\x96\x87", "\xe4\xb8\xad\xe6\x96\x87" },	/* Chinese kept */
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },		/* 4 bytes kept */
+		{ "\xc0\xaf", "\\xc0\\xaf" },				/* overlong */
+		{ "\xed\xa0\x80", "\\xed\\xa0\\x80" },			/* surrogate */
+		{ "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80" },		/* > U+10FFFF */
+		{ "cut\xe4\xb8", "cut\\xe4\\xb8" },			/* truncated sequence */
+		{ "back\\slash", "back\\slash" },
+	};
+	char buf[256], small[8], back[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (strcmp(fmt_escape(cases[i].in, buf, sizeof(buf)), cases[i].out))
+			fprintf(stderr, "case %zu: %s\n", i, buf);
+		CU_ASSERT_STRING_EQUAL(buf, cases[i].out);
+		/* the id form is reversible and differs only in backslashes */
+		fmt_escape_name(cases[i].in, buf, sizeof(buf));
+		CU_ASSERT_EQUAL(fmt_unescape_name(buf, back, sizeof(back)), (int)strlen(cases[i].in));
+		CU_ASSERT_STRING_EQUAL(back, cases[i].in);
+	}
+	CU_ASSERT_STRING_EQUAL(fmt_escape_name("a\\x41", buf, sizeof(buf)), "a\\\\x41");
+	CU_ASSERT_EQUAL(fmt_unescape_name("a\\x41", back, sizeof(back)), 2);	/* "\x41" is 'A' */
+	CU_ASSERT_STRING_EQUAL(back, "aA");
+	CU_ASSERT_EQUAL(fmt_unescape_name("a\\", back, sizeof(back)), -1);
+	CU_ASSERT_EQUAL(fmt_unescape_name("a\\q", back, sizeof(back)), -1);
+	CU_ASSERT_EQUAL(fmt_unescape_name("a\\x0", back, sizeof(back)), -1);
+	CU_ASSERT_EQUAL(fmt_unescape_name("a\\x00", back, sizeof(back)), -1);
+	CU_ASSERT_EQUAL(fmt_unescape_name("abcdefghij", small, sizeof(small)), -1);
+	/* never cut inside an escape or a character */
+	CU_ASSERT_STRING_EQUAL(fmt_escape("ab\x1b", small, sizeof(small)), "ab\\x1b");
+	CU_ASSERT_STRING_EQUAL(fmt_escape("abcd\x1b", small, sizeof(small)), "abcd");
+	CU_ASSERT_STRING_EQUAL(fmt_escape("abcde\xe4\xb8\xad", small, sizeof(small)), "abcde");
+	CU_ASSERT_TRUE(fmt_utf8_valid("ok \xe4\xb8\xad \xc2\x9b \x1b"));	/* unsafe is not invalid */
+	CU_ASSERT_FALSE(fmt_utf8_valid("bad \x9b"));
+	CU_ASSERT_FALSE(fmt_utf8_valid("\xff"));
 }
 
 void test_register(void)
@@ -347,6 +420,7 @@ void test_register(void)
 		   "signal masks", test_sigmask,
 		   "pid and endpoint lists", test_lists,
 		   "ids and names", test_ids_names,
+		   "names escaped for terminals and ids", test_escape,
 		   "every table, every cell", test_tables,
 		   "cells with values and rates", test_cells,
 		   "System V unknown pids, uids and nsems", test_sysv_unknown_cells,

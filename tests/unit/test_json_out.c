@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "src/diff.h"
+#include "src/format.h"
 #include "src/json_out.h"
 #include "tests/unit/testmain.h"
 
@@ -199,6 +200,21 @@ static struct snapshot *build(void)
 }
 
 /* Serializes and parses back: what a script sees. */
+/* RFC 8259 with strict UTF-8, as Python's json.loads on bytes.decode("utf-8", "strict"). */
+static struct json_object *parse_strict(const char *buf, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o;
+
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, buf, (int)len - 1);	/* without the newline */
+	if (!o)
+		fprintf(stderr, "not strict JSON: %s\n",
+			json_tokener_error_desc(json_tokener_get_error(tok)));
+	json_tokener_free(tok);
+	return o;
+}
+
 static struct json_object *roundtrip(const struct snapshot *s, const struct snapshot_delta *d)
 {
 	char *buf = NULL;
@@ -211,7 +227,7 @@ static struct json_object *roundtrip(const struct snapshot *s, const struct snap
 	fclose(f);
 	CU_ASSERT_TRUE(len > 0 && buf[len - 1] == '\n');
 	CU_ASSERT_PTR_NULL(memchr(buf, '\n', len - 1));	/* one line */
-	o = json_tokener_parse(buf);
+	o = parse_strict(buf, len);
 	free(buf);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
 	return o;
@@ -542,6 +558,83 @@ static void test_escaping(void)
 	snapshot_unref(s);
 }
 
+/* Names with any bytes (issue 12): the document stays strict UTF-8; a name that is not UTF-8
+ * reads with U+FFFD and has its exact bytes in KEY_bytes (hex); control, C1 and bidi
+ * characters are \u escapes, so the text has none raw; POSIX ids escape the bytes. */
+static void test_hostile_names(void)
+{
+	struct snapshot *s = snapshot_new();
+	struct proc_rec *p = snapshot_add_proc(s);
+	struct pshm_rec *m;
+	struct psem_rec *sm;
+	struct pipe_rec *pp;
+	struct json_object *o, *j;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	p->pid = 1;
+	p->comm = snapshot_strdup(s, "ev\xff\x9b" "il");
+	p->cmdline = snapshot_strdup(s, "x \xc2\x9b\xe2\x80\xae\x1b\x7f \xe4\xb8\xad");
+	pp = snapshot_add_pipe(s);
+	pp->kind = PIPE_FIFO;
+	pp->inode = 5;
+	pp->path = snapshot_strdup(s, "/tmp/f\x80");
+	m = snapshot_add_pshm(s);
+	m->name = snapshot_strdup(s, "n\xfe");
+	m = snapshot_add_pshm(s);
+	m->name = snapshot_strdup(s, "n\xfd");
+	m = snapshot_add_pshm(s);
+	m->name = snapshot_strdup(s, "gone");
+	m->inode = 77;
+	m->deleted = true;
+	sm = snapshot_add_psem(s);
+	sm->name = snapshot_strdup(s, "s\\x");
+	snapshot_add_error(s, "pshm:n\xfe mapped_pids", "EACCES");
+	snapshot_seal(s);
+
+	f = open_memstream(&buf, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(json_out_write(f, s, NULL), 0);
+	fclose(f);
+	CU_ASSERT_TRUE(fmt_utf8_valid(buf));
+	for (size_t i = 0; i < len; i++) {	/* nothing a terminal would act on */
+		bool unsafe;
+		size_t n = fmt_char(buf + i, &unsafe);
+
+		CU_ASSERT_FALSE(unsafe && buf[i] != '\n');
+		i += n ? n - 1 : 0;
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\\u009b\\u202e\\u001b\\u007f \xe4\xb8\xad"));
+	o = parse_strict(buf, len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	free(buf);
+
+	j = at(get(o, "processes"), 0);
+	CU_ASSERT_STRING_EQUAL(gets_(j, "comm"), "ev\xef\xbf\xbd\xef\xbf\xbd" "il");
+	CU_ASSERT_STRING_EQUAL(gets_(j, "comm_bytes"), "6576ff9b696c");
+	CU_ASSERT_STRING_EQUAL(gets_(j, "cmdline"), "x \xc2\x9b\xe2\x80\xae\x1b\x7f \xe4\xb8\xad");
+	CU_ASSERT_FALSE(json_object_object_get_ex(j, "cmdline_bytes", NULL));	/* valid UTF-8 */
+	j = at(get(o, "pipes"), 0);
+	CU_ASSERT_STRING_EQUAL(gets_(j, "path_bytes"), "2f746d702f6680");
+	j = get(o, "posix_shm");
+	CU_ASSERT_EQUAL(json_object_array_length(j), 3);
+	CU_ASSERT_STRING_EQUAL(gets_(at(j, 0), "id"), "pshm:n\\xfd");	/* unique ids */
+	CU_ASSERT_STRING_EQUAL(gets_(at(j, 0), "name_bytes"), "6efd");
+	CU_ASSERT_STRING_EQUAL(gets_(at(j, 1), "id"), "pshm:n\\xfe");
+	CU_ASSERT_STRING_EQUAL(gets_(at(j, 1), "name"), "n\xef\xbf\xbd");
+	CU_ASSERT_STRING_EQUAL(gets_(at(j, 2), "id"), "pshm:deleted/77");
+	CU_ASSERT_TRUE(json_object_get_boolean(get(at(j, 2), "deleted")));
+	CU_ASSERT_FALSE(json_object_get_boolean(get(at(j, 1), "deleted")));
+	j = at(get(o, "posix_sems"), 0);
+	CU_ASSERT_STRING_EQUAL(gets_(j, "id"), "psem:s\\\\x");
+	CU_ASSERT_STRING_EQUAL(gets_(j, "name"), "s\\x");
+	j = at(get(o, "errors"), 0);
+	CU_ASSERT_STRING_EQUAL(gets_(j, "where_bytes"), "7073686d3a6efe206d61707065645f70696473");
+	json_object_put(o);
+	snapshot_unref(s);
+}
+
 /* A /proc/sysvipc table without its pid or uid columns leaves pids -1 and uids/gids
  * (uid_t)-1 (probes/sysv_msg.c, sysv_shm.c, sysv_sem.c): unknown, so null, never -1 or
  * 4294967295; pid 0 (no process yet) and uid 0 stay numbers. */
@@ -628,5 +721,6 @@ void test_register(void)
 		   "signal events and deadlocks", test_events_deadlocks,
 		   "rates and events from a delta", test_rates_and_events,
 		   "string escaping", test_escaping,
+		   "names with any bytes: strict UTF-8, exact bytes, unique ids", test_hostile_names,
 		   "System V unknown pids, uids and nsems are null", test_sysv_unknown_ids);
 }
