@@ -17,6 +17,9 @@
  *             mapping of the file (no sem_* call), mapped_pids matched by inode, because
  *             glibc creates the file under a temporary name that the users' maps keep
  *             showing ("sem.XXXXXX (deleted)").
+ *   unlinked  shm objects and semaphores no name leads to any more but that processes still
+ *             map (shm_unlink'ed, or a semaphore that was never linked): from the maps by
+ *             inode, deleted = true, never opened (size and value unknown, with the reason).
  * Opening a queue's file never receives and opening it read-only adds no sender; nothing is
  * posted, waited on or unlinked. Errors are data: an object whose values cannot be read is
  * listed with them unknown and "pmq:NAME" / "pshm:NAME" / "psem:NAME" in errors.
@@ -32,12 +35,16 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "probes/fds.h"
 #include "probes/pipes.h"
 #include "probes/posix_ipc.h"
 #include "probes/proc_maps.h"
+#include "src/names.h"
 
 #define MQ_TEXT_MAX 256
 
@@ -222,7 +229,9 @@ static void add_pmq(struct snapshot *s, const char *name, uint64_t inode, const 
 	q->message_size = v->message_size;
 	if (v->error) {
 		q->error = snapshot_strdup(s, v->error);
-		snapshot_add_errorf(s, v->error, "pmq:%s", name);
+		char esc[1024];
+
+		snapshot_add_errorf(s, v->error, "pmq:%s", names_escape_id(name, esc, sizeof(esc)));
 	}
 	set_holders(s, refs, live, dev, inode, by_name ? name : NULL, q);
 }
@@ -366,6 +375,7 @@ static int cmp_pid(const void *a, const void *b)
 static const char *mappers_may_be_missing(struct probe_ctx *ctx, const char *kind, const char *name)
 {
 	const char *why;
+	char esc[1024];
 
 	if (!ctx->maps_scanned || !ctx->maps_unreadable)
 		return NULL;
@@ -373,7 +383,8 @@ static const char *mappers_may_be_missing(struct probe_ctx *ctx, const char *kin
 			   "%s (maps of %zu process%s unreadable): mappers may be missing",
 			   probe_errname(ctx->maps_unreadable_err), ctx->maps_unreadable,
 			   ctx->maps_unreadable == 1 ? "" : "es");
-	snapshot_add_errorf(ctx->snap, why, "%s:%s mapped_pids", kind, name);
+	snapshot_add_errorf(ctx->snap, why, "%s:%s mapped_pids", kind,	/* the object's id */
+			    names_escape_id(name, esc, sizeof(esc)));
 	return why;
 }
 
@@ -516,7 +527,10 @@ static void collect_shm(struct probe_ctx *ctx)
 			m->error = mappers_may_be_missing(ctx, "psem", m->name);
 			if (err) {	/* the value's reason comes first */
 				m->error = snapshot_strdup(s, err);
-				snapshot_add_errorf(s, err, "psem:%s", m->name);
+				char esc[1024];
+
+				snapshot_add_errorf(s, err, "psem:%s",
+						    names_escape_id(m->name, esc, sizeof(esc)));
 			}
 		} else {
 			struct pshm_rec *m = snapshot_add_pshm(s);
@@ -533,6 +547,136 @@ static void collect_shm(struct probe_ctx *ctx)
 	free(maps);
 }
 
+/* ---- unlinked but still mapped /dev/shm objects ---------------------------------------------- */
+
+/*
+ * Whether /dev/shm may hold inodes its directory no longer names (unlinked, kept alive by a
+ * mapping): tmpfs counts every live inode, the root included, so more inodes in use than
+ * 1 + the entries listed means some are unlinked. Saves the maps scan on a machine without
+ * shared memory. Not tmpfs (a --sysroot tree), or no inode limit: may (scan).
+ */
+static bool shm_may_hold_unlinked(int dirfd)
+{
+	struct statfs sf;
+	DIR *dir;
+	struct dirent *de;
+	int fd = dup(dirfd);
+	unsigned long long entries = 0;
+
+	if (fd < 0 || fstatfs(fd, &sf) < 0 || sf.f_type != TMPFS_MAGIC || sf.f_files == 0 ||
+	    !(dir = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return true;
+	}
+	while ((de = readdir(dir)))
+		entries += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(dir);
+	return (unsigned long long)(sf.f_files - sf.f_ffree) > 1 + entries;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Objects of /dev/shm that were unlinked (shm_unlink, sem_unlink, or glibc's temporary
+ * "sem.XXXXXX" of a semaphore never linked under a name) while processes still map them:
+ * listed from their mappers' maps by inode (deleted = true, the name their maps show), with
+ * every mapper. Never opened or mapped here: a semaphore's value stays unknown.
+ */
+static void collect_unlinked(struct probe_ctx *ctx)
+{
+	static const char why_value[] =
+		"unlinked: not opened (its value is only in its mappers' memory)";
+	static const char why_size[] = "unlinked: not opened (its size is not in the maps)";
+	struct snapshot *s = ctx->snap;
+	struct map_ref *refs;
+	uint64_t *listed, shm_dev = 0;
+	size_t n_refs = 0, n_listed = 0;
+	struct stat st;
+	int dirfd = openat(ctx->rootfd, "dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dirfd < 0)
+		return;		/* collect_shm said why */
+	if (fstat(dirfd, &st) == 0)
+		shm_dev = st.st_dev;
+	if (!shm_may_hold_unlinked(dirfd)) {
+		close(dirfd);
+		return;
+	}
+	close(dirfd);
+	proc_maps_ensure(ctx);
+	if (!ctx->maps_scanned)
+		return;		/* collect_shm or the source says why */
+
+	refs = xcalloc(ctx->n_maps + 1, sizeof(*refs));
+	for (size_t i = 0; i < ctx->n_maps; i++) {
+		const struct map_entry *e = &ctx->maps[i];
+
+		if (e->deleted && e->path && strncmp(e->path, "/dev/shm/", 9) == 0 && e->path[9] &&
+		    (!ctx->live || e->dev == shm_dev))
+			refs[n_refs++] = (struct map_ref){ e->inode, e->dev, e->pid, e->path };
+	}
+	if (!n_refs) {
+		free(refs);
+		return;
+	}
+	qsort(refs, n_refs, sizeof(*refs), cmp_map_ref);
+	/* the objects the directory still names (a named semaphore's mappers show its
+	 * temporary name as deleted, under the same inode) */
+	listed = xcalloc(s->n_pshms + s->n_psems + 1, sizeof(*listed));
+	for (size_t i = 0; i < s->n_pshms; i++)
+		listed[n_listed++] = s->pshms[i].inode;
+	for (size_t i = 0; i < s->n_psems; i++)
+		listed[n_listed++] = s->psems[i].inode;
+	qsort(listed, n_listed, sizeof(*listed), cmp_u64);
+
+	for (size_t i = 0, j; i < n_refs; i = j) {
+		const char *file = refs[i].path + 9;
+		size_t n = 0;
+		pid_t *pids;
+		char id[64];
+
+		for (j = i; j < n_refs && refs[j].inode == refs[i].inode; j++)
+			;
+		if (n_listed && bsearch(&refs[i].inode, listed, n_listed, sizeof(*listed), cmp_u64))
+			continue;
+		pids = mapped_pids(s, refs, n_refs, true, refs[i].dev, refs[i].inode, file, &n);
+		if (strncmp(file, "sem.", 4) == 0 && file[4]) {
+			struct psem_rec *m = snapshot_add_psem(s);
+
+			m->name = snapshot_strdup(s, file + 4);
+			m->inode = refs[i].inode;
+			m->deleted = true;
+			m->mapped_pids = pids;
+			m->n_mapped = n;
+			snprintf(id, sizeof(id), "psem:deleted/%llu", (unsigned long long)m->inode);
+			mappers_may_be_missing(ctx, "psem", id + 5);
+			m->error = why_value;
+			snapshot_add_errorf(s, why_value, "%s value", id);
+		} else {
+			struct pshm_rec *m = snapshot_add_pshm(s);
+
+			m->name = snapshot_strdup(s, file);
+			m->inode = refs[i].inode;
+			m->deleted = true;
+			m->size = SNAP_UNKNOWN;	/* never opened: its size is not in the maps */
+			m->mapped_pids = pids;
+			m->n_mapped = n;
+			snprintf(id, sizeof(id), "pshm:deleted/%llu", (unsigned long long)m->inode);
+			mappers_may_be_missing(ctx, "pshm", id + 5);
+			m->error = why_size;
+			snapshot_add_errorf(s, why_size, "%s size", id);
+		}
+	}
+	free(listed);
+	free(refs);
+}
+
 int posix_ipc_collect(struct probe_ctx *ctx, void **state)
 {
 	(void)state;
@@ -540,5 +684,6 @@ int posix_ipc_collect(struct probe_ctx *ctx, void **state)
 		snapshot_add_error(ctx->snap, "posix mqueue holders", "no descriptor scan");
 	collect_mqueues(ctx);
 	collect_shm(ctx);
+	collect_unlinked(ctx);
 	return 0;
 }

@@ -307,7 +307,7 @@ static const char *id_named(const char *prefix, const char *name, char *buf, siz
 	put(buf, len, "%s", prefix);
 	n = strlen(buf);
 	if (n + 1 < len)
-		fmt_escape_name(name ? name : "?", buf + n, len - n);
+		names_escape_id(name ? name : "?", buf + n, len - n);
 	return buf;
 }
 
@@ -328,160 +328,6 @@ const char *fmt_id_psem(const struct psem_rec *m, char *buf, size_t len)
 	if (m->deleted)
 		return put(buf, len, "psem:deleted/%llu", (unsigned long long)m->inode);
 	return id_named("psem:", m->name, buf, len);
-}
-
-/* ---- text from the world ------------------------------------------------------------------ */
-
-/* A bidirectional formatting character or a line/paragraph separator. */
-static bool unsafe_format_char(uint32_t c)
-{
-	return c == 0x061c || c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
-	       (c >= 0x2066 && c <= 0x2069);
-}
-
-size_t fmt_char(const char *str, bool *unsafe)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	uint32_t c, min;
-	size_t n;
-
-	if (!s[0]) {
-		*unsafe = false;
-		return 0;
-	}
-	if (s[0] < 0x80) {
-		*unsafe = s[0] < 0x20 || s[0] == 0x7f;
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-		min = 0x10000;
-	} else {
-		*unsafe = true;		/* a continuation byte alone, 0xc0, 0xc1, 0xf5..0xff */
-		return 1;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*unsafe = true;	/* cut short (this also stops at the NUL) */
-			return 1;
-		}
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-		*unsafe = true;
-		return 1;
-	}
-	*unsafe = c <= 0x9f || unsafe_format_char(c);
-	return n;
-}
-
-bool fmt_utf8_valid(const char *s)
-{
-	bool unsafe;
-	size_t n;
-
-	while ((n = fmt_char(s, &unsafe)) > 0) {
-		if (unsafe && n == 1 && (unsigned char)*s >= 0x80)
-			return false;
-		s += n;
-	}
-	return true;
-}
-
-static const char *escape(const char *s, char *buf, size_t len, bool backslash)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t off = 0, n;
-	bool unsafe;
-
-	if (!len)
-		return "";
-	while ((n = fmt_char(s, &unsafe)) > 0) {
-		bool doubled = backslash && *s == '\\';
-		size_t need = unsafe ? 4 * n : doubled ? 2 : n;
-
-		if (off + need >= len)
-			break;
-		if (unsafe) {
-			for (size_t i = 0; i < n; i++) {
-				unsigned char c = (unsigned char)s[i];
-
-				buf[off++] = '\\';
-				buf[off++] = 'x';
-				buf[off++] = hex[c >> 4];
-				buf[off++] = hex[c & 15];
-			}
-		} else if (doubled) {
-			buf[off++] = '\\';
-			buf[off++] = '\\';
-		} else {
-			memcpy(buf + off, s, n);
-			off += n;
-		}
-		s += n;
-	}
-	buf[off] = '\0';
-	return buf;
-}
-
-const char *fmt_escape(const char *s, char *buf, size_t len)
-{
-	return escape(s, buf, len, false);
-}
-
-const char *fmt_escape_name(const char *s, char *buf, size_t len)
-{
-	return escape(s, buf, len, true);
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int fmt_unescape_name(const char *s, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	for (; *s; s++) {
-		char c = *s;
-
-		if (c == '\\') {
-			int hi, lo;
-
-			if (s[1] == '\\') {
-				s++;
-			} else if (s[1] == 'x' && (hi = hexval(s[2])) >= 0 && (lo = hexval(s[3])) >= 0 &&
-				   (hi | lo)) {
-				c = (char)(hi << 4 | lo);
-				s += 3;
-			} else {
-				return -1;
-			}
-		}
-		if (off + 1 >= len)
-			return -1;
-		buf[off++] = c;
-	}
-	if (!len)
-		return -1;
-	buf[off] = '\0';
-	return (int)off;
 }
 
 /* ---- cells ------------------------------------------------------------------------------- */
@@ -779,13 +625,13 @@ static const struct fmt_column sem_cols[] = {
 };
 
 /* POSIX message queues */
-/* A POSIX name as its id writes it (fmt_escape_name), after a '/'; " (deleted)" when the
+/* A POSIX name as its id writes it (names_escape_id), after a '/'; " (deleted)" when the
  * object was unlinked. */
 static const char *posix_name(const char *name, bool deleted, char *buf, size_t len)
 {
 	char esc[FMT_CELL_MAX];
 
-	return put(buf, len, "/%s%s", fmt_escape_name(name ? name : "?", esc, sizeof(esc)),
+	return put(buf, len, "/%s%s", names_escape_id(name ? name : "?", esc, sizeof(esc)),
 		   deleted ? " (deleted)" : "");
 }
 

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "src/names.h"
 #include "src/snapshot.h"
 
 struct snapshot_delta;		/* src/diff.h */
@@ -90,36 +91,12 @@ const char *fmt_id_usock(uint64_t inode, char *buf, size_t len);	/* "unix:INODE"
 const char *fmt_id_msgq(int id, char *buf, size_t len);			/* "msg:ID" */
 const char *fmt_id_shm(int id, char *buf, size_t len);			/* "shm:ID" */
 const char *fmt_id_sem(int id, char *buf, size_t len);			/* "sem:ID" */
-/* POSIX objects: NAME in fmt_escape_name()'s form, so that an id is valid UTF-8, shows no
+/* POSIX objects: NAME in names_escape_id()'s form, so that an id is valid UTF-8, shows no
  * control character and names one object only. An unlinked shm object or semaphore (still
  * mapped, found by inode) is "pshm:deleted/INODE", "psem:deleted/INODE": no name holds '/'. */
 const char *fmt_id_pmq(const char *name, char *buf, size_t len);	/* "pmq:NAME" */
 const char *fmt_id_pshm(const struct pshm_rec *m, char *buf, size_t len);	/* "pshm:NAME" */
 const char *fmt_id_psem(const struct psem_rec *m, char *buf, size_t len);	/* "psem:NAME" */
-
-/* ---- text from the world: names (comm, argv, paths, POSIX names) may hold any byte -------- */
-/*
- * The character at s: returns its length in bytes (0 only at the terminating NUL) and sets
- * *unsafe when it must never reach a terminal or a reader as it is: a byte that does not
- * start a valid UTF-8 sequence (length 1: shortest form, no surrogates, at most U+10FFFF), a
- * control character (C0, DEL, C1 U+0080-U+009F), a bidirectional formatting character
- * (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) or a line/paragraph separator
- * (U+2028, U+2029).
- */
-size_t fmt_char(const char *s, bool *unsafe);
-/* Whether s is valid UTF-8 (every character, unsafe or not, well formed). */
-bool fmt_utf8_valid(const char *s);
-/* s for a terminal: every byte of an unsafe character written "\xNN" (lower-case hex), the
- * rest as is. Never cuts a character or an escape in two; returns buf. The one sanitizer of
- * the text output and the dashboard. */
-const char *fmt_escape(const char *s, char *buf, size_t len);
-/* As fmt_escape, and a backslash written "\\": reversible (fmt_unescape_name), the form of
- * POSIX names in object ids. */
-const char *fmt_escape_name(const char *s, char *buf, size_t len);
-/* The bytes fmt_escape_name(s) came from, NUL-terminated in buf; -1 when s is not in that
- * form (a lone backslash, a bad escape, an escape of NUL) or buf is too small. Returns the
- * length. */
-int fmt_unescape_name(const char *s, char *buf, size_t len);
 
 /* ---- value helpers: each writes into buf and returns buf ---------------------------------- */
 /* Bytes, short: "0", "512", "1.5K", "12M", "3.0G" (1024-based); SNAP_UNKNOWN/negative: "?". */

@@ -85,7 +85,7 @@ static inline void jw_putc(struct jw *w, char c)
  * A string in quotes, as strict UTF-8 JSON (RFC 8259) that shows no control character:
  * '"' '\\' \b \f \n \r \t as two characters and other bytes below 0x20 as \u00xx, as
  * json-c's json_escape_str writes them (without slash escaping); DEL, C1 controls and the
- * bidirectional and separator characters (src/format.h's fmt_char) as \uxxxx; a byte that is
+ * bidirectional and separator characters (src/format.h's names_char) as \uxxxx; a byte that is
  * not UTF-8 as U+FFFD (raw, "\xef\xbf\xbd"); everything else raw. The exact bytes of such a
  * name go to a sibling key (k_str).
  */
@@ -97,7 +97,7 @@ static void jw_put_escaped(struct jw *w, const char *s)
 	bool unsafe;
 
 	jw_putc(w, '"');
-	while ((n = fmt_char(p, &unsafe)) > 0) {
+	while ((n = names_char(p, &unsafe)) > 0) {
 		unsigned char c = (unsigned char)*p;
 		char esc[6];
 		size_t en = 2;
@@ -166,7 +166,7 @@ static char *readable(const char *s)
 	size_t n;
 	bool unsafe;
 
-	for (; (n = fmt_char(s, &unsafe)) > 0; s += n) {
+	for (; (n = names_char(s, &unsafe)) > 0; s += n) {
 		if (n == 1 && unsafe && (unsigned char)*s >= 0x80) {
 			memcpy(o, "\xef\xbf\xbd", 3);
 			o += 3;
@@ -408,7 +408,7 @@ static void k_str(struct jw *w, const char *key, const char *s)
 
 	jw_key(w, key);
 	jw_str(w, s);
-	if (!s || fmt_utf8_valid(s))
+	if (!s || names_utf8_valid(s))
 		return;
 	snprintf(bkey, sizeof(bkey), "%s_bytes", key);
 	n = strlen(s);

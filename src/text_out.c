@@ -11,7 +11,7 @@
 #include "src/diff.h"
 #include "src/text_out.h"
 
-/* A cell escaped (fmt_escape) can be 4 times as long as the cell. */
+/* A cell escaped (names_escape) can be 4 times as long as the cell. */
 #define ESCAPED_MAX (4 * FMT_CELL_MAX)
 
 /* Control and bidirectional characters (escape sequences in a command line, a name written
@@ -22,7 +22,7 @@ static const char *cell_text(const struct fmt_column *c, const struct fmt_ctx *c
 	char raw[FMT_CELL_MAX];
 	const char *t = c->cell(ctx, rec, raw, sizeof(raw));
 
-	return fmt_escape(t ? t : "", buf, len);
+	return names_escape(t ? t : "", buf, len);
 }
 
 /* Prints the text escaped as cells are, on a line of its own after an indent. */
@@ -30,7 +30,7 @@ static void print_line(FILE *out, const char *text)
 {
 	char esc[ESCAPED_MAX];
 
-	fprintf(out, "  %s\n", fmt_escape(text, esc, sizeof(esc)));
+	fprintf(out, "  %s\n", names_escape(text, esc, sizeof(esc)));
 }
 
 static void print_cell(FILE *out, const char *text, int width, enum fmt_align align, bool last)
@@ -98,7 +98,7 @@ static void print_header(FILE *out, const struct snapshot *s)
 	if (s->time > 0 && localtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	fprintf(out, "ipctop %s: snapshot of %s at %s (collected in %.0f ms)\n\n", PACKAGE_VERSION,
-		fmt_escape(s->sysroot ? s->sysroot : "/", root, sizeof(root)), when, s->duration * 1000.0);
+		names_escape(s->sysroot ? s->sysroot : "/", root, sizeof(root)), when, s->duration * 1000.0);
 }
 
 static void print_events(FILE *out, const struct snapshot_delta *d)

@@ -110,7 +110,7 @@ static void msg_unblockers(const struct snapshot *s, const struct proc_rec *p, s
 
 	if (obj && strncmp(obj, "pmq:", 4) == 0) {
 		char name[FMT_ID_MAX];
-		const struct pmq_rec *q = fmt_unescape_name(obj + 4, name, sizeof(name)) < 0 ? NULL
+		const struct pmq_rec *q = names_unescape_id(obj + 4, name, sizeof(name)) < 0 ? NULL
 					  : snapshot_find_pmq(s, name);
 		unsigned need = recv ? FD_MODE_WRITE : FD_MODE_READ;
 

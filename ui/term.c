@@ -294,14 +294,14 @@ struct shown_char {
 	int width;
 };
 
-/* Next character of s as shown (src/format.h's fmt_char decides what is escaped: control and
+/* Next character of s as shown (src/format.h's names_char decides what is escaped: control and
  * bidirectional characters, bytes that are not UTF-8; so is a character this locale cannot
  * print). Returns the bytes consumed (0 at the end). */
 static size_t next_char(const char *s, mbstate_t *st, struct shown_char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	bool unsafe;
-	size_t n = fmt_char(s, &unsafe), m;
+	size_t n = names_char(s, &unsafe), m;
 	wchar_t wc;
 	int w = -1;
 

@@ -386,29 +386,31 @@ static void test_escape(void)
 	char buf[256], small[8], back[256];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (strcmp(fmt_escape(cases[i].in, buf, sizeof(buf)), cases[i].out))
+		if (strcmp(names_escape(cases[i].in, buf, sizeof(buf)), cases[i].out))
 			fprintf(stderr, "case %zu: %s\n", i, buf);
 		CU_ASSERT_STRING_EQUAL(buf, cases[i].out);
 		/* the id form is reversible and differs only in backslashes */
-		fmt_escape_name(cases[i].in, buf, sizeof(buf));
-		CU_ASSERT_EQUAL(fmt_unescape_name(buf, back, sizeof(back)), (int)strlen(cases[i].in));
+		names_escape_id(cases[i].in, buf, sizeof(buf));
+		CU_ASSERT_EQUAL(names_unescape_id(buf, back, sizeof(back)), (int)strlen(cases[i].in));
 		CU_ASSERT_STRING_EQUAL(back, cases[i].in);
 	}
-	CU_ASSERT_STRING_EQUAL(fmt_escape_name("a\\x41", buf, sizeof(buf)), "a\\\\x41");
-	CU_ASSERT_EQUAL(fmt_unescape_name("a\\x41", back, sizeof(back)), 2);	/* "\x41" is 'A' */
+	CU_ASSERT_STRING_EQUAL(names_escape_id("a\\x41", buf, sizeof(buf)), "a\\\\x41");
+	CU_ASSERT_STRING_EQUAL(names_escape_id("my queue", buf, sizeof(buf)), "my\\x20queue");
+	CU_ASSERT_STRING_EQUAL(names_escape("my queue", buf, sizeof(buf)), "my queue");
+	CU_ASSERT_EQUAL(names_unescape_id("a\\x41", back, sizeof(back)), 2);	/* "\x41" is 'A' */
 	CU_ASSERT_STRING_EQUAL(back, "aA");
-	CU_ASSERT_EQUAL(fmt_unescape_name("a\\", back, sizeof(back)), -1);
-	CU_ASSERT_EQUAL(fmt_unescape_name("a\\q", back, sizeof(back)), -1);
-	CU_ASSERT_EQUAL(fmt_unescape_name("a\\x0", back, sizeof(back)), -1);
-	CU_ASSERT_EQUAL(fmt_unescape_name("a\\x00", back, sizeof(back)), -1);
-	CU_ASSERT_EQUAL(fmt_unescape_name("abcdefghij", small, sizeof(small)), -1);
+	CU_ASSERT_EQUAL(names_unescape_id("a\\", back, sizeof(back)), -1);
+	CU_ASSERT_EQUAL(names_unescape_id("a\\q", back, sizeof(back)), -1);
+	CU_ASSERT_EQUAL(names_unescape_id("a\\x0", back, sizeof(back)), -1);
+	CU_ASSERT_EQUAL(names_unescape_id("a\\x00", back, sizeof(back)), -1);
+	CU_ASSERT_EQUAL(names_unescape_id("abcdefghij", small, sizeof(small)), -1);
 	/* never cut inside an escape or a character */
-	CU_ASSERT_STRING_EQUAL(fmt_escape("ab\x1b", small, sizeof(small)), "ab\\x1b");
-	CU_ASSERT_STRING_EQUAL(fmt_escape("abcd\x1b", small, sizeof(small)), "abcd");
-	CU_ASSERT_STRING_EQUAL(fmt_escape("abcde\xe4\xb8\xad", small, sizeof(small)), "abcde");
-	CU_ASSERT_TRUE(fmt_utf8_valid("ok \xe4\xb8\xad \xc2\x9b \x1b"));	/* unsafe is not invalid */
-	CU_ASSERT_FALSE(fmt_utf8_valid("bad \x9b"));
-	CU_ASSERT_FALSE(fmt_utf8_valid("\xff"));
+	CU_ASSERT_STRING_EQUAL(names_escape("ab\x1b", small, sizeof(small)), "ab\\x1b");
+	CU_ASSERT_STRING_EQUAL(names_escape("abcd\x1b", small, sizeof(small)), "abcd");
+	CU_ASSERT_STRING_EQUAL(names_escape("abcde\xe4\xb8\xad", small, sizeof(small)), "abcde");
+	CU_ASSERT_TRUE(names_utf8_valid("ok \xe4\xb8\xad \xc2\x9b \x1b"));	/* unsafe is not invalid */
+	CU_ASSERT_FALSE(names_utf8_valid("bad \x9b"));
+	CU_ASSERT_FALSE(names_utf8_valid("\xff"));
 }
 
 void test_register(void)

@@ -597,10 +597,10 @@ static void test_hostile_names(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	CU_ASSERT_EQUAL(json_out_write(f, s, NULL), 0);
 	fclose(f);
-	CU_ASSERT_TRUE(fmt_utf8_valid(buf));
+	CU_ASSERT_TRUE(names_utf8_valid(buf));
 	for (size_t i = 0; i < len; i++) {	/* nothing a terminal would act on */
 		bool unsafe;
-		size_t n = fmt_char(buf + i, &unsafe);
+		size_t n = names_char(buf + i, &unsafe);
 
 		CU_ASSERT_FALSE(unsafe && buf[i] != '\n');
 		i += n ? n - 1 : 0;
