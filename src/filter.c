@@ -222,6 +222,148 @@ static void decide_objects(const struct snapshot *s, const struct pidset *sel,
 	}
 }
 
+/* Keeps the object whose id is id (a reference from a kept process's wait) with the
+ * processes at its ends, which go to peers. False when it was kept already or is not there. */
+static bool keep_referenced(const struct snapshot *s, struct keep *k, const char *id,
+			    struct pidset *peers)
+{
+	char buf[FMT_ID_MAX];
+
+#define KEEP_IF(arr, idfn, flags, add_pids)                                    \
+	for (size_t i = 0; i < s->n_##arr; i++) {                              \
+		const void *rec_ = &s->arr[i];                                  \
+		if (strcmp(idfn, id) != 0)                                      \
+			continue;                                               \
+		if (flags[i])                                                   \
+			return false;                                           \
+		flags[i] = true;                                                \
+		add_pids;                                                       \
+		(void)rec_;                                                     \
+		return true;                                                    \
+	}
+	KEEP_IF(pipes, fmt_id_pipe(&s->pipes[i], buf, sizeof(buf)), k->pipes,
+		ends_peers(s->pipes[i].ends, s->pipes[i].n_ends, peers))
+	KEEP_IF(usocks, fmt_id_usock(s->usocks[i].inode, buf, sizeof(buf)), k->usocks, {
+		const struct usock_rec *peer = s->usocks[i].peer_inode
+					       ? snapshot_find_usock(s, s->usocks[i].peer_inode) : NULL;
+
+		ends_peers(s->usocks[i].holders, s->usocks[i].n_holders, peers);
+		if (peer && !k->usocks[peer - s->usocks]) {
+			k->usocks[peer - s->usocks] = true;
+			ends_peers(peer->holders, peer->n_holders, peers);
+		}
+	})
+	KEEP_IF(msgqs, fmt_id_msgq(s->msgqs[i].perm.id, buf, sizeof(buf)), k->msgqs, {
+		pidset_add(peers, s->msgqs[i].last_send_pid);
+		pidset_add(peers, s->msgqs[i].last_recv_pid);
+	})
+	KEEP_IF(shms, fmt_id_shm(s->shms[i].perm.id, buf, sizeof(buf)), k->shms,
+		pids_peers(s->shms[i].attached_pids, s->shms[i].n_attached, peers))
+	KEEP_IF(sems, fmt_id_sem(s->sems[i].perm.id, buf, sizeof(buf)), k->sems, {
+		for (int j = 0; s->sems[i].last_pids && j < s->sems[i].nsems; j++)
+			if (s->sems[i].last_pids[j] > 0)
+				pidset_add(peers, (pid_t)s->sems[i].last_pids[j]);
+	})
+	KEEP_IF(pmqs, fmt_id_pmq(s->pmqs[i].name, buf, sizeof(buf)), k->pmqs,
+		ends_peers(s->pmqs[i].holders, s->pmqs[i].n_holders, peers))
+	KEEP_IF(pshms, fmt_id_pshm(&s->pshms[i], buf, sizeof(buf)), k->pshms,
+		pids_peers(s->pshms[i].mapped_pids, s->pshms[i].n_mapped, peers))
+	KEEP_IF(psems, fmt_id_psem(&s->psems[i], buf, sizeof(buf)), k->psems,
+		pids_peers(s->psems[i].mapped_pids, s->psems[i].n_mapped, peers))
+#undef KEEP_IF
+	return false;
+}
+
+/*
+ * Every reference in the view points into it: what a kept process waits on is kept, with the
+ * processes at its ends, whose waits are followed in turn (a chain of waits, never the whole
+ * machine: only wait references are followed). *procs: sorted, the processes kept so far;
+ * grows.
+ */
+static void keep_wait_chains(const struct snapshot *s, struct keep *k, struct pidset *procs)
+{
+	bool grew = true;
+
+	while (grew) {
+		struct pidset more = { 0 };
+
+		grew = false;
+		for (size_t i = 0; i < s->n_procs; i++) {
+			const struct proc_rec *p = &s->procs[i];
+			const char *obj = p->waiting.object;
+
+			if (!obj || !pidset_has(procs, p->pid))
+				continue;
+			if (strncmp(obj, "pid:", 4) == 0)
+				pidset_add(&more, (pid_t)atoi(obj + 4));
+			else
+				keep_referenced(s, k, obj, &more);
+		}
+		for (size_t i = 0; i < more.n; i++) {
+			if (!pidset_has(procs, more.v[i])) {
+				pidset_add(procs, more.v[i]);
+				grew = true;
+			}
+		}
+		pidset_seal(procs);
+		free(more.v);
+	}
+}
+
+/* The ids of what the view keeps, sorted, for the error filter (strings in v's arena). */
+struct idset {
+	const char **v;
+	size_t n, cap;
+};
+
+static void idset_add(struct snapshot *v, struct idset *ids, const char *id)
+{
+	if (ids->n == ids->cap) {
+		ids->cap = ids->cap ? ids->cap * 2 : 32;
+		ids->v = xreallocarray(ids->v, ids->cap, sizeof(*ids->v));
+	}
+	ids->v[ids->n++] = snapshot_strdup(v, id);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Whether an error concerns the view: "pid N ..." a kept process; "KIND:ID ..." (an object id,
+ * one word) a kept object; anything else (a source, a whole table: "dev/mqueue", "libproc2")
+ * concerns every view.
+ */
+static bool error_in_view(const char *where, const struct pidset *procs, const struct idset *ids)
+{
+	static const char *const kinds[] = {
+		"pipe:", "fifo:", "unix:", "msg:", "shm:", "sem:", "pmq:", "pshm:", "psem:",
+	};
+	char word[FMT_ID_MAX];
+	size_t n = strcspn(where, " ");
+	char *end;
+	long pid;
+
+	if (strncmp(where, "pid ", 4) == 0) {
+		pid = strtol(where + 4, &end, 10);
+		if (end != where + 4 && (*end == ' ' || !*end))
+			return pid > 0 && pidset_has(procs, (pid_t)pid);
+	}
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		const char *key = word;
+
+		if (strncmp(where, kinds[i], strlen(kinds[i])) != 0)
+			continue;
+		if (n >= sizeof(word))
+			return false;
+		memcpy(word, where, n);
+		word[n] = '\0';
+		return ids->n && bsearch(&key, ids->v, ids->n, sizeof(*ids->v), cmp_str);
+	}
+	return true;
+}
+
 #define COPY_KEPT(view, s, arr, adder, keep)                  \
 	for (size_t i_ = 0; i_ < (s)->n_##arr; i_++)          \
 		if (keep[i_])                                  \
@@ -232,6 +374,7 @@ struct snapshot *filter_apply(struct snapshot *s, const pid_t *pids, size_t n)
 	struct snapshot *v = snapshot_new();
 	struct pidset sel = { 0 }, peers = { 0 };
 	struct idlist waits = { 0 };
+	struct idset ids = { 0 };
 	struct keep k;
 	size_t total;
 	bool *flags;
@@ -276,7 +419,8 @@ struct snapshot *filter_apply(struct snapshot *s, const pid_t *pids, size_t n)
 
 	for (size_t i = 0; i < sel.n; i++)
 		pidset_add(&peers, sel.v[i]);
-	pidset_seal(&peers);	/* now: every process to keep */
+	pidset_seal(&peers);
+	keep_wait_chains(s, &k, &peers);	/* now: every process to keep */
 
 	for (size_t i = 0; i < s->n_procs; i++)
 		if (pidset_has(&peers, s->procs[i].pid))
@@ -298,12 +442,28 @@ struct snapshot *filter_apply(struct snapshot *s, const pid_t *pids, size_t n)
 	for (size_t i = 0; i < s->n_stalls; i++)
 		if (pidset_has(&peers, s->stalls[i].pid))
 			*snapshot_add_stall(v) = s->stalls[i];
+	{
+		char id[FMT_ID_MAX];
+		const struct fmt_table *t;
+
+		for (int kind = 0; kind < FMT_KIND_COUNT; kind++) {
+			t = fmt_table_get((enum fmt_kind)kind);
+			if (kind == FMT_PROCESSES || kind == FMT_THREADS)
+				continue;
+			for (size_t i = 0; i < t->count(v); i++)
+				idset_add(v, &ids, t->id(t->row(v, i), id, sizeof(id)));
+		}
+		if (ids.n > 1)
+			qsort(ids.v, ids.n, sizeof(*ids.v), cmp_str);
+	}
 	for (size_t i = 0; i < s->n_errors; i++)
-		snapshot_add_error(v, s->errors[i].where, s->errors[i].error);
+		if (error_in_view(s->errors[i].where, &peers, &ids))
+			snapshot_add_error(v, s->errors[i].where, s->errors[i].error);
 	for (size_t i = 0; i < s->n_sources; i++)
 		snapshot_set_source(v, s->sources[i].name, s->sources[i].ok, s->sources[i].error);
 
 	free(flags);
+	free(ids.v);
 	free(waits.v);
 	free(sel.v);
 	free(peers.v);

@@ -9,9 +9,14 @@
  * child a selected process waits for. Objects are kept whole (all their endpoints), so a
  * kept object's every pid is a kept process.
  *
+ * Every reference stays inside the view: what a kept process waits on is kept too, with the
+ * processes at its ends, whose waits are followed the same way (chains of waits only).
+ * Errors concern what the view shows: "pid N ..." a kept process, "KIND:ID ..." a kept
+ * object; errors about no one object (a source, a whole table) and sources are kept.
+ *
  * The result is a new sealed snapshot whose records are shallow copies: strings and arrays
  * point into the original, which the view holds a reference to (snapshot.base), so the caller
- * may unref the original at once. Errors and sources are kept in full.
+ * may unref the original at once.
  */
 #ifndef IPCTOP_FILTER_H
 #define IPCTOP_FILTER_H

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/filter.h"
@@ -18,6 +19,10 @@
  *   14 and 15 hold a socketpair 3000/3001; 10 holds 3000 too
  *   sem 9 last_pids {16, 0}; 17 maps pshm "board" (alone); 18 holds pmq "q" with 10
  *   40 waits for child 41 (pid:41)
+ *   60 --pipe 6000--> 61; 61 waits on socket 4000 (held by 62, peer 4001 held by 63);
+ *   63 waits for child 64
+ * errors: "pid 21 fd", "pid 62 fd", "unix:4000 truncated reply", "msg:7 msgctl", "libproc2",
+ *   "pmq:q\x20x" (another queue, "q x"), "pmq:q"
  */
 static void proc(struct snapshot *s, pid_t pid, const char *comm)
 {
@@ -133,7 +138,36 @@ static struct snapshot *build(void)
 	ev->sender_pid = 20;
 	ev->target_pid = 21;
 
+	for (pid_t pid = 60; pid <= 64; pid++)
+		proc(s, pid, "chain");
+	pr = &s->procs[s->n_procs - 4];	/* 61 */
+	pr->waiting.kind = WAIT_SOCKET_RECV;
+	pr->waiting.object = snapshot_strdup(s, "unix:4000");
+	pr = &s->procs[s->n_procs - 2];	/* 63 */
+	pr->waiting.kind = WAIT_CHILD_WAIT;
+	pr->waiting.object = snapshot_strdup(s, "pid:64");
+	p = snapshot_add_pipe(s);
+	p->inode = 6000;
+	p->ends = ends(s, 2, (const struct endpoint[]){ { 60, 1, FD_MODE_WRITE }, { 61, 0, FD_MODE_READ } });
+	p->n_ends = 2;
+	u = snapshot_add_usock(s);
+	u->inode = 4000;
+	u->peer_inode = 4001;
+	u->holders = ends(s, 1, (const struct endpoint[]){ { 62, 3, FD_MODE_RDWR } });
+	u->n_holders = 1;
+	u = snapshot_add_usock(s);
+	u->inode = 4001;
+	u->peer_inode = 4000;
+	u->holders = ends(s, 1, (const struct endpoint[]){ { 63, 3, FD_MODE_RDWR } });
+	u->n_holders = 1;
+
 	snapshot_add_error(s, "pid 21 fd", "EACCES");
+	snapshot_add_error(s, "pid 62 fd", "EACCES");
+	snapshot_add_error(s, "unix:4000", "truncated reply");
+	snapshot_add_error(s, "msg:7 msgctl", "EACCES");
+	snapshot_add_error(s, "libproc2", "ENOMEM");
+	snapshot_add_error(s, "pmq:q\\x20x", "EACCES");
+	snapshot_add_error(s, "pmq:q", "EACCES");
 	snapshot_set_source(s, "procs", true, NULL);
 	snapshot_seal(s);
 	return s;
@@ -152,6 +186,42 @@ static void assert_procs(const struct snapshot *v, const pid_t *want, size_t n)
 		if (!has_proc(v, want[i]))
 			fprintf(stderr, "pid %d missing from the view\n", (int)want[i]);
 	}
+}
+
+static bool has_error(const struct snapshot *v, const char *where)
+{
+	for (size_t i = 0; i < v->n_errors; i++)
+		if (strcmp(v->errors[i].where, where) == 0)
+			return true;
+	return false;
+}
+
+/* Every reference in the view is in it: a peer's wait, and the waits of the processes that
+ * brings in; errors follow what is shown. */
+static void test_references_and_errors(void)
+{
+	struct snapshot *s = build();
+	struct snapshot *v = filter_apply(s, (const pid_t[]){ 60 }, 1);
+
+	assert_procs(v, (const pid_t[]){ 60, 61, 62, 63, 64 }, 5);
+	CU_ASSERT_PTR_NOT_NULL(snapshot_find_pipe(v, PIPE_ANON, 6000));
+	CU_ASSERT_PTR_NOT_NULL(snapshot_find_usock(v, 4000));
+	CU_ASSERT_PTR_NOT_NULL(snapshot_find_usock(v, 4001));
+	CU_ASSERT_EQUAL(v->n_usocks, 2);
+	CU_ASSERT_EQUAL(v->n_errors, 3);
+	CU_ASSERT_TRUE(has_error(v, "pid 62 fd"));
+	CU_ASSERT_TRUE(has_error(v, "unix:4000"));
+	CU_ASSERT_TRUE(has_error(v, "libproc2"));
+	for (size_t i = 0; i < v->n_procs; i++) {	/* no dangling reference */
+		const char *o = v->procs[i].waiting.object;
+
+		if (o && strncmp(o, "unix:", 5) == 0)
+			CU_ASSERT_PTR_NOT_NULL(snapshot_find_usock(v, strtoull(o + 5, NULL, 10)));
+		if (o && strncmp(o, "pid:", 4) == 0)
+			CU_ASSERT_PTR_NOT_NULL(snapshot_find_proc(v, atoi(o + 4)));
+	}
+	snapshot_unref(v);
+	snapshot_unref(s);
 }
 
 static void test_process_and_peers(void)
@@ -174,7 +244,10 @@ static void test_process_and_peers(void)
 	CU_ASSERT_EQUAL(v->n_pshms, 0);
 	CU_ASSERT_EQUAL(v->n_threads, 1);
 	CU_ASSERT_EQUAL(v->n_sigevents, 1);
-	CU_ASSERT_EQUAL(v->n_errors, 1);	/* errors and sources are kept whole */
+	/* errors about what the view shows (pmq:q, not "q x"), and those about no object */
+	CU_ASSERT_EQUAL(v->n_errors, 2);
+	CU_ASSERT_TRUE(has_error(v, "pmq:q"));
+	CU_ASSERT_TRUE(has_error(v, "libproc2"));
 	CU_ASSERT_EQUAL(v->n_sources, 1);
 	/* strings of the shallow copies still readable after the original's unref */
 	CU_ASSERT_STRING_EQUAL(snapshot_find_proc(v, 10)->comm, "p");
@@ -226,6 +299,8 @@ static void test_several_and_absent(void)
 	struct snapshot *v = filter_apply(s, (const pid_t[]){ 20, 9999 }, 2);
 
 	assert_procs(v, (const pid_t[]){ 20, 21 }, 2);
+	CU_ASSERT_TRUE(has_error(v, "pid 21 fd"));
+	CU_ASSERT_FALSE(has_error(v, "pid 62 fd"));
 	CU_ASSERT_EQUAL(v->n_pipes, 1);
 	CU_ASSERT_PTR_NOT_NULL(snapshot_find_pipe(v, PIPE_ANON, 2000));
 	CU_ASSERT_EQUAL(v->n_threads, 1);
@@ -235,7 +310,8 @@ static void test_several_and_absent(void)
 	v = filter_apply(s, (const pid_t[]){ 9999 }, 1);
 	CU_ASSERT_EQUAL(v->n_procs, 0);
 	CU_ASSERT_EQUAL(v->n_pipes + v->n_usocks + v->n_msgqs + v->n_shms + v->n_sems, 0);
-	CU_ASSERT_EQUAL(v->n_errors, 1);
+	CU_ASSERT_EQUAL(v->n_errors, 1);	/* only the one about no object */
+	CU_ASSERT_TRUE(has_error(v, "libproc2"));
 	snapshot_unref(v);
 	snapshot_unref(s);
 }
@@ -256,5 +332,6 @@ void test_register(void)
 		   "SysV last pids and POSIX mappings", test_sysv_last_pids,
 		   "waited-on objects and children", test_waiting,
 		   "several pids, absent pids", test_several_and_absent,
-		   "filter_has_pid", test_has_pid);
+		   "filter_has_pid", test_has_pid,
+		   "references and errors stay inside the view", test_references_and_errors);
 }
