@@ -105,6 +105,8 @@ bool panel_select_id(struct panel *p, const char *id)
 	return false;
 }
 
+static void measure_fit(struct panel *p, const struct ui_frame *f);
+
 void panel_update(struct panel *p, const struct ui_frame *f)
 {
 	size_t old_sel = p->sel;
@@ -133,12 +135,14 @@ void panel_update(struct panel *p, const struct ui_frame *f)
 	}
 	if (p->n_rows == 0) {
 		p->sel = p->top = 0;
+		memset(p->fit, 0, sizeof(p->fit));
 		return;	/* keep sel_id: the object may come back */
 	}
 	if (!p->sel_id[0] || !panel_select_id(p, p->sel_id))
 		set_sel(p, old_sel < p->n_rows ? old_sel : p->n_rows - 1);
 	/* keep the selection at the same place on screen */
 	p->top = p->sel >= old_off ? p->sel - old_off : 0;
+	measure_fit(p, f);
 }
 
 bool panel_search(struct panel *p, const struct ui_frame *f, const char *text, int dir, bool here)
@@ -235,9 +239,76 @@ bool panel_key(struct panel *p, int key)
 
 static int col_width(const struct panel *p, size_t i)
 {
-	if (p->fmt_cols[i] && p->def->cols[i].width == 0)
-		return p->fmt_cols[i]->width;
-	return p->def->cols[i].width;
+	int w = p->fmt_cols[i] && p->def->cols[i].width == 0 ? p->fmt_cols[i]->width
+							     : p->def->cols[i].width;
+
+	if (w && p->def->cols[i].fit && p->fit[i] > w)
+		w = p->fit[i] < PANEL_FIT_MAX ? p->fit[i] : PANEL_FIT_MAX;
+	return w;
+}
+
+/* A cell of row rec in column i (buf has FMT_CELL_MAX bytes). */
+static const char *cell_text(const struct panel *p, const struct ui_frame *f, size_t i,
+			     const void *rec, char *buf)
+{
+	const struct panel_col *c = &p->def->cols[i];
+
+	if (p->fmt_cols[i]) {
+		struct fmt_ctx ctx = ui_frame_fmt(f);
+
+		return p->fmt_cols[i]->cell(&ctx, rec, buf, FMT_CELL_MAX);
+	}
+	return c->cell ? c->cell(f, rec, buf, FMT_CELL_MAX) : "";
+}
+
+/* The widest cell of each .fit column over the rows. */
+static void measure_fit(struct panel *p, const struct ui_frame *f)
+{
+	char buf[FMT_CELL_MAX];
+
+	for (size_t i = 0; i < p->n_cols && i < sizeof(p->fit) / sizeof(p->fit[0]); i++) {
+		p->fit[i] = 0;
+		if (!p->def->cols[i].fit || p->def->cols[i].type == PCOL_BAR)
+			continue;
+		for (size_t r = 0; r < p->n_rows; r++) {
+			int w = term_width(cell_text(p, f, i, p->rows[r].rec, buf));
+
+			if (w > p->fit[i])
+				p->fit[i] = w;
+		}
+	}
+}
+
+/* A list of numbers ("2147483647,2147483547,0") cut between items to fit width columns, with
+ * "+N" for the N items left out; NULL when text is not such a list or fits already. */
+static const char *fit_list(const char *text, int width, char *buf, size_t len)
+{
+	size_t n = strlen(text), items = 1, keep = 0, cut = 0;
+
+	if ((int)n <= width || strspn(text, "0123456789?-:,") != n || !strchr(text, ','))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		items += text[i] == ',';
+	/* the longest prefix of whole items that leaves room for ",+N" */
+	for (size_t i = 0, k = 0; i <= n; i++) {
+		if (i < n && text[i] != ',')
+			continue;
+		k++;
+		if (k < items) {
+			char tail[24];
+			int tl = snprintf(tail, sizeof(tail), ",+%zu", items - k);
+
+			if ((int)i + tl <= width) {
+				keep = k;
+				cut = i;
+			}
+		}
+	}
+	if (!keep)
+		snprintf(buf, len, "+%zu", items);
+	else
+		snprintf(buf, len, "%.*s,+%zu", (int)cut, text, items - keep);
+	return buf;
 }
 
 static int col_min(const struct panel *p, size_t i)
@@ -344,14 +415,13 @@ static void draw_row(struct panel *p, const struct ui_frame *f, WINDOW *w, int y
 		     const struct ui_rect *r, const int *widths, size_t ri, attr_t row_attr)
 {
 	const struct panel_row *row = &p->rows[ri];
-	struct fmt_ctx ctx = ui_frame_fmt(f);
 	int x = r->x;
 
 	for (size_t i = 0; i < p->n_cols && x < r->x + r->w; i++) {
 		const struct panel_col *c = &p->def->cols[i];
 		char buf[FMT_CELL_MAX], full[FMT_CELL_MAX * 2];
 		int cw = widths[i] < r->x + r->w - x ? widths[i] : r->x + r->w - x;
-		const char *text = "";
+		const char *text = "", *cut;
 
 		if (!widths[i])
 			continue;
@@ -360,10 +430,9 @@ static void draw_row(struct panel *p, const struct ui_frame *f, WINDOW *w, int y
 			x += widths[i] + 1;
 			continue;
 		}
-		if (p->fmt_cols[i])
-			text = p->fmt_cols[i]->cell(&ctx, row->rec, buf, sizeof(buf));
-		else if (c->cell)
-			text = c->cell(f, row->rec, buf, sizeof(buf));
+		text = cell_text(p, f, i, row->rec, buf);
+		if (c->fit && (cut = fit_list(text, cw, full, sizeof(full))))
+			text = cut;
 		if (c->tree && row->indent) {
 			snprintf(full, sizeof(full), "%s%s", row->indent, text);
 			text = full;

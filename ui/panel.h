@@ -36,7 +36,11 @@ struct panel {
 	size_t top;				/* first row shown */
 	int page;				/* data rows shown at the last draw */
 	char filter[64];			/* F4: only rows matching it (ui/search.h); "" all */
+	int fit[32];				/* per column with .fit: its widest cell now */
 };
+
+/* How wide a .fit column may grow. */
+#define PANEL_FIT_MAX 40
 
 void panel_init(struct panel *p, const struct panel_def *def);
 void panel_fini(struct panel *p);

@@ -200,6 +200,9 @@ struct panel_col {
 	enum fmt_align align;	/* PCOL_TEXT */
 	int drop;		/* 0 always shown; when narrow the highest is dropped first */
 	bool tree;		/* prefix the cell with the row's tree indentation */
+	/* Numbers shown whole: the column widens to its widest cell (up to PANEL_FIT_MAX), and a
+	 * list that still does not fit is cut between items ("1,2,+3"), never inside a number. */
+	bool fit;
 	const char *(*cell)(const struct ui_frame *f, const void *rec, char *buf, size_t len);
 	double (*fraction)(const struct ui_frame *f, const void *rec);	/* 0..1, < 0 unknown */
 };

@@ -195,7 +195,7 @@ static const char *psem_mappers(const struct ui_frame *f, const void *rec, char 
 
 static const struct panel_col psem_cols[] = {
 	{ .type = PCOL_FMT, .title = "NAME", .width = 24 },
-	{ .type = PCOL_FMT, .title = "VALUE" },
+	{ .type = PCOL_FMT, .title = "VALUE", .fit = true },	/* up to SEM_VALUE_MAX, 2147483647 */
 	{ .type = PCOL_TEXT, .title = "MAPPED BY", .width = 0, .min = 14, .cell = psem_mappers },
 };
 

@@ -15,9 +15,9 @@ static const struct panel_col cols[] = {
 	{ .type = PCOL_FMT, .title = "PERMS", .drop = 6 },
 	{ .type = PCOL_FMT, .title = "UID", .drop = 6 },
 	{ .type = PCOL_FMT, .title = "NSEMS", .drop = 2 },
-	{ .type = PCOL_FMT, .title = "VALUES" },
-	{ .type = PCOL_FMT, .title = "WAIT+" },
-	{ .type = PCOL_FMT, .title = "WAIT0", .drop = 1 },
+	{ .type = PCOL_FMT, .title = "VALUES", .fit = true },	/* one value per semaphore */
+	{ .type = PCOL_FMT, .title = "WAIT+", .fit = true },
+	{ .type = PCOL_FMT, .title = "WAIT0", .drop = 1, .fit = true },
 	{ .type = PCOL_FMT, .title = "LASTPIDS", .drop = 3 },
 };
 

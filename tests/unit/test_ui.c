@@ -402,6 +402,68 @@ static void test_help_and_errors_pages(void)
 	snapshot_unref(s);
 }
 
+/* Issue 12: numbers are shown whole (2147483647 and 2147483547 stay apart, never "2147…"), a
+ * list too long for its column is cut between items; names show their control, C1 and bidi
+ * characters escaped. */
+static void test_whole_numbers_and_names(void)
+{
+	struct snapshot *s = snapshot_new();
+	struct psem_rec *m;
+	struct sem_rec *sm;
+	struct panel p;
+	struct ui_frame f;
+	struct ui_rect r = { 0, 0, 10, 80 };
+	char line[256];
+	int row;
+
+	m = snapshot_add_psem(s);
+	m->name = snapshot_strdup(s, "max");
+	m->value = 2147483647;
+	m = snapshot_add_psem(s);
+	m->name = snapshot_strdup(s, "e\xe2\x80\xae" "vil\x9b\xc2\x9b");
+	m->value = 2147483547;
+	sm = snapshot_add_sem(s);
+	sm->perm.id = 1;
+	sm->nsems = 12;
+	sm->values = snapshot_alloc(s, 12 * sizeof(int64_t));
+	for (int i = 0; i < 12; i++)
+		sm->values[i] = 32767 - i;
+	snapshot_seal(s);
+	f = frame(s);
+	CU_ASSERT_EQUAL_FATAL(resizeterm(24, 80), OK);
+
+	panel_init(&p, &view_psem_panel);
+	panel_update(&p, &f);
+	erase();
+	panel_draw(&p, &f, stdscr, &r, true, 0);
+	CU_ASSERT_TRUE(ui_screen_has("2147483647"));
+	CU_ASSERT_TRUE(ui_screen_has("2147483547"));
+	row = ui_screen_row("2147483547");
+	CU_ASSERT_TRUE(row >= 0 && strstr(ui_screen_line(row, line, sizeof(line)),
+					  "/e\\xe2\\x80\\xaevil\\x9b"));
+	panel_fini(&p);
+
+	panel_init(&p, &view_sem_panel);
+	panel_update(&p, &f);
+	erase();
+	r.w = 60;	/* too narrow for 12 values */
+	panel_draw(&p, &f, stdscr, &r, true, 0);
+	row = ui_screen_row("32767,32766");
+	CU_ASSERT_TRUE(row >= 0);
+	if (row >= 0) {
+		const char *l = ui_screen_line(row, line, sizeof(line));
+		const char *v = strstr(l, "32767,");
+		const char *plus = v ? strstr(v, ",+") : NULL;
+
+		CU_ASSERT_PTR_NOT_NULL(plus);	/* cut between items, with the count left out */
+		/* every number shown is whole: each item before "+N" is a full 5-digit value */
+		for (const char *q = v; plus && q < plus; q += 6)
+			CU_ASSERT_TRUE(strspn(q, "0123456789") == 5);
+	}
+	panel_fini(&p);
+	snapshot_unref(s);
+}
+
 void test_register(void)
 {
 	TEST_SUITE("ui_panel", NULL, NULL,
@@ -414,5 +476,6 @@ void test_register(void)
 		   "dashboard at 80x24", test_dashboard_80x24,
 		   "dashboard at 60x15", test_dashboard_60x15,
 		   "detail follows its object", test_detail_follows_object,
-		   "help and errors pages", test_help_and_errors_pages);
+		   "help and errors pages", test_help_and_errors_pages,
+		   "numbers whole, names escaped", test_whole_numbers_and_names);
 }
