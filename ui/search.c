@@ -9,12 +9,22 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "src/names.h"
 #include "ui/search.h"
 #include "ui/term.h"
 
 bool search_text_match(const char *hay, const char *text)
 {
 	return !text || !*text || (hay && strcasestr(hay, text));
+}
+
+/* A name matches as it is and as the screen shows it (names_escape: "\\x9b" finds a 0x9b). */
+static bool name_match(const char *name, const char *text)
+{
+	char shown[8192];
+
+	return search_text_match(name, text) ||
+	       (name && search_text_match(names_escape(name, shown, sizeof(shown)), text));
 }
 
 bool search_match(const struct snapshot *s, enum fmt_kind kind, const void *rec, const char *text)
@@ -34,12 +44,12 @@ bool search_match(const struct snapshot *s, enum fmt_kind kind, const void *rec,
 	case FMT_PROCESSES: {
 		const struct proc_rec *p = rec;
 
-		return search_text_match(p->comm, text) || search_text_match(p->cmdline, text);
+		return name_match(p->comm, text) || name_match(p->cmdline, text);
 	}
 	case FMT_PIPES:
-		return search_text_match(((const struct pipe_rec *)rec)->path, text);
+		return name_match(((const struct pipe_rec *)rec)->path, text);
 	case FMT_UNIX_SOCKETS:
-		return search_text_match(((const struct usock_rec *)rec)->path, text);
+		return name_match(((const struct usock_rec *)rec)->path, text);
 	case FMT_MSG_QUEUES:
 		return search_text_match(fmt_key(((const struct msgq_rec *)rec)->perm.key, buf,
 						 sizeof(buf)), text);

@@ -5,7 +5,8 @@
  * What matches: search_match() looks, without regard to case, for the text in a record's
  * object id ("pid:1234", "msg:5", "pmq:jobs"), and for processes in the command name and
  * command line, for SysV objects in the key ("0x0000abcd"), for pipes and sockets in the
- * path. The views decide what a match selects (a row, a node).
+ * path; names also as the screen shows them (src/names.h: "\x9b" finds a raw 0x9b). The views
+ * decide what a match selects (a row, a node).
  *
  * The line editor is modal: while it is open every key goes to search_feed(); Enter keeps
  * the result (the search text is remembered for n / N, a filter stays on its view), Esc
