@@ -424,9 +424,38 @@ static void test_fixture_empty(void)
 	snapshot_unref(s);
 }
 
+/* Name: as fs/proc/array.c writes it (only '\n' and '\\' escaped) back to the real comm;
+ * other bytes (ESC, 0x9b, U+202E) are kept as they are. */
+static void test_status_name(void)
+{
+	static const struct {
+		const char *line, *name;
+	} cases[] = {
+		{ "nl\\nA\\\\b", "nl\nA\\b" },
+		{ "\\\\n", "\\n" },			/* an escaped backslash, then 'n' */
+		{ "a\\x", "a\\x" },			/* not an escape the kernel writes */
+		{ "end\\", "end\\" },
+		{ "\x1b\x9b\xe2\x80\xae", "\x1b\x9b\xe2\x80\xae" },
+	};
+	char out[PROC_COMM_MAX], small[4];
+	struct proc_status_fields f;
+	static const char status[] = "Name:\tq\\n\\\\x\nUid:\t0\t0\t0\t0\n";
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		proc_status_name(cases[i].line, strlen(cases[i].line), out, sizeof(out));
+		CU_ASSERT_STRING_EQUAL(out, cases[i].name);
+	}
+	proc_status_name("abcdef", 6, small, sizeof(small));
+	CU_ASSERT_STRING_EQUAL(small, "abc");
+	proc_status_parse(status, strlen(status), &f);
+	CU_ASSERT_TRUE(f.have & PSF_NAME);
+	CU_ASSERT_STRING_EQUAL(f.name, "q\n\\x");
+}
+
 void test_register(void)
 {
 	TEST_SUITE("proc_status", NULL, NULL,
+		   "status: Name unescaped to the real comm", test_status_name,
 		   "stat: recorded lines", test_stat_real,
 		   "stat: comm with spaces and parentheses", test_stat_comm_parens,
 		   "stat: malformed", test_stat_malformed,

@@ -58,6 +58,18 @@ static void test_match(void)
 	CU_ASSERT_TRUE(search_text_match("Hello", "ell"));
 	CU_ASSERT_FALSE(search_text_match(NULL, "x"));
 	snapshot_unref(s);
+
+	/* names with control, C1 and bidi characters: found by the form the screen shows */
+	s = snapshot_new();
+	add_proc(s, 5, "b\xff\x9b", "evil \xe2\x80\xae" "txt");
+	m = snapshot_add_pmq(s);
+	m->name = snapshot_strdup(s, "q\x1b x");
+	snapshot_seal(s);
+	CU_ASSERT_TRUE(search_match(s, FMT_PROCESSES, &s->procs[0], "\\xff\\x9b"));
+	CU_ASSERT_TRUE(search_match(s, FMT_PROCESSES, &s->procs[0], "\\xe2\\x80\\xaetxt"));
+	CU_ASSERT_TRUE(search_match(s, FMT_POSIX_MQUEUES, &s->pmqs[0], "pmq:q\\x1b\\x20x"));
+	CU_ASSERT_FALSE(search_match(s, FMT_PROCESSES, &s->procs[0], "\\x1b"));
+	snapshot_unref(s);
 }
 
 static void test_panel_filter_and_search(void)
