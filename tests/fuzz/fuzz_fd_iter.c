@@ -132,7 +132,7 @@ static void one_map_entry(const struct fd_iter_map_rec *r, uint64_t shm_dev)
 	FUZZ_CHECK(m.path == NULL);
 	FUZZ_CHECK(m.deleted == ((r->flags & FD_ITER_MAP_DELETED) != 0));
 	if (rc == 0) {
-		FUZZ_CHECK(!(r->flags & FD_ITER_MAP_SYSV) && m.dev != shm_dev);
+		FUZZ_CHECK(!(r->flags & FD_ITER_MAP_SYSV) && (!shm_dev || m.dev != shm_dev));
 		return;
 	}
 	if (r->flags & FD_ITER_MAP_SYSV)
