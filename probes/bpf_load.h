@@ -26,6 +26,28 @@ struct bpf_load_ops {
 	void (*destroy)(void *skel);
 };
 
+/* Around the #include of a generated light skeleton: its warnings are not ours. */
+#define BPF_LSKEL_BEGIN \
+	_Pragma("GCC diagnostic push") \
+	_Pragma("GCC diagnostic ignored \"-Wsign-compare\"") \
+	_Pragma("GCC diagnostic ignored \"-Wmissing-prototypes\"") \
+	_Pragma("GCC diagnostic ignored \"-Wunused-parameter\"") \
+	_Pragma("GCC diagnostic ignored \"-Wunused-function\"") \
+	_Pragma("GCC diagnostic ignored \"-Wshadow\"") \
+	_Pragma("GCC diagnostic ignored \"-Wpointer-arith\"") \
+	_Pragma("GCC diagnostic ignored \"-Wcast-qual\"")
+#define BPF_LSKEL_END _Pragma("GCC diagnostic pop")
+
+/* Defines NAME_ops, the struct bpf_load_ops of the light skeleton NAME (included before). */
+#define BPF_LOAD_OPS(NAME) \
+	static void *NAME##_open(void) { return NAME##__open(); } \
+	static struct bpf_loader_ctx *NAME##_ctx(void *s) { return &((struct NAME *)s)->ctx; } \
+	static int NAME##_load(void *s) { return NAME##__load(s); } \
+	static int NAME##_attach(void *s) { return NAME##__attach(s); } \
+	static void NAME##_destroy(void *s) { NAME##__destroy(s); } \
+	static const struct bpf_load_ops NAME##_ops = { \
+		NAME##_open, NAME##_ctx, NAME##_load, NAME##_attach, NAME##_destroy };
+
 /* "off (IPCTOP_NO_BPF is set)" when the environment turns BPF off, else NULL. */
 const char *bpf_load_disabled(void);
 

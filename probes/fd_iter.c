@@ -36,19 +36,11 @@
 
 #ifdef HAVE_BPF
 /* The light skeletons bpftool made of fd_iter.bpf.c and maps_iter.bpf.c (built into the build
- * directory): each the object and the loader the kernel runs. Generated code: its warnings are
- * not ours. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wpointer-arith"
-#pragma GCC diagnostic ignored "-Wcast-qual"
+ * directory): each the object and the loader the kernel runs. */
+BPF_LSKEL_BEGIN
 #include "probes/fd_iter.lskel.h"
 #include "probes/maps_iter.lskel.h"
-#pragma GCC diagnostic pop
+BPF_LSKEL_END
 
 /* where one kind of pass is read: anonymous memory grown with mremap (moved, never copied),
  * so only the bytes a pass writes are resident, and no second copy is ever made */
@@ -66,17 +58,8 @@ struct fd_iter {
 	struct pass_mem mem[FD_ITER_KINDS];
 };
 
-/* The skeletons' functions, through one table so both load the same way. */
-#define SKEL_OPS(NAME) \
-	static void *NAME##_open(void) { return NAME##__open(); } \
-	static struct bpf_loader_ctx *NAME##_ctx(void *s) { return &((struct NAME *)s)->ctx; } \
-	static int NAME##_load(void *s) { return NAME##__load(s); } \
-	static int NAME##_attach(void *s) { return NAME##__attach(s); } \
-	static void NAME##_destroy(void *s) { NAME##__destroy(s); } \
-	static const struct bpf_load_ops NAME##_ops = { \
-		NAME##_open, NAME##_ctx, NAME##_load, NAME##_attach, NAME##_destroy };
-SKEL_OPS(ipctop_fds_iter)
-SKEL_OPS(ipctop_maps_iter)
+BPF_LOAD_OPS(ipctop_fds_iter)
+BPF_LOAD_OPS(ipctop_maps_iter)
 
 struct fd_iter *fd_iter_open(char why[FD_ITER_KINDS][BPF_LOAD_WHY_MAX])
 {

@@ -17,34 +17,20 @@
 #include "probes/fd_iter.h"
 
 #ifdef HAVE_BPF
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wpointer-arith"
-#pragma GCC diagnostic ignored "-Wcast-qual"
+BPF_LSKEL_BEGIN
 #include "tests/integration/refused.lskel.h"
-#pragma GCC diagnostic pop
+BPF_LSKEL_END
 
-static void *refused_open(void) { return ipctop_refused__open(); }
-static struct bpf_loader_ctx *refused_ctx(void *s) { return &((struct ipctop_refused *)s)->ctx; }
-static int refused_load(void *s) { return ipctop_refused__load(s); }
-static int refused_attach(void *s) { return ipctop_refused__attach(s); }
-static void refused_destroy(void *s) { ipctop_refused__destroy(s); }
-static const struct bpf_load_ops refused_ops = {
-	refused_open, refused_ctx, refused_load, refused_attach, refused_destroy
-};
+BPF_LOAD_OPS(ipctop_refused)
 
 static int load_refused(void)
 {
 	char why[BPF_LOAD_WHY_MAX];
-	void *skel = bpf_load(&refused_ops, "test program", why, sizeof(why));
+	void *skel = bpf_load(&ipctop_refused_ops, "test program", why, sizeof(why));
 
 	if (skel) {
 		printf("refused ok (it should not have loaded)\n");
-		refused_destroy(skel);
+		ipctop_refused_destroy(skel);
 		return 0;
 	}
 	printf("refused refused: %s\n", why);

@@ -328,6 +328,16 @@ static int cmp_rate(const void *x, const void *y)
 	return strcmp(((const struct delta_rate *)x)->id, ((const struct delta_rate *)y)->id);
 }
 
+/* The scene's pipe's rate record in d, added if the diff made none. */
+static struct delta_rate *pipe_rate(struct snapshot_delta *d)
+{
+	if (!snapshot_delta_rate(d, "pipe:900")) {
+		snapshot_delta_add_rate(d, "pipe:900");
+		qsort(d->rates, d->n_rates, sizeof(*d->rates), cmp_rate);
+	}
+	return (struct delta_rate *)snapshot_delta_rate(d, "pipe:900");
+}
+
 static void test_packets_move(void)
 {
 	struct snapshot *a = scene(100, false, false), *b = scene(101, false, false);
@@ -337,12 +347,7 @@ static void test_packets_move(void)
 	struct delta_rate *r;
 
 	/* a counted rate on the pipe: packets travel, frames are wanted */
-	r = (struct delta_rate *)snapshot_delta_rate(d, "pipe:900");
-	if (!r) {
-		r = snapshot_delta_add_rate(d, "pipe:900");
-		qsort(d->rates, d->n_rates, sizeof(*d->rates), cmp_rate);
-		r = (struct delta_rate *)snapshot_delta_rate(d, "pipe:900");
-	}
+	r = pipe_rate(d);
 	r->bytes_per_s = 100000;
 	r->exact = true;
 	f = frame(a, NULL, 5.0);
@@ -368,12 +373,7 @@ static void test_idle_channel_still(void)
 	struct ui_frame f;
 	struct delta_rate *r;
 
-	r = (struct delta_rate *)snapshot_delta_rate(d, "pipe:900");
-	if (!r) {
-		r = snapshot_delta_add_rate(d, "pipe:900");
-		qsort(d->rates, d->n_rates, sizeof(*d->rates), cmp_rate);
-		r = (struct delta_rate *)snapshot_delta_rate(d, "pipe:900");
-	}
+	r = pipe_rate(d);
 	r->exact = false;
 	r->why = DELTA_WHY_NOT_COUNTED;
 	r->fill_bytes_per_s = 0;
