@@ -26,6 +26,13 @@ struct collect_opts {
  * otherwise why /proc/<pid>/fd was walked. Off loses nothing (the lists are the same), so
  * views do not count it as an error or an unknown. */
 #define COLLECT_FD_ITER_SOURCE "fd_iter"
+/* The same for mappings: ok when the BPF mappings iterator gave them, otherwise why
+ * /proc/<pid>/maps was read (present once the maps were scanned: only when a System V segment
+ * or a /dev/shm file needed its mappers). */
+#define COLLECT_MAPS_ITER_SOURCE "maps_iter"
+/* A source that only says which way the same data was read (never an error or an unknown). */
+#define COLLECT_SOURCE_IS_PATH_CHOICE(name) \
+	(strcmp((name), COLLECT_FD_ITER_SOURCE) == 0 || strcmp((name), COLLECT_MAPS_ITER_SOURCE) == 0)
 
 struct collector;
 

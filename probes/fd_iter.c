@@ -25,6 +25,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "probes/bpf_load.h"
 #include "probes/fd_iter.h"
 #include "probes/fds.h"
 #include "src/arena.h"
@@ -34,18 +35,12 @@
 #define ANON_INODE_FS_MAGIC_ 0x09041934
 
 #ifdef HAVE_BPF
-/* The light skeleton bpftool made of fd_iter.bpf.c (built into the build directory): the
- * object and the loader the kernel runs. Generated code: its warnings are not ours. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wpointer-arith"
-#pragma GCC diagnostic ignored "-Wcast-qual"
+/* The light skeletons bpftool made of fd_iter.bpf.c and maps_iter.bpf.c (built into the build
+ * directory): each the object and the loader the kernel runs. */
+BPF_LSKEL_BEGIN
 #include "probes/fd_iter.lskel.h"
-#pragma GCC diagnostic pop
+#include "probes/maps_iter.lskel.h"
+BPF_LSKEL_END
 
 /* where one kind of pass is read: anonymous memory grown with mremap (moved, never copied),
  * so only the bytes a pass writes are resident, and no second copy is ever made */
@@ -54,54 +49,42 @@ struct pass_mem {
 	size_t cap;
 };
 
+/* Each iterator is its own skeleton, loaded on its own: one a verifier refuses costs only its
+ * own pass. */
 struct fd_iter {
-	struct ipctop_iter *skel;
+	struct ipctop_fds_iter *fds;
+	struct ipctop_maps_iter *maps;
+	int link[FD_ITER_KINDS];	/* the iterator links, -1 when not loaded */
 	struct pass_mem mem[FD_ITER_KINDS];
 };
 
-static const char *load_reason(int err)
-{
-	switch (err) {
-	case EPERM:
-	case EACCES:
-		return "EPERM: loading the BPF iterators needs CAP_BPF and CAP_PERFMON";
-	case ENOSYS:
-		return "ENOSYS: this kernel has no bpf() system call";
-	case ENOENT:
-	case ESRCH:
-		return "ENOENT: this kernel has no BTF (/sys/kernel/btf/vmlinux) or no task "
-		       "iterators";
-	case EINVAL:
-		return "EINVAL: the kernel refused the BPF iterators (too old for the light "
-		       "skeleton's in-kernel relocation?)";
-	}
-	return "the BPF iterators could not be loaded";
-}
+BPF_LOAD_OPS(ipctop_fds_iter)
+BPF_LOAD_OPS(ipctop_maps_iter)
 
-struct fd_iter *fd_iter_open(const char **why)
+struct fd_iter *fd_iter_open(char why[FD_ITER_KINDS][BPF_LOAD_WHY_MAX])
 {
-	const char *off = getenv("IPCTOP_NO_BPF");
+	const char *off = bpf_load_disabled();
 	struct fd_iter *it;
 
-	if (off && *off && strcmp(off, "0") != 0) {
-		*why = "off (IPCTOP_NO_BPF is set)";
+	if (off) {
+		for (int k = 0; k < FD_ITER_KINDS; k++)
+			snprintf(why[k], BPF_LOAD_WHY_MAX, "%s", off);
 		return NULL;
 	}
 	it = xcalloc(1, sizeof(*it));
-	errno = 0;
-	it->skel = ipctop_iter__open_and_load();
-	if (!it->skel) {
-		*why = load_reason(errno);
+	it->link[FD_ITER_FDS] = it->link[FD_ITER_MAPS] = -1;
+	it->fds = bpf_load(&ipctop_fds_iter_ops, "BPF descriptor iterator", why[FD_ITER_FDS],
+			   BPF_LOAD_WHY_MAX);
+	if (it->fds)
+		it->link[FD_ITER_FDS] = it->fds->links.ipctop_fds_fd;
+	it->maps = bpf_load(&ipctop_maps_iter_ops, "BPF mappings iterator", why[FD_ITER_MAPS],
+			    BPF_LOAD_WHY_MAX);
+	if (it->maps)
+		it->link[FD_ITER_MAPS] = it->maps->links.ipctop_maps_fd;
+	if (!it->fds && !it->maps) {
 		free(it);
 		return NULL;
 	}
-	if (ipctop_iter__attach(it->skel) < 0) {
-		*why = load_reason(errno);
-		ipctop_iter__destroy(it->skel);
-		free(it);
-		return NULL;
-	}
-	*why = NULL;
 	return it;
 }
 
@@ -131,9 +114,10 @@ int fd_iter_read(struct fd_iter *it, enum fd_iter_kind kind, char **data, size_t
 	size_t n = 0;
 	int fd;
 
+	if (it->link[kind] < 0)
+		return -ENODEV;
 	memset(&attr, 0, sizeof(attr));
-	attr.iter_create.link_fd = kind == FD_ITER_FDS ? it->skel->links.ipctop_fds_fd
-						       : it->skel->links.ipctop_maps_fd;
+	attr.iter_create.link_fd = (__u32)it->link[kind];
 	fd = (int)syscall(__NR_bpf, BPF_ITER_CREATE, &attr, sizeof(attr));
 	if (fd < 0)
 		return -errno;
@@ -173,7 +157,8 @@ void fd_iter_close(struct fd_iter *it)
 {
 	if (!it)
 		return;
-	ipctop_iter__destroy(it->skel);
+	ipctop_fds_iter__destroy(it->fds);
+	ipctop_maps_iter__destroy(it->maps);
 	for (int k = 0; k < FD_ITER_KINDS; k++)
 		if (it->mem[k].buf)
 			munmap(it->mem[k].buf, it->mem[k].cap);
@@ -186,9 +171,10 @@ struct fd_iter {
 	int unused;
 };
 
-struct fd_iter *fd_iter_open(const char **why)
+struct fd_iter *fd_iter_open(char why[FD_ITER_KINDS][BPF_LOAD_WHY_MAX])
 {
-	*why = "off (ipctop was built without BPF: configure found no libbpf-dev, clang or bpftool)";
+	for (int k = 0; k < FD_ITER_KINDS; k++)
+		snprintf(why[k], BPF_LOAD_WHY_MAX, "%s", BPF_LOAD_NOT_BUILT);
 	return NULL;
 }
 
@@ -470,22 +456,34 @@ bool fd_iter_entry(const struct fd_iter_rec *r, long page_size, struct fd_entry 
 
 /* ---- the IPC mappings ---------------------------------------------------------------------- */
 
-bool fd_iter_map_entry(const struct fd_iter_map_rec *r, struct map_entry *m, size_t *path_len)
+int fd_iter_map_entry(const struct fd_iter_map_rec *r, uint64_t shm_dev, struct map_entry *m,
+		      char *path, size_t path_size)
 {
-	static const char deleted[] = " (deleted)";
-	size_t n = strnlen(r->path, sizeof(r->path)), dl = sizeof(deleted) - 1;
+	size_t n = strnlen(r->name, sizeof(r->name));
+	int w;
 
 	memset(m, 0, sizeof(*m));
-	*path_len = 0;
+	if (path_size)
+		path[0] = '\0';
 	if (r->magic != FD_ITER_MAP_MAGIC || r->tgid == 0 || r->tgid > INT_MAX ||
-	    n == sizeof(r->path) || r->path[0] != '/')
-		return false;
+	    n == 0 || n == sizeof(r->name) || memchr(r->name, '/', n) ||
+	    (r->flags & ~(unsigned)(FD_ITER_MAP_SYSV | FD_ITER_MAP_TOP | FD_ITER_MAP_DELETED)) ||
+	    !(r->flags & FD_ITER_MAP_SYSV) == !(r->flags & FD_ITER_MAP_TOP))
+		return -1;
 	m->pid = (pid_t)r->tgid;
 	m->dev = makedev(r->s_dev >> 20, r->s_dev & 0xfffff);
 	m->inode = r->ino;
-	m->deleted = n > dl && memcmp(r->path + n - dl, deleted, dl) == 0;
-	*path_len = m->deleted ? n - dl : n;
-	return true;
+	m->deleted = (r->flags & FD_ITER_MAP_DELETED) != 0;
+	if (r->flags & FD_ITER_MAP_SYSV) {
+		if (n <= 4 || memcmp(r->name, "SYSV", 4) != 0)
+			return -1;
+		w = snprintf(path, path_size, "/%s", r->name);
+	} else {
+		if (!shm_dev || m->dev != shm_dev)
+			return 0;	/* a file on another tmpfs */
+		w = snprintf(path, path_size, "/dev/shm/%s", r->name);
+	}
+	return w > 0 && (size_t)w < path_size ? 1 : -1;
 }
 
 /* ---- one collection's passes, read on a thread of their own -------------------------------- */
@@ -493,7 +491,8 @@ bool fd_iter_map_entry(const struct fd_iter_map_rec *r, struct map_entry *m, siz
 struct fd_iter_pass {
 	bool tried;		/* the iterators were asked for once: it, or why not */
 	struct fd_iter *it;
-	const char *why;
+	char why[FD_ITER_KINDS][BPF_LOAD_WHY_MAX];	/* "" for a loaded iterator */
+	const char *off;	/* static: why neither kind is read (pid namespace) */
 	char why_buf[112];
 	pthread_t thread;
 	bool running;		/* the thread reads this collection's passes */
@@ -540,7 +539,12 @@ static void *fetch(void *arg)
 
 	if (!p->tried) {
 		p->tried = true;
-		p->it = fd_iter_open(&p->why);
+		p->it = fd_iter_open(p->why);
+		if (p->it && !bpf_pid_ns_initial()) {
+			fd_iter_close(p->it);
+			p->it = NULL;
+			p->off = BPF_PID_NS_OFF;
+		}
 	}
 	p->fetched = true;
 	if (!p->it) {
@@ -557,7 +561,7 @@ static void *fetch(void *arg)
 		fd_iter_table_free(&p->fds);
 		fd_iter_close(p->it);
 		p->it = NULL;
-		p->why = "off (the BPF iterators' pids are not this /proc's: another pid namespace)";
+		p->off = BPF_PID_NS_OFF;
 		p->rc[FD_ITER_FDS] = p->rc[FD_ITER_MAPS] = -ENODEV;
 		return NULL;
 	}
@@ -604,7 +608,7 @@ static int finish(struct fd_iter_pass *p, enum fd_iter_kind kind, const char **w
 		fetch(p);
 	rc = p->rc[kind];
 	if (rc == -ENODEV)
-		*why = p->why;
+		*why = p->off ? p->off : p->why[kind];
 	else if (rc < 0) {
 		snprintf(p->why_buf, sizeof(p->why_buf), "%s reading the BPF %s iterator",
 			 rc == -EBADMSG ? "malformed records" : strerror(-rc),

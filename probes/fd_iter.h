@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "probes/bpf_load.h"
 #include "probes/fd_iter_rec.h"
 #include "probes/probe.h"
 
@@ -24,13 +25,13 @@ struct fd_iter;
 /* The two iterators: every descriptor (fd_iter_rec), every IPC mapping (fd_iter_map_rec). */
 enum fd_iter_kind { FD_ITER_FDS, FD_ITER_MAPS, FD_ITER_KINDS };
 
-/* Loads the embedded programs (IPCTOP_NO_BPF=1 in the environment: never). NULL on failure,
- * with *why a static one-line reason ("EPERM: needs CAP_BPF and CAP_PERFMON", "built
- * without BPF", ...). */
-struct fd_iter *fd_iter_open(const char **why);
+/* Loads the embedded programs, each on its own (IPCTOP_NO_BPF=1 in the environment: never).
+ * why[kind] is "" for an iterator that loaded, else one line saying why not (the verifier's
+ * reason, "off (IPCTOP_NO_BPF is set)", ...: probes/bpf_load.h). NULL when neither loaded. */
+struct fd_iter *fd_iter_open(char why[FD_ITER_KINDS][BPF_LOAD_WHY_MAX]);
 /* One pass of one iterator: *data points at its *len bytes in the iterator's own memory for
  * that kind (page-aligned, writable), valid until the next read of that kind or
- * fd_iter_close. Returns 0 or -errno. */
+ * fd_iter_close. Returns 0, -ENODEV (that iterator did not load) or -errno. */
 int fd_iter_read(struct fd_iter *it, enum fd_iter_kind kind, char **data, size_t *len);
 /* Gives the memory of the last pass back to the system (its data is no longer needed). */
 void fd_iter_release(struct fd_iter *it, enum fd_iter_kind kind);
@@ -77,10 +78,16 @@ int fd_iter_maps_parse(const char *buf, size_t len, struct fd_iter_maps *out);
 int fd_iter_maps_parse_inplace(char *buf, size_t len, struct fd_iter_maps *out);
 void fd_iter_maps_free(struct fd_iter_maps *t);
 size_t fd_iter_maps_find(const struct fd_iter_maps *t, pid_t pid, size_t *first);
-/* One mapping record as the maps probe's entry (pid, dev, inode, deleted; path is left NULL:
- * the first *path_len bytes of r->path, without " (deleted)", are its path). Returns false
- * for a record that makes no sense (unterminated or relative path, no process). */
-bool fd_iter_map_entry(const struct fd_iter_map_rec *r, struct map_entry *m, size_t *path_len);
+/* One mapping record as the maps probe's entry (pid, dev, inode, deleted; m->path is left
+ * NULL) and its path as /proc/<pid>/maps shows it, without " (deleted)", in path:
+ * "/SYSV<key hex>" for a System V segment, "/dev/shm/NAME" for a file in the root directory
+ * of the filesystem whose device is shm_dev (<root>/dev/shm's; 0 when there is none).
+ * Returns 1 for such an IPC mapping, 0 for another file's (to skip), -1 for a record that
+ * makes no sense (no process, unterminated or empty name, a '/' in it, a System V record not
+ * named SYSV...). path_size: FD_ITER_MAP_PATH_MAX. */
+#define FD_ITER_MAP_PATH_MAX (sizeof("/dev/shm/") + FD_ITER_MAP_NAME_MAX)
+int fd_iter_map_entry(const struct fd_iter_map_rec *r, uint64_t shm_dev, struct map_entry *m,
+		      char *path, size_t path_size);
 
 /*
  * One collection's passes of both iterators, for the probes that use them: the collector

@@ -28,19 +28,26 @@ struct fd_iter_rec {
 	char name[FD_ITER_NAME_MAX];	/* anonymous inodes: the dentry name, "[eventfd]" */
 };
 
-#define FD_ITER_MAP_MAGIC 0x6970636du	/* "ipcm": a mapping record, version 1 */
-#define FD_ITER_PATH_MAX 288		/* "/dev/shm/" + NAME_MAX + " (deleted)" + NUL */
+#define FD_ITER_MAP_MAGIC 0x6970634du	/* "ipcM": a mapping record, version 2 */
+#define FD_ITER_MAP_NAME_MAX 256		/* NAME_MAX + NUL */
 
-/* One shared file mapping whose path names an IPC object ("/SYSV<key> (deleted)" for a
- * System V segment, whose inode is the shmid; "/dev/shm/NAME" for POSIX shared memory and
- * named semaphores), as /proc/<pid>/maps would show it, from the maps iterator. */
+/* flags of a mapping record */
+#define FD_ITER_MAP_SYSV 0x1	/* on the kernel's internal mount, named "SYSV<key hex>": a
+				 * System V segment, whose inode is the shmid */
+#define FD_ITER_MAP_TOP 0x2	/* directly in its mount's root directory (a tmpfs such as
+				 * /dev/shm: user space checks the device) */
+#define FD_ITER_MAP_DELETED 0x4	/* unlinked: what d_path() marks " (deleted)" */
+
+/* One shared mapping of a file on tmpfs or hugetlbfs that may be an IPC object, from the maps
+ * iterator: its device, inode and dentry name, never a path (maps_iter.bpf.c says why);
+ * fd_iter_map_entry() names it as /proc/<pid>/maps would ("/SYSV<key>", "/dev/shm/NAME"). */
 struct fd_iter_map_rec {
 	__u32 magic;		/* FD_ITER_MAP_MAGIC */
 	__u32 tgid;
 	__u32 s_dev;		/* major << 20 | minor, as in fd_iter_rec */
-	__u32 pad;
+	__u32 flags;		/* FD_ITER_MAP_* */
 	__u64 ino;
-	char path[FD_ITER_PATH_MAX];	/* d_path(): NUL-terminated, " (deleted)" if unlinked */
+	char name[FD_ITER_MAP_NAME_MAX];	/* the dentry's name, NUL-terminated */
 };
 
 #endif

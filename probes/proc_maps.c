@@ -9,8 +9,9 @@
  * ctx->maps_unreadable). ctx->maps_scanned tells later probes the list is meaningful.
  *
  * Live, as root, the mappings of every process that existed when the collection began come
- * from the BPF maps iterator's pass (probes/fd_iter.h: the same paths, devices and inodes,
- * shared mappings only); otherwise, and for processes started since,
+ * from the BPF maps iterator's pass (probes/fd_iter.h: the same devices and inodes, shared
+ * mappings only, and the same paths, which fd_iter_map_entry makes from the file's name and
+ * <root>/dev/shm's device); otherwise, and for processes started since,
  * each process's shared file mappings come from the PROCMAP_QUERY ioctl (see below);
  * one worker per CPU reads them; a process that has not run since the last collection keeps
  * its mappings (probes/proc_cache.h).
@@ -32,9 +33,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "probes/collect.h"
 #include "probes/fd_iter.h"
 #include "probes/proc_maps.h"
 #include "probes/proc_pass.h"
@@ -200,6 +203,8 @@ struct pm_scan {
 	atomic_bool no_query;	/* PROCMAP_QUERY unsupported: text for everyone */
 	const struct fd_iter_maps *table;	/* this collection's BPF pass, or NULL */
 	unsigned long long ticks;		/* when it began (probes/fd_iter.h) */
+	uint64_t shm_dev;			/* <root>/dev/shm's device (0: none), which
+						 * names the pass's /dev/shm files */
 	struct pm_worker w[PM_WORKERS_MAX + 1];
 };
 
@@ -331,14 +336,16 @@ static void scan_pid(struct pm_worker *w, struct pm_result *r)
 		}
 
 		for (size_t i = first; i < first + n; i++) {
+			char mpath[FD_ITER_MAP_PATH_MAX];
 			struct map_entry m;
-			size_t plen;
+			int ok = fd_iter_map_entry(&t->recs[i], w->scan->shm_dev, &m, mpath,
+						   sizeof(mpath));
 
-			if (!fd_iter_map_entry(&t->recs[i], &m, &plen)) {
+			if (ok < 0)
 				r->malformed++;
+			if (ok <= 0)
 				continue;
-			}
-			m.path = arena_strndup(&w->arena, t->recs[i].path, plen);
+			m.path = arena_strdup(&w->arena, mpath);
 			add_map(w, r->first, &m);
 		}
 		r->n = w->n_maps - r->first;
@@ -421,9 +428,13 @@ static void scan_pids(struct probe_ctx *ctx, struct pm_result *res, size_t n)
 	if (ctx->live && ctx->iter) {
 		const char *why = NULL;
 
+		struct stat st;
+
 		sc->table = fd_iter_pass_maps(ctx->iter, &why, &sc->ticks);
-		if (!sc->table && why && strncmp(why, "off", 3) != 0)
-			snapshot_add_error(ctx->snap, "bpf maps", why);	/* read here instead */
+		/* without it /proc gives the same mappings: which way they were read */
+		snapshot_set_source(ctx->snap, COLLECT_MAPS_ITER_SOURCE, sc->table != NULL, why);
+		if (fstatat(ctx->rootfd, "dev/shm", &st, 0) == 0 && S_ISDIR(st.st_mode))
+			sc->shm_dev = st.st_dev;
 	}
 	atomic_init(&sc->cursor, 0);
 	atomic_init(&sc->no_query, false);

@@ -30,6 +30,8 @@ struct delta_rate *snapshot_delta_add_rate(struct snapshot_delta *d, const char 
 	r->id = arena_strdup(&d->arena, id);
 	r->messages_per_s = NAN;
 	r->bytes_per_s = NAN;
+	r->fill_bytes_per_s = NAN;
+	r->fill_messages_per_s = NAN;
 	return r;
 }
 
@@ -98,6 +100,15 @@ static double per_s(int64_t before, int64_t after, double dt)
 	return (double)(after - before) / dt;
 }
 
+/* A rate record for a channel whose throughput is not counted (why), with its fill change. */
+static struct delta_rate *uncounted(struct snapshot_delta *d, const char *id, const char *why)
+{
+	struct delta_rate *r = snapshot_delta_add_rate(d, id);
+
+	r->why = why;
+	return r;
+}
+
 static void rates_msgq(struct snapshot_delta *d, const struct snapshot *prev,
 		       const struct snapshot *cur, double dt)
 {
@@ -110,11 +121,14 @@ static void rates_msgq(struct snapshot_delta *d, const struct snapshot *prev,
 
 		if (!p || p->perm.key != q->perm.key)
 			continue;	/* new queue (or the id was reused): nothing to compare */
-		r = snapshot_delta_add_rate(d, fmt_id_msgq(q->perm.id, id, sizeof(id)));
-		r->messages_per_s = per_s(p->messages, q->messages, dt);
-		r->bytes_per_s = per_s(p->bytes, q->bytes, dt);
-		r->sent = q->stime != p->stime || (q->last_send_pid != p->last_send_pid);
-		r->received = q->rtime != p->rtime || (q->last_recv_pid != p->last_recv_pid);
+		r = uncounted(d, fmt_id_msgq(q->perm.id, id, sizeof(id)), DELTA_WHY_NOT_COUNTED);
+		r->fill_messages_per_s = per_s(p->messages, q->messages, dt);
+		r->fill_bytes_per_s = per_s(p->bytes, q->bytes, dt);
+		/* the kernel's own record of the last send and receive moved */
+		r->sent = q->stime != p->stime || q->last_send_pid != p->last_send_pid ||
+			  r->fill_messages_per_s > 0;
+		r->received = q->rtime != p->rtime || q->last_recv_pid != p->last_recv_pid ||
+			      r->fill_messages_per_s < 0;
 	}
 }
 
@@ -130,209 +144,78 @@ static void rates_pmq(struct snapshot_delta *d, const struct snapshot *prev,
 
 		if (!p || p->inode != q->inode)
 			continue;
-		r = snapshot_delta_add_rate(d, fmt_id_pmq(q->name, id, sizeof(id)));
-		r->messages_per_s = per_s(p->messages, q->messages, dt);
-		r->bytes_per_s = per_s(p->bytes, q->bytes, dt);
+		r = uncounted(d, fmt_id_pmq(q->name, id, sizeof(id)), DELTA_WHY_NOT_COUNTED);
+		r->fill_messages_per_s = per_s(p->messages, q->messages, dt);
+		r->fill_bytes_per_s = per_s(p->bytes, q->bytes, dt);
+		r->sent = r->fill_messages_per_s > 0;
+		r->received = r->fill_messages_per_s < 0;
 	}
 }
 
 /*
- * Pipe and socket throughput (issue 3), an estimate, flagged as such. Two sources:
- *  - the change of what is queued (known exactly, but only the net of writes minus reads);
- *  - each holder's /proc/<pid>/io rchar/wchar change, split evenly over the channels it can
- *    read / write in cur (a process's counters cover all its reads and writes).
- * Bytes written W, read R and the queue change dq obey W = R + dq. Each io side is an upper
- * bound (the counters include the process's other files), so W = min(writers' share,
- * readers' share + dq), never below dq or 0: traffic is only shown when both ends can account
- * for it. For a socket, W is what its holders sent to the peer (the peer's queue change and
- * readers). send()/recv()/sendmsg() bypass rchar/wchar: such traffic is under-reported.
- * A holder not in both snapshots (or without io) makes its side unknown; nothing known: NaN.
+ * Pipes and sockets: the kernel keeps no count of the bytes that went through one, so without
+ * counters the throughput is unknown (NaN, with the reason). What is known exactly is the fill
+ * change: the bytes queued in the pipe, or unread at the socket, in both snapshots. A growing
+ * fill proves that something was written, a shrinking one that something was read.
  */
-struct io_share {
-	bool known;
-	double dr, dw;		/* bytes read / written over the interval */
-	int nr, nw;		/* channels it can read / write in cur */
-};
-
-/* One io_share per cur->procs[i]; NULL if there are no processes. */
-static struct io_share *io_shares(const struct snapshot *prev, const struct snapshot *cur)
-{
-	struct io_share *io;
-
-	if (!cur->n_procs)
-		return NULL;
-	io = xcalloc(cur->n_procs, sizeof(*io));
-	for (size_t i = 0; i < cur->n_procs; i++) {
-		const struct proc_rec *c = &cur->procs[i];
-		const struct proc_rec *p = snapshot_find_proc(prev, c->pid);
-
-		if (!p || p->start_ticks != c->start_ticks || p->io_rchar < 0 || p->io_wchar < 0 ||
-		    c->io_rchar < p->io_rchar || c->io_wchar < p->io_wchar)
-			continue;
-		io[i].known = true;
-		io[i].dr = (double)(c->io_rchar - p->io_rchar);
-		io[i].dw = (double)(c->io_wchar - p->io_wchar);
-	}
-	/* ends are sorted by pid: count each process once per channel */
-	for (size_t i = 0; i < cur->n_pipes; i++) {
-		const struct pipe_rec *pp = &cur->pipes[i];
-
-		for (size_t k = 0; k < pp->n_ends;) {
-			const struct proc_rec *c = snapshot_find_proc(cur, pp->ends[k].pid);
-			unsigned mode = 0;
-			size_t j = k;
-
-			while (j < pp->n_ends && pp->ends[j].pid == pp->ends[k].pid)
-				mode |= pp->ends[j++].mode;
-			k = j;
-			if (!c)
-				continue;
-			io[c - cur->procs].nr += (mode & FD_MODE_READ) != 0;
-			io[c - cur->procs].nw += (mode & FD_MODE_WRITE) != 0;
-		}
-	}
-	for (size_t i = 0; i < cur->n_usocks; i++) {
-		const struct usock_rec *u = &cur->usocks[i];
-
-		for (size_t k = 0; k < u->n_holders; k++) {
-			const struct proc_rec *c = snapshot_find_proc(cur, u->holders[k].pid);
-
-			if ((k > 0 && u->holders[k - 1].pid == u->holders[k].pid) || !c)
-				continue;
-			io[c - cur->procs].nr++;
-			io[c - cur->procs].nw++;
-		}
-	}
-	return io;
-}
-
-/* The summed share of the ends' processes that have `mode`: bytes, NaN if one is unknown;
- * 0 when no end has that mode. */
-static double io_side(const struct snapshot *cur, const struct io_share *io,
-		      const struct endpoint *e, size_t n, unsigned mode)
-{
-	double sum = 0;
-	pid_t last = 0;
-
-	for (size_t k = 0; k < n; k++) {
-		const struct proc_rec *c;
-
-		if (!(e[k].mode & mode) || e[k].pid == last)
-			continue;	/* ends sorted by pid: each process once */
-		last = e[k].pid;
-		c = io ? snapshot_find_proc(cur, e[k].pid) : NULL;
-		if (!c || !io[c - cur->procs].known)
-			return NAN;
-		sum += mode == FD_MODE_READ ? io[c - cur->procs].dr / io[c - cur->procs].nr
-					    : io[c - cur->procs].dw / io[c - cur->procs].nw;
-	}
-	return sum;
-}
-
-static double queue_change(int64_t before, int64_t after)
-{
-	return before < 0 || after < 0 ? NAN : (double)(after - before);
-}
-
-/* W from its two upper bounds (NaN = unknown): the smaller, kept >= dq and >= 0. */
-static double combine(double a, double b, double dq)
-{
-	double w;
-
-	if (isnan(a))
-		w = b;
-	else if (isnan(b))
-		w = a;
-	else
-		w = a < b ? a : b;
-	if (isnan(w))
-		return NAN;
-	if (!isnan(dq) && w < dq)
-		w = dq;
-	return w < 0 ? 0 : w;
-}
-
 static void rates_pipe(struct snapshot_delta *d, const struct snapshot *prev,
 		       const struct snapshot *cur, double dt)
 {
-	struct io_share *io;
 	char id[FMT_ID_MAX];
 
-	if (!(dt > 0) || !cur->n_pipes)
-		return;
-	io = io_shares(prev, cur);
 	for (size_t i = 0; i < cur->n_pipes; i++) {
 		const struct pipe_rec *c = &cur->pipes[i];
 		const struct pipe_rec *p = snapshot_find_pipe(prev, c->kind, c->inode);
-		double dq, w_io, r_io, w;
 		struct delta_rate *r;
 
 		if (!p)
 			continue;
-		dq = queue_change(p->queued_bytes, c->queued_bytes);
-		w_io = io_side(cur, io, c->ends, c->n_ends, FD_MODE_WRITE);
-		r_io = io_side(cur, io, c->ends, c->n_ends, FD_MODE_READ);
-		w = combine(w_io, isnan(r_io) || isnan(dq) ? NAN : r_io + dq, dq);
-		r = snapshot_delta_add_rate(d, fmt_id_pipe(c, id, sizeof(id)));
-		r->estimate = true;
-		r->bytes_per_s = isnan(w) ? NAN : w / dt;
-		r->sent = !isnan(w) && w > 0;
-		r->received = !isnan(w) && !isnan(dq) ? w - dq > 0 : !isnan(r_io) && r_io > 0;
+		r = uncounted(d, fmt_id_pipe(c, id, sizeof(id)), DELTA_WHY_NOT_COUNTED);
+		r->fill_bytes_per_s = per_s(p->queued_bytes, c->queued_bytes, dt);
+		r->sent = r->fill_bytes_per_s > 0;
+		r->received = r->fill_bytes_per_s < 0;
 	}
-	free(io);
 }
 
 static void rates_usock(struct snapshot_delta *d, const struct snapshot *prev,
 			const struct snapshot *cur, double dt)
 {
-	struct io_share *io;
 	char id[FMT_ID_MAX];
 
-	if (!(dt > 0) || !cur->n_usocks)
-		return;
-	io = io_shares(prev, cur);
 	for (size_t i = 0; i < cur->n_usocks; i++) {
 		const struct usock_rec *c = &cur->usocks[i];
 		const struct usock_rec *p = snapshot_find_usock(prev, c->inode);
-		const struct usock_rec *cy = NULL, *py = NULL;
-		double w_io, ry_io = NAN, dqy = NAN, dqx, r_io, w, rd;
 		struct delta_rate *r;
 
-		if (!p || c->state == TCP_LISTEN)	/* a listener carries no data */
+		if (!p)
 			continue;
+		fmt_id_usock(c->inode, id, sizeof(id));
+		if (c->state == TCP_LISTEN) {
+			uncounted(d, id, DELTA_WHY_LISTENER);
+			continue;
+		}
+		r = uncounted(d, id, DELTA_WHY_NOT_COUNTED);
+		/* what was sent to this end and not read yet: shrinking means it was read; growth
+		 * at the peer means this end sent */
+		r->fill_bytes_per_s = per_s(p->queued_bytes, c->queued_bytes, dt);
+		r->received = r->fill_bytes_per_s < 0;
 		if (c->peer_known && c->peer_inode) {
-			cy = snapshot_find_usock(cur, c->peer_inode);
-			py = snapshot_find_usock(prev, c->peer_inode);
+			const struct usock_rec *cy = snapshot_find_usock(cur, c->peer_inode);
+			const struct usock_rec *py = snapshot_find_usock(prev, c->peer_inode);
+
+			r->sent = cy && py && per_s(py->queued_bytes, cy->queued_bytes, dt) > 0;
 		}
-		w_io = io_side(cur, io, c->holders, c->n_holders, FD_MODE_WRITE);
-		r_io = io_side(cur, io, c->holders, c->n_holders, FD_MODE_READ);
-		dqx = queue_change(p->queued_bytes, c->queued_bytes);
-		if (cy && py) {
-			ry_io = io_side(cur, io, cy->holders, cy->n_holders, FD_MODE_READ);
-			dqy = queue_change(py->queued_bytes, cy->queued_bytes);
-		}
-		/* sent by x = read by its peer + growth of the peer's queue */
-		w = combine(w_io, isnan(ry_io) || isnan(dqy) ? NAN : ry_io + dqy, dqy);
-		/* read from x: its holders' share (x's own queue growth was not read yet) */
-		rd = isnan(r_io) ? NAN : r_io;
-		r = snapshot_delta_add_rate(d, fmt_id_usock(c->inode, id, sizeof(id)));
-		r->estimate = true;
-		r->bytes_per_s = isnan(w) ? NAN : w / dt;
-		r->sent = !isnan(w) && w > 0;
-		r->received = (!isnan(rd) && rd > 0) || (!isnan(dqx) && dqx > 0);
 	}
-	free(io);
 }
 
 typedef void (*rate_fn)(struct snapshot_delta *d, const struct snapshot *prev,
 			const struct snapshot *cur, double dt);
 
-/* One entry per kind of channel that has a rate. Pipes and sockets: the endpoints work adds
- * its throughput estimate here (records with estimate = true). */
+/* One entry per kind of channel that has a rate. */
 static const rate_fn rate_fns[] = {
 	rates_msgq,
 	rates_pmq,
-	rates_pipe,		/* estimates (issue 3) */
+	rates_pipe,
 	rates_usock,
 };
 

@@ -23,17 +23,33 @@
 #include "src/arena.h"
 #include "src/snapshot.h"
 
+/*
+ * What is known of one channel's traffic over the interval. Nothing here is estimated:
+ *  - throughput (bytes_per_s, messages_per_s): what went through the channel, only where it was
+ *    counted (exact true); otherwise NaN, and why says why not;
+ *  - fill change (fill_bytes_per_s, fill_messages_per_s): the net change of what is queued in
+ *    the channel per second (positive: filling, negative: draining), exact where the fill is
+ *    known in both snapshots, NaN otherwise. It is not throughput: a channel carrying a steady
+ *    stream that is read as fast as it is written shows 0.
+ *  - sent / received: evidence that a send / a receive happened in the interval (a queue's
+ *    last send or receive time moved, or the fill grew / shrank).
+ */
 struct delta_rate {
 	const char *id;		/* object id, CONTRACT.md form */
-	/* Per second over the interval; NaN when not measurable (e.g. a value unknown in
-	 * either snapshot). For SysV and POSIX queues these are the net change of what is queued
-	 * (positive: filling, negative: draining). */
+	double bytes_per_s;	/* throughput: exact or NaN */
 	double messages_per_s;
-	double bytes_per_s;
-	bool estimate;		/* derived indirectly (e.g. from /proc/<pid>/io), not counted */
-	bool sent;		/* a send was seen in the interval (e.g. msg stime moved) */
-	bool received;		/* a receive was seen in the interval (e.g. msg rtime moved) */
+	bool exact;		/* the throughput was counted */
+	const char *why;	/* static: why the throughput is NaN (NULL when exact) */
+	double fill_bytes_per_s;	/* net change of what is queued: exact or NaN */
+	double fill_messages_per_s;	/* queues only; NaN for the others */
+	bool sent;
+	bool received;
 };
+
+/* Why a channel's throughput is unknown, per kind (JSON "reason", dashboard detail). */
+#define DELTA_WHY_NOT_COUNTED \
+	"not counted: the kernel keeps no per-channel byte count that ipctop can read"
+#define DELTA_WHY_LISTENER "a listening socket carries no data"
 
 enum delta_event_kind {
 	DEV_PROCESS_EXITED,

@@ -347,7 +347,8 @@ static const struct delta_rate *rate_of(const struct fmt_ctx *ctx, const char *i
 	return ctx->delta ? snapshot_delta_rate(ctx->delta, id) : NULL;
 }
 
-/* "?" when not measurable; "-" when there is no previous snapshot to measure against. */
+/* The throughput, only where it was counted: "?" when it was not (the reason is in the JSON
+ * and the detail page); "-" when there is no previous snapshot to measure against. */
 static const char *rate_cell(const struct fmt_ctx *ctx, const char *id, bool bytes,
 			     char *buf, size_t len)
 {
@@ -356,7 +357,7 @@ static const char *rate_cell(const struct fmt_ctx *ctx, const char *id, bool byt
 	if (!ctx->delta)
 		return put(buf, len, "-");
 	rt = rate_of(ctx, id);
-	if (!rt)
+	if (!rt || !rt->exact)
 		return put(buf, len, "?");
 	return fmt_rate(bytes ? rt->bytes_per_s : rt->messages_per_s, buf, len);
 }

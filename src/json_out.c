@@ -527,9 +527,12 @@ static void k_rates(struct jw *w, const char *key, const struct snapshot_delta *
 		return;
 	}
 	jw_obj(w);
-	k_double(w, "messages_per_s", r->messages_per_s, 3);
 	k_double(w, "bytes_per_s", r->bytes_per_s, 3);
-	k_bool(w, "estimate", r->estimate);
+	k_double(w, "messages_per_s", r->messages_per_s, 3);
+	k_bool(w, "exact", r->exact);
+	k_str(w, "reason", r->exact ? NULL : r->why);
+	k_double(w, "fill_change_bytes_per_s", r->fill_bytes_per_s, 3);
+	k_double(w, "fill_change_messages_per_s", r->fill_messages_per_s, 3);
 	k_bool(w, "sent", r->sent);
 	k_bool(w, "received", r->received);
 	jw_obj_end(w);

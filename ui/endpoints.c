@@ -426,7 +426,7 @@ const char *ep_rate_text(const struct ui_frame *f, const char *const *ids, size_
 			 char *buf, size_t len)
 {
 	double sum = 0;
-	bool est = false, any = false;
+	bool any = false;
 	char r[32];
 
 	if (!f->delta) {
@@ -439,20 +439,49 @@ const char *ep_rate_text(const struct ui_frame *f, const char *const *ids, size_
 		if (!ids[i])
 			continue;
 		rt = snapshot_delta_rate(f->delta, ids[i]);
-		if (!rt || isnan(rt->bytes_per_s)) {
+		/* only counted throughput adds up; one uncounted channel makes the sum unknown */
+		if (!rt || !rt->exact || isnan(rt->bytes_per_s)) {
 			snprintf(buf, len, "?");
 			return buf;
 		}
 		sum += rt->bytes_per_s;
-		est = est || rt->estimate;
 		any = true;
 	}
 	if (!any) {
 		snprintf(buf, len, "?");
 		return buf;
 	}
-	snprintf(buf, len, "%s%s", est ? "~" : "", fmt_rate(sum, r, sizeof(r)));
+	snprintf(buf, len, "%s", fmt_rate(sum, r, sizeof(r)));
 	return buf;
+}
+
+void ep_page_traffic(struct page *pg, const struct ui_frame *f, const char *id, bool messages)
+{
+	const struct delta_rate *rt = f->delta ? snapshot_delta_rate(f->delta, id) : NULL;
+	char a[32], b[32];
+
+	if (!rt) {
+		page_field_role(pg, ROLE_DIM, "throughput", "%s",
+				f->delta ? "not measured" : "needs a second snapshot");
+		return;
+	}
+	if (rt->exact && messages)
+		page_field(pg, "throughput", "%s msgs/s, %s bytes/s (counted)",
+			   fmt_rate(rt->messages_per_s, a, sizeof(a)),
+			   fmt_rate(rt->bytes_per_s, b, sizeof(b)));
+	else if (rt->exact)
+		page_field(pg, "throughput", "%s bytes/s (counted)",
+			   fmt_rate(rt->bytes_per_s, a, sizeof(a)));
+	else
+		page_field_role(pg, ROLE_DIM, "throughput", "? (%s)",
+				rt->why ? rt->why : "not counted");
+	if (messages && !isnan(rt->fill_messages_per_s))
+		page_field(pg, "fill change", "%+.1f msgs/s, %+.0f bytes/s (the net change of what "
+			   "is queued, not throughput)", rt->fill_messages_per_s,
+			   isnan(rt->fill_bytes_per_s) ? 0.0 : rt->fill_bytes_per_s);
+	else if (!isnan(rt->fill_bytes_per_s))
+		page_field(pg, "fill change", "%+.0f bytes/s (the net change of what is queued, "
+			   "not throughput)", rt->fill_bytes_per_s);
 }
 
 /* ---- the Channels section of a process page ------------------------------------------------- */

@@ -98,8 +98,13 @@ void ep_page_channels(struct page *pg, const struct ui_frame *f, const struct pr
 
 /* ---- shared by the channel views -------------------------------------------------------- */
 
-/* Bytes per second summed over the rates of ids (NULL entries skipped), "~" first when any is
- * an estimate; "-" without a previous snapshot, "?" when one was not measured. */
+/* Bytes per second summed over the counted throughput of ids (NULL entries skipped); "-"
+ * without a previous snapshot, "?" when one was not counted. */
+/* A detail page's traffic lines for channel id: "throughput" (counted, or "?" and why not)
+ * and "fill change" (the net change of what is queued, named as such; messages too for
+ * queues), or why there is nothing yet. */
+void ep_page_traffic(struct page *pg, const struct ui_frame *f, const char *id, bool messages);
+
 const char *ep_rate_text(const struct ui_frame *f, const char *const *ids, size_t n,
 			 char *buf, size_t len);
 /* "<->" or its UTF-8 arrow; "->" / "<-" likewise. */

@@ -241,7 +241,7 @@ static void draw_header(const struct ui *ui, int cols)
 	errors = s->n_errors;
 	for (size_t i = 0; i < s->n_sources; i++)
 		errors += !s->sources[i].ok &&
-			  strcmp(s->sources[i].name, COLLECT_FD_ITER_SOURCE) != 0;
+			  !COLLECT_SOURCE_IS_PATH_CHOICE(s->sources[i].name);
 	snprintf(left, sizeof(left),
 		 " ipctop  %zu procs  %zu zombies  %zu queues  %zu shm  %zu sem sets  %zu errors",
 		 s->n_procs, zombies, s->n_msgqs, s->n_shms, s->n_sems, errors);

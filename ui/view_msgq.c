@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "ui/endpoints.h"
 #include "ui/page.h"
 #include "ui/panel.h"
 
@@ -89,16 +90,12 @@ static void detail(struct page *pg, const struct ui_frame *f, const void *rec)
 	page_field(pg, "last receiver", "%s", ui_pid_comm(s, q->last_recv_pid, a, sizeof(a)));
 	page_field(pg, "last receive", "%s", ui_time(q->rtime, s->time, b, sizeof(b)));
 	page_field(pg, "last change", "%s", ui_time(q->ctime, s->time, b, sizeof(b)));
-	rt = f->delta ? snapshot_delta_rate(f->delta, fmt_id_msgq(q->perm.id, id, sizeof(id)))
-		      : NULL;
-	if (rt)
-		page_field(pg, "rate", "%s msgs/s, %s bytes/s (net change of what is queued%s%s)",
-			   fmt_rate(rt->messages_per_s, a, sizeof(a)),
-			   fmt_rate(rt->bytes_per_s, b, sizeof(b)),
-			   rt->sent ? "; sends seen" : "", rt->received ? "; receives seen" : "");
-	else
-		page_field_role(pg, ROLE_DIM, "rate", "%s",
-				f->delta ? "not measured" : "needs a second snapshot");
+	fmt_id_msgq(q->perm.id, id, sizeof(id));
+	ep_page_traffic(pg, f, id, true);
+	rt = f->delta ? snapshot_delta_rate(f->delta, id) : NULL;
+	if (rt && (rt->sent || rt->received))
+		page_field(pg, "seen", "%s%s%s", rt->sent ? "sends" : "",
+			   rt->sent && rt->received ? " and " : "", rt->received ? "receives" : "");
 	if (q->error)
 		page_field_role(pg, ROLE_ERROR, "unknown because", "%s", q->error);
 }
@@ -113,7 +110,8 @@ const struct panel_def view_msgq_panel = {
 	.empty = "no System V message queues",
 	.help = "System V message queues (msgget). DEPTH is a gauge of the bytes queued "
 		"against the queue's limit (msg_qbytes; a sender blocks when it is full), FILL "
-		"the same in percent. MSG/S and B/S are the net change of what is queued per "
-		"second (positive: filling, negative: draining). SENDER and RECEIVER are the last "
+		"the same in percent. MSG/S and B/S are the throughput where it was counted, "
+		"\"?\" where it was not (the detail shows the fill change: the net change of what is "
+		"queued per second, positive filling, negative draining). SENDER and RECEIVER are the last "
 		"processes to send and receive.",
 };

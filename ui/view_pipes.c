@@ -1,7 +1,7 @@
 /*
  * view_pipes.c - the Pipes & FIFOs panel: for every pipe and FIFO, its writers -> readers as
  * "pid comm" lists, a fill gauge of the bytes queued against the capacity, the throughput
- * (an estimate, marked "~") and a FIFO's path ("(deleted)" once unlinked); plus the pipe
+ * (where it was counted, "?" otherwise) and a FIFO's path ("(deleted)" once unlinked); plus the pipe
  * detail page, one line per end, so Enter on an end opens that process.
  */
 #include "config.h"
@@ -119,14 +119,11 @@ static void detail(struct page *pg, const struct ui_frame *f, const void *rec)
 {
 	const struct pipe_rec *p = rec;
 	const struct snapshot *s = f->snap;
-	char a[64], b[64], id[FMT_ID_MAX];
-	const char *ids[1];
-	const struct delta_rate *rt;
+	char a[64], id[FMT_ID_MAX];
 	double d = fill(f, rec);
 	size_t k = 0;
 
 	fmt_id_pipe(p, id, sizeof(id));
-	ids[0] = id;
 	page_section(pg, p->kind == PIPE_FIFO ? "FIFO (named pipe)" : "Anonymous pipe");
 	page_field(pg, "id", "%s", id);
 	if (p->kind == PIPE_FIFO) {
@@ -155,14 +152,7 @@ static void detail(struct page *pg, const struct ui_frame *f, const void *rec)
 	if (d >= 0)
 		page_field_role(pg, d > 0.85 ? ROLE_WARN : ROLE_NORMAL, "full", "%.1f%% (a write "
 				"blocks when it does not fit; a read blocks while it is empty)", d * 100);
-	rt = f->delta ? snapshot_delta_rate(f->delta, id) : NULL;
-	if (rt)
-		page_field(pg, "throughput", "%s bytes/s%s", ep_rate_text(f, ids, 1, b, sizeof(b)),
-			   rt->estimate ? " (~: an estimate from the holders' read/write counters "
-			   "and the change in what is queued)" : "");
-	else
-		page_field_role(pg, ROLE_DIM, "throughput", "%s",
-				f->delta ? "not measured" : "needs a second snapshot");
+	ep_page_traffic(pg, f, id, false);
 
 	end_section(pg, s, p, FD_MODE_WRITE, "Writers", "writer",
 		    "nobody: readers see end-of-file once it is empty");
@@ -196,7 +186,8 @@ const struct panel_def view_pipes_panel = {
 		"holding the write end -> those holding the read end (\"pid comm\"; an end "
 		"opened read+write is on both sides). FILL is a gauge of the bytes queued against "
 		"the capacity (64K by default; a writer blocks when it is full), QUEUED and CAP "
-		"the same in bytes. B/S is the throughput, \"~\" marking an estimate from the "
-		"holders' read/write counters. PATH is a FIFO's name, \"(deleted)\" once "
+		"the same in bytes. B/S is the throughput where it was counted, \"?\" where it "
+		"was not (the detail says why, and shows the fill change: the net change of what is "
+		"queued). PATH is a FIFO's name, \"(deleted)\" once "
 		"unlinked. Dim rows have lost their readers or writers.",
 };

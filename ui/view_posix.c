@@ -85,7 +85,6 @@ static void pmq_detail(struct page *pg, const struct ui_frame *f, const void *re
 {
 	const struct pmq_rec *q = rec;
 	char a[64], b[64], id[FMT_ID_MAX];
-	const struct delta_rate *rt;
 	double d = pmq_depth(f, rec);
 
 	fmt_id_pmq(q->name, id, sizeof(id));
@@ -102,14 +101,7 @@ static void pmq_detail(struct page *pg, const struct ui_frame *f, const void *re
 				d * 100);
 	page_field(pg, "bytes queued", "%s", fmt_int(q->bytes, a, sizeof(a)));
 	page_field(pg, "message size limit", "%s bytes", fmt_int(q->message_size, a, sizeof(a)));
-	rt = f->delta ? snapshot_delta_rate(f->delta, id) : NULL;
-	if (rt)
-		page_field(pg, "rate", "%s msgs/s, %s bytes/s (net change of what is queued)",
-			   fmt_rate(rt->messages_per_s, a, sizeof(a)),
-			   fmt_rate(rt->bytes_per_s, b, sizeof(b)));
-	else
-		page_field_role(pg, ROLE_DIM, "rate", "%s",
-				f->delta ? "not measured" : "needs a second snapshot");
+	ep_page_traffic(pg, f, id, true);
 
 	page_section(pg, "Open in");
 	holder_lines(pg, f->snap, "held by", q->holders, q->n_holders);
@@ -127,7 +119,8 @@ const struct panel_def view_pmq_panel = {
 	.empty = "no POSIX message queues",
 	.help = "POSIX message queues (mq_open, /dev/mqueue). MSGS against MAX (the DEPTH "
 		"gauge; mq_send blocks when it is full), BYTES queued, MSGSIZE the largest "
-		"message allowed, MSG/S the net change per second. HOLDERS are the processes "
+		"message allowed, MSG/S the throughput where it was counted, \"?\" where it "
+		"was not (the detail shows the fill change). HOLDERS are the processes "
 		"with the queue open. Read without receiving anything (mq_getattr).",
 };
 

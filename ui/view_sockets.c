@@ -169,7 +169,6 @@ static void one_end(struct page *pg, const struct ui_frame *f, const char *title
 {
 	const struct snapshot *s = f->snap;
 	char a[64], b[64], id[FMT_ID_MAX], fds[32];
-	const struct delta_rate *rt;
 	size_t k = 0;
 
 	fmt_id_usock(u->inode, id, sizeof(id));
@@ -183,14 +182,7 @@ static void one_end(struct page *pg, const struct ui_frame *f, const char *title
 	} else {
 		page_field(pg, "unread", "%s bytes (sent to this end, not read yet)",
 			   fmt_int(u->queued_bytes, a, sizeof(a)));
-		rt = f->delta ? snapshot_delta_rate(f->delta, id) : NULL;
-		if (rt) {
-			const char *ids[1] = { id };
-
-			page_field(pg, "sends", "%s bytes/s%s", ep_rate_text(f, ids, 1, b, sizeof(b)),
-				   rt->estimate ? " (~: an estimate from the holders' I/O counters)"
-				   : "");
-		}
+		ep_page_traffic(pg, f, id, false);
 	}
 	for (size_t i = 0; i < u->n_holders; i++) {
 		bool dup = false;
@@ -282,7 +274,7 @@ const struct panel_def view_sockets_panel = {
 		"back (a datagram server) shows \"A -> B\"; a client whose connection was not "
 		"accepted yet is highlighted. A listening socket shows its holders, and ACCEPTQ "
 		"the connections waiting in accept() against the backlog. UNREAD is the bytes "
-		"sent but not read yet (both ends of a pair), B/S the throughput (\"~\": "
-		"estimated), PATH the bound name (@ for the abstract namespace). The title "
+		"sent but not read yet (both ends of a pair), B/S the throughput where it was "
+		"counted (\"?\": not counted), PATH the bound name (@ for the abstract namespace). The title "
 		"counts rows and sockets: \"(3 of 5)\" is three rows for five sockets.",
 };

@@ -368,12 +368,18 @@ static enum ui_role edge_role(const struct topo *t, const struct topo_edge *e)
 	}
 }
 
-/* The rate (bytes/s) moving along e from `from` to `to` (forward) or back; 0 when nothing
- * moves or it is unknown. */
+/* Packets move on an edge only when bytes moved: at the counted throughput when there is
+ * one, and gently (EVIDENCE_SPEED) when only evidence says something went through in the
+ * interval (a queue's last send or receive moved, a fill grew or shrank). An idle channel, or
+ * one whose traffic is unknown, shows none. */
+#define EVIDENCE_SPEED 256.0
+
+/* The speed (bytes/s) to show moving along e from `from` to `to` (forward) or back; 0 when
+ * nothing is known to have moved. */
 static double edge_rate(const struct ui_frame *f, const struct topo_edge *e, bool forward)
 {
 	const struct delta_rate *rt;
-	double b;
+	bool moved;
 
 	if (!f->delta)
 		return 0;
@@ -382,25 +388,27 @@ static double edge_rate(const struct ui_frame *f, const struct topo_edge *e, boo
 	case TEDGE_FIFO:
 		if (!forward || !(rt = snapshot_delta_rate(f->delta, e->obj)))
 			return 0;
-		return isnan(rt->bytes_per_s) ? 0 : rt->bytes_per_s;
+		moved = rt->sent || rt->received;
+		break;
 	case TEDGE_SOCKET:
+		/* what this end sent: its own record's, or (backwards) its peer's */
 		rt = snapshot_delta_rate(f->delta, forward ? e->obj : e->peer_obj);
-		return rt && !isnan(rt->bytes_per_s) ? rt->bytes_per_s : 0;
+		if (!rt)
+			return 0;
+		moved = rt->sent;
+		break;
 	case TEDGE_SEND:
 	case TEDGE_RECV:
 		if (!forward || !(rt = snapshot_delta_rate(f->delta, e->obj)))
 			return 0;
-		b = isnan(rt->bytes_per_s) ? 0 : rt->bytes_per_s;
-		/* queues report the net change of what is queued: a send or receive seen in the
-		 * interval moves at least gently even when the two cancel out */
-		if (e->kind == TEDGE_SEND && (rt->sent || b > 0))
-			return b > 256 ? b : 256;
-		if (e->kind == TEDGE_RECV && (rt->received || b < 0))
-			return -b > 256 ? -b : 256;
-		return 0;
+		moved = e->kind == TEDGE_SEND ? rt->sent : rt->received;
+		break;
 	default:
 		return 0;
 	}
+	if (rt->exact)
+		return rt->bytes_per_s > 0 ? rt->bytes_per_s : 0;
+	return moved ? EVIDENCE_SPEED : 0;
 }
 
 static double gauge_of(const struct topo_node *n)

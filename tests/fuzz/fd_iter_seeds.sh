@@ -11,13 +11,15 @@
 #   truncated          one whole record and 40 bytes of the next
 #   bad-magic          a record of another layout after a good one
 #   bad-names          anonymous inodes with an unterminated and an empty name, tgid 0
-# and passes of the maps iterator (312-byte struct fd_iter_map_rec records):
+# and passes of the maps iterator (280-byte struct fd_iter_map_rec records, version 2: device,
+# flags, inode and dentry name):
 #   maps-typical       a System V segment attached twice by one process, by a second one
 #                      read-only, a /dev/shm object, a semaphore under glibc's temporary name
 #                      (deleted) and its final one, an unlinked object still mapped
 #   maps-unsorted      records out of pid order, each process's in its (address) order
-#   maps-bad-paths     an unterminated path (all 288 bytes), a relative one, an empty one,
-#                      tgid 0 and tgid 2^31 (refused by fd_iter_map_entry, parsed fine)
+#   maps-bad-paths     an unterminated name (all 256 bytes), one with a '/', an empty one,
+#                      bad flags, a segment not named SYSV, tgid 0 and tgid 2^31 (refused by
+#                      fd_iter_map_entry, parsed fine)
 #   maps-truncated     one whole mapping record and 100 bytes of the next
 #   maps-bad-magic     a descriptor record's magic on a mapping record after a good one
 set -eu
@@ -93,56 +95,59 @@ dev() { echo $((($1 << 20) | $2)); }
 } >"$out/bad-names"
 
 # ---- the maps iterator ----------------------------------------------------------------------
-MAP_MAGIC=0x6970636d
-PATH_MAX_=288
-path288() {	# PATH: 288 bytes, NUL-padded (a PATH of 288 bytes has no terminator)
+MAP_MAGIC=0x6970634d
+NAME_MAX_=256
+name256() {	# NAME: 256 bytes, NUL-padded (a NAME of 256 bytes has no terminator)
 	printf '%s' "$1"
-	[ ${#1} -lt $PATH_MAX_ ] && head -c $((PATH_MAX_ - ${#1})) /dev/zero
+	[ ${#1} -lt $NAME_MAX_ ] && head -c $((NAME_MAX_ - ${#1})) /dev/zero
 	:
 }
-# mrec TGID S_DEV INO PATH [MAGIC]
+SYSV=1 TOP=2 DEL=4	# probes/fd_iter_rec.h's FD_ITER_MAP_*
+# mrec TGID S_DEV FLAGS INO NAME [MAGIC]
 mrec() {
-	le32 "${5:-$MAGIC_MAP}"; le32 "$1"; le32 "$2"; le32 0; le64 "$3"; path288 "$4"
+	le32 "${6:-$MAGIC_MAP}"; le32 "$1"; le32 "$2"; le32 "$3"; le64 "$4"; name256 "$5"
 }
 MAGIC_MAP=$MAP_MAGIC
 SHMDEV=$(dev 0 1) TMPFS=$(dev 0 26)
 
 {
-	mrec 4242 "$SHMDEV" 1709015062 "/SYSV0000162e (deleted)"
-	mrec 4242 "$SHMDEV" 1709015062 "/SYSV0000162e (deleted)"
-	mrec 4242 "$TMPFS" 1454 "/dev/shm/ipctop-demo-shm"
-	mrec 4242 "$TMPFS" 1455 "/dev/shm/sem.Ab3dEf (deleted)"
-	mrec 4243 "$SHMDEV" 1709015062 "/SYSV0000162e (deleted)"
-	mrec 4243 "$TMPFS" 1455 "/dev/shm/sem.ipctop-demo-sem"
-	mrec 4243 "$TMPFS" 1460 "/dev/shm/ipctop-gone (deleted)"
-	mrec 4244 "$SHMDEV" 65538 "/SYSV00000000 (deleted)"
+	mrec 4242 "$SHMDEV" $((SYSV | DEL)) 1709015062 "SYSV0000162e"
+	mrec 4242 "$SHMDEV" $((SYSV | DEL)) 1709015062 "SYSV0000162e"
+	mrec 4242 "$TMPFS" $TOP 1454 "ipctop-demo-shm"
+	mrec 4242 "$TMPFS" $((TOP | DEL)) 1455 "sem.Ab3dEf"
+	mrec 4243 "$SHMDEV" $((SYSV | DEL)) 1709015062 "SYSV0000162e"
+	mrec 4243 "$TMPFS" $TOP 1455 "sem.ipctop-demo-sem"
+	mrec 4243 "$TMPFS" $((TOP | DEL)) 1460 "ipctop-gone"
+	mrec 4244 "$SHMDEV" $((SYSV | DEL)) 65538 "SYSV00000000"
 } >"$out/maps-typical"
 
 {
-	mrec 900 "$TMPFS" 30 "/dev/shm/c"
-	mrec 17 "$SHMDEV" 32769 "/SYSV00000000 (deleted)"
-	mrec 900 "$TMPFS" 10 "/dev/shm/a"
-	mrec 17 "$TMPFS" 20 "/dev/shm/sem.s"
-	mrec 65536 "$TMPFS" 5 "/dev/shm/z"
-	mrec 900 "$TMPFS" 20 "/dev/shm/sem.s"
+	mrec 900 "$TMPFS" $TOP 30 "c"
+	mrec 17 "$SHMDEV" $((SYSV | DEL)) 32769 "SYSV00000000"
+	mrec 900 "$TMPFS" $TOP 10 "a"
+	mrec 17 "$TMPFS" $TOP 20 "sem.s"
+	mrec 65536 "$TMPFS" $TOP 5 "z"
+	mrec 900 "$TMPFS" $TOP 20 "sem.s"
 } >"$out/maps-unsorted"
 
 {
-	mrec 4242 "$TMPFS" 1 "/dev/shm/$(printf '%279s' '' | tr ' ' x)"
-	mrec 4242 "$TMPFS" 2 "dev/shm/relative"
-	mrec 4242 "$TMPFS" 3 ""
-	mrec 0 "$SHMDEV" 4 "/SYSV00000000 (deleted)"
-	mrec 2147483648 "$TMPFS" 5 "/dev/shm/x"
+	mrec 4242 "$TMPFS" $TOP 1 "$(printf '%256s' '' | tr ' ' x)"
+	mrec 4242 "$TMPFS" $TOP 2 "dev/shm/relative"
+	mrec 4242 "$TMPFS" $TOP 3 ""
+	mrec 4242 "$TMPFS" $((TOP | SYSV)) 6 "SYSV00000000"
+	mrec 4242 "$SHMDEV" $SYSV 7 "memfd:x"
+	mrec 0 "$SHMDEV" $((SYSV | DEL)) 4 "SYSV00000000"
+	mrec 2147483648 "$TMPFS" $TOP 5 "x"
 } >"$out/maps-bad-paths"
 
 {
-	mrec 4242 "$TMPFS" 1454 "/dev/shm/ipctop-demo-shm"
-	mrec 4243 "$TMPFS" 1454 "/dev/shm/ipctop-demo-shm" | head -c 100
+	mrec 4242 "$TMPFS" $TOP 1454 "ipctop-demo-shm"
+	mrec 4243 "$TMPFS" $TOP 1454 "ipctop-demo-shm" | head -c 100
 } >"$out/maps-truncated"
 
 {
-	mrec 4242 "$TMPFS" 1454 "/dev/shm/ipctop-demo-shm"
-	mrec 4243 "$TMPFS" 1454 "/dev/shm/ipctop-demo-shm" "$MAGIC"
+	mrec 4242 "$TMPFS" $TOP 1454 "ipctop-demo-shm"
+	mrec 4243 "$TMPFS" $TOP 1454 "ipctop-demo-shm" "$MAGIC"
 } >"$out/maps-bad-magic"
 
 for f in "$out"/*; do

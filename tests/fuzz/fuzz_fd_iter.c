@@ -105,21 +105,24 @@ static void check_table(const struct fd_iter_table *t, size_t size)
 
 /* ---- the maps half ------------------------------------------------------------------------ */
 
-static void one_map_entry(const struct fd_iter_map_rec *r)
+static void one_map_entry(const struct fd_iter_map_rec *r, uint64_t shm_dev)
 {
-	static const char deleted[] = " (deleted)";
-	const size_t dl = sizeof(deleted) - 1;
 	struct map_entry m;
-	size_t len = 12345, n = strnlen(r->path, sizeof(r->path));
-	bool ok;
+	char path[FD_ITER_MAP_PATH_MAX];
+	size_t n = strnlen(r->name, sizeof(r->name));
+	int rc;
 
 	memset(&m, 0x5a, sizeof(m));
-	ok = fd_iter_map_entry(r, &m, &len);
-	if (!ok) {
-		FUZZ_CHECK(len == 0);
-		FUZZ_CHECK(m.pid == 0 && m.dev == 0 && m.inode == 0 && m.path == NULL && !m.deleted);
+	memset(path, 0x5a, sizeof(path));
+	rc = fd_iter_map_entry(r, shm_dev, &m, path, sizeof(path));
+	FUZZ_CHECK(rc >= -1 && rc <= 1);
+	FUZZ_CHECK(memchr(path, '\0', sizeof(path)) != NULL);	/* always terminated */
+	if (rc < 0) {
 		FUZZ_CHECK(r->magic != FD_ITER_MAP_MAGIC || r->tgid == 0 || r->tgid > INT_MAX ||
-			   n == sizeof(r->path) || r->path[0] != '/');
+			   n == 0 || n == sizeof(r->name) || memchr(r->name, '/', n) ||
+			   (r->flags & ~7u) ||
+			   !(r->flags & FD_ITER_MAP_SYSV) == !(r->flags & FD_ITER_MAP_TOP) ||
+			   ((r->flags & FD_ITER_MAP_SYSV) && (n <= 4 || memcmp(r->name, "SYSV", 4))));
 		return;
 	}
 	FUZZ_CHECK(r->magic == FD_ITER_MAP_MAGIC);
@@ -127,12 +130,16 @@ static void one_map_entry(const struct fd_iter_map_rec *r)
 	FUZZ_CHECK(m.inode == r->ino);
 	FUZZ_CHECK(major(m.dev) == r->s_dev >> 20 && minor(m.dev) == (r->s_dev & 0xfffff));
 	FUZZ_CHECK(m.path == NULL);
-	FUZZ_CHECK(n < sizeof(r->path) && r->path[0] == '/');
-	FUZZ_CHECK(len >= 1 && len <= n);
-	if (m.deleted)
-		FUZZ_CHECK(len + dl == n && memcmp(r->path + len, deleted, dl) == 0);
+	FUZZ_CHECK(m.deleted == ((r->flags & FD_ITER_MAP_DELETED) != 0));
+	if (rc == 0) {
+		FUZZ_CHECK(!(r->flags & FD_ITER_MAP_SYSV) && (!shm_dev || m.dev != shm_dev));
+		return;
+	}
+	if (r->flags & FD_ITER_MAP_SYSV)
+		FUZZ_CHECK(path[0] == '/' && strcmp(path + 1, r->name) == 0);
 	else
-		FUZZ_CHECK(len == n && (n <= dl || memcmp(r->path + n - dl, deleted, dl) != 0));
+		FUZZ_CHECK(m.dev == shm_dev && strncmp(path, "/dev/shm/", 9) == 0 &&
+			   strcmp(path + 9, r->name) == 0);
 }
 
 /* t: the parse of the records in (n of them, as the input holds them). */
@@ -153,7 +160,7 @@ static void check_maps(const struct fd_iter_maps *t, const struct fd_iter_map_re
 		} else {
 			FUZZ_CHECK(k == 0 && first == 0);
 		}
-		one_map_entry(&t->recs[i]);
+		one_map_entry(&t->recs[i], makedev(0, 1 + (i & 1)));
 	}
 	/* stable: each process's records are the input's records of that pid, in order */
 	for (size_t i = 0; i < t->n;) {
@@ -223,7 +230,7 @@ static void fuzz_maps(const uint8_t *data, size_t size)
 
 	/* every whole mapping record of the input as it is, magic or not */
 	for (size_t i = 0; i < n; i++)
-		one_map_entry(&in[i]);
+		one_map_entry(&in[i], makedev(in[i].s_dev >> 20, in[i].s_dev & 0xfffff));
 	free(in);
 	free(odd);
 	free(buf);

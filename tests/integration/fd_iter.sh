@@ -37,7 +37,8 @@
 #     processes /proc refuses (pid 1 in a sandbox) are refused with BPF too (ipctop shows what
 #     /proc would); a batch run keeps the values in each snapshot; on SIGINT the
 #     fixture reaps its processes and removes every object.
-# Skips (77) when the iterator does not load here (not root, no BTF, built without BPF).
+# Skips (77) when the iterator cannot load here (not root, no BTF, built without BPF); fails
+# when it does not load as root on a kernel with BTF (the reason is printed).
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 EP=${top_builddir:-.}/tests/integration/live_endpoints
@@ -49,11 +50,21 @@ if ! command -v jq >/dev/null 2>&1; then
 	echo "SKIP: jq is missing: install the Debian package jq"
 	exit 77
 fi
-src=$("$IPCTOP" --once --json --pid $$ 2>/dev/null | jq -c '.sources.fd_iter')
+src=$(env -u IPCTOP_NO_BPF "$IPCTOP" --once --json --pid $$ 2>/dev/null | jq -c '.sources.fd_iter')
 if [ "$(printf '%s' "$src" | jq -r '.ok' 2>/dev/null)" != true ]; then
-	echo "SKIP: the BPF descriptor iterator does not load here:" \
-		"$(printf '%s' "$src" | jq -r '.error // "no fd_iter source in the JSON"' 2>/dev/null ||
-		   echo "ipctop --once --json failed")"
+	why=$(printf '%s' "$src" | jq -r '.error // "no fd_iter source in the JSON"' 2>/dev/null ||
+	      echo "ipctop --once --json failed")
+	# as root on a kernel with BTF, in a build with BPF, the iterator must load: a refusal
+	# (the verifier's reason is in why) is a failure, not a skip
+	case $why in
+	"off (ipctop was built without BPF"*) ;;
+	*) if [ "$(id -u)" -eq 0 ] && [ -e /sys/kernel/btf/vmlinux ]; then
+		echo "FAIL - root, a kernel with BTF: the BPF descriptor iterator did not load: $why"
+		echo "RESULT: 0 passed, 1 failed"
+		exit 1
+	   fi ;;
+	esac
+	echo "SKIP: the BPF descriptor iterator does not load here: $why"
 	exit 77
 fi
 
@@ -494,6 +505,10 @@ check "maps: the iterator was used, and not with IPCTOP_NO_BPF=1" \
 	jqt -n --slurpfile b "$TMP/mx-bpf.json" --slurpfile p "$TMP/mx-proc.json" \
 	'$b[0].sources.fd_iter.ok == true and $p[0].sources.fd_iter.ok == false and
 	 $b[0].sources.proc_maps.ok and $p[0].sources.proc_maps.ok'
+check "maps: the mappings came from the BPF mappings iterator (source maps_iter ok), not with IPCTOP_NO_BPF=1" \
+	jqt -n --slurpfile b "$TMP/mx-bpf.json" --slurpfile p "$TMP/mx-proc.json" \
+	'$b[0].sources.maps_iter == {ok: true, error: null} and $p[0].sources.maps_iter.ok == false and
+	 ($p[0].sources.maps_iter.error | test("off.*IPCTOP_NO_BPF"))'
 check "maps: with the iterator, no error reading or checking the mappings pass" \
 	jqt 'all(.errors[]; .where != "bpf maps" and (.error | test("BPF") | not))' "$TMP/mx-bpf.json"
 

@@ -119,7 +119,9 @@ check "pipes: $K bytes queued (12K), 18% of 64K" \
 check "pipes: a fill gauge" panel_has 2 3 "^ *$ST_INO .*#+\.{6,}"
 check "pipes: the ring pipe c0 -> c1" \
 	panel_has 2 3 "^ *$P0_INO .*$C0 live_endpoints -> $C1 live_endpoints"
-check "pipes: a rate, marked as an estimate" wait_for 10 panel_has 2 3 "^ *$ST_INO .* ~[0-9.]+[KM]? "
+check "pipes: once there is a second snapshot, B/S of the uncounted pipe is ? (nothing estimated)" \
+	wait_for 10 panel_has 2 3 "^ *$ST_INO .* \\? "
+check "pipes: no estimate mark (~) anywhere" eval "! panel_rows 2 3 | grep -q '~'"
 
 # ---- Sockets: each pair once ----
 T send-keys -t "$PANE" 3

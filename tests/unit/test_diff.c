@@ -105,19 +105,29 @@ static void test_msgq_rates(void)
 	CU_ASSERT_EQUAL(d->n_rates, 3);
 	r = snapshot_delta_rate(d, "msg:1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	CU_ASSERT_DOUBLE_EQUAL(r->messages_per_s, -2.0, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(r->bytes_per_s, -200.0, 1e-9);
+	/* no counters: the throughput is unknown, with its reason, never the fill change */
+	CU_ASSERT_TRUE(isnan(r->messages_per_s));
+	CU_ASSERT_TRUE(isnan(r->bytes_per_s));
+	CU_ASSERT_FALSE(r->exact);
+	CU_ASSERT_PTR_NOT_NULL(r->why);
+	/* the fill change is exact, named as such */
+	CU_ASSERT_DOUBLE_EQUAL(r->fill_messages_per_s, -2.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(r->fill_bytes_per_s, -200.0, 1e-9);
 	CU_ASSERT_FALSE(r->sent);
+	CU_ASSERT_TRUE(r->received);	/* it drained: something was received */
 	r = snapshot_delta_rate(d, "msg:2");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	CU_ASSERT_DOUBLE_EQUAL(r->messages_per_s, 1.0, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(r->bytes_per_s, 200.0, 1e-9);
+	CU_ASSERT_TRUE(isnan(r->messages_per_s));
+	CU_ASSERT_TRUE(isnan(r->bytes_per_s));
+	CU_ASSERT_DOUBLE_EQUAL(r->fill_messages_per_s, 1.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(r->fill_bytes_per_s, 200.0, 1e-9);
 	CU_ASSERT_TRUE(r->sent);
-	CU_ASSERT_FALSE(r->estimate);
+	CU_ASSERT_FALSE(r->exact);
 	r = snapshot_delta_rate(d, "msg:3");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	CU_ASSERT_TRUE(isnan(r->messages_per_s));
-	CU_ASSERT_DOUBLE_EQUAL(r->bytes_per_s, 0.0, 1e-9);
+	CU_ASSERT_TRUE(isnan(r->fill_messages_per_s));
+	CU_ASSERT_DOUBLE_EQUAL(r->fill_bytes_per_s, 0.0, 1e-9);
+	CU_ASSERT_TRUE(isnan(r->bytes_per_s));
 	CU_ASSERT_PTR_NULL(snapshot_delta_rate(d, "msg:4"));
 	CU_ASSERT_TRUE(find_event(d, DEV_OBJECT_CREATED, "msg:4", 0) >= 0);
 	snapshot_delta_free(d);
@@ -127,6 +137,7 @@ static void test_msgq_rates(void)
 	d = snapshot_diff(a, b);
 	r = snapshot_delta_rate(d, "msg:2");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_TRUE(isnan(r->fill_messages_per_s));
 	CU_ASSERT_TRUE(isnan(r->messages_per_s));
 	snapshot_delta_free(d);
 	snapshot_unref(a);

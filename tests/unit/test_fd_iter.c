@@ -614,17 +614,38 @@ static void test_pass_to_entries(void)
 
 /* ---- the maps half: fd_iter_maps_parse ------------------------------------------------------ */
 
-/* A mapping record as the kernel writes it: magic, pid, path, the rest as given. */
+/* A mapping record as the kernel writes it, written as the path /proc/<pid>/maps shows:
+ * "/SYSV<key> (deleted)" is a System V segment on the kernel's mount, "/dev/shm/NAME" a file
+ * in a tmpfs' root (device 0:1 here), " (deleted)" the unlinked flag; any other path is put
+ * in the name as it is, without flags (a malformed record). */
 static struct fd_iter_map_rec mrec(uint32_t tgid, uint64_t ino, const char *path)
 {
+	static const char deleted[] = " (deleted)";
 	struct fd_iter_map_rec r;
+	size_t n = strlen(path), dl = sizeof(deleted) - 1;
 
 	memset(&r, 0, sizeof(r));
 	r.magic = FD_ITER_MAP_MAGIC;
 	r.tgid = tgid;
 	r.ino = ino;
 	r.s_dev = 1;		/* tmpfs on /dev/shm: 0:1 */
-	snprintf(r.path, sizeof(r.path), "%s", path);
+	if (n > dl && strcmp(path + n - dl, deleted) == 0) {
+		r.flags |= FD_ITER_MAP_DELETED;
+		n -= dl;
+	}
+	if (strncmp(path, "/SYSV", 5) == 0) {
+		r.flags |= FD_ITER_MAP_SYSV;
+		path++;
+		n--;
+	} else if (strncmp(path, "/dev/shm/", 9) == 0) {
+		r.flags |= FD_ITER_MAP_TOP;
+		path += 9;
+		n -= 9;
+	} else {
+		r.flags = 0;
+		n = strlen(path);
+	}
+	memcpy(r.name, path, n < sizeof(r.name) ? n : sizeof(r.name) - 1);
 	return r;
 }
 
@@ -679,7 +700,7 @@ static void test_maps_parse_sorted_stable(void)
 		mrec(300, 10, "/dev/shm/a"),	/* the same object mapped twice */
 	};
 	static const struct { uint32_t tgid; uint64_t ino; char last; } want[7] = {
-		{ 7, 90, ')' }, { 7, 80, 'x' }, { 300, 30, 'c' }, { 300, 10, 'a' },
+		{ 7, 90, '0' }, { 7, 80, 'x' }, { 300, 30, 'c' }, { 300, 10, 'a' },
 		{ 300, 20, 'b' }, { 300, 10, 'a' }, { 65536, 5, 'z' },
 	};
 	struct fd_iter_maps t;
@@ -688,12 +709,12 @@ static void test_maps_parse_sorted_stable(void)
 	CU_ASSERT_EQUAL(fd_iter_maps_parse((const char *)in, sizeof(in), &t), 0);
 	CU_ASSERT_EQUAL_FATAL(t.n, 7);
 	for (size_t i = 0; i < 7; i++) {
-		size_t len = strlen(t.recs[i].path);
+		size_t len = strlen(t.recs[i].name);
 
 		CU_ASSERT_EQUAL(t.recs[i].tgid, want[i].tgid);
 		CU_ASSERT_EQUAL(t.recs[i].ino, want[i].ino);
 		CU_ASSERT_EQUAL(t.recs[i].magic, FD_ITER_MAP_MAGIC);
-		CU_ASSERT_TRUE(len > 0 && t.recs[i].path[len - 1] == want[i].last);
+		CU_ASSERT_TRUE(len > 0 && t.recs[i].name[len - 1] == want[i].last);
 	}
 	fd_iter_maps_free(&t);
 
@@ -807,7 +828,7 @@ static void test_maps_parse_unaligned(void)
 	CU_ASSERT_EQUAL(t.recs[0].tgid, 10);
 	CU_ASSERT_EQUAL(t.recs[0].ino, 2);	/* the pid's records in their order */
 	CU_ASSERT_EQUAL(t.recs[1].ino, 1);
-	CU_ASSERT_STRING_EQUAL(t.recs[1].path, "/dev/shm/sem.s");
+	CU_ASSERT_STRING_EQUAL(t.recs[1].name, "sem.s");
 	CU_ASSERT_EQUAL(t.recs[2].tgid, 20);
 	CU_ASSERT_EQUAL(t.recs[2].ino, 0x1122334455667788ULL);
 	CU_ASSERT_EQUAL(t.recs[2].s_dev, (8u << 20) | 1u);
@@ -909,19 +930,26 @@ static void test_maps_find(void)
 
 /* ---- fd_iter_map_entry ---------------------------------------------------------------------- */
 
+#define SHM_DEV makedev(0, 1)	/* mrec's /dev/shm */
+
 struct map_out {
-	bool ok;
+	int rc;
 	struct map_entry m;
-	size_t len;
+	char path[FD_ITER_MAP_PATH_MAX];
 };
 
-static struct map_out map_entry(const struct fd_iter_map_rec *r)
+static struct map_out map_entry_on(const struct fd_iter_map_rec *r, uint64_t shm_dev)
 {
 	struct map_out o;
 
 	memset(&o, 0x5a, sizeof(o));	/* nothing may be left as it was */
-	o.ok = fd_iter_map_entry(r, &o.m, &o.len);
+	o.rc = fd_iter_map_entry(r, shm_dev, &o.m, o.path, sizeof(o.path));
 	return o;
+}
+
+static struct map_out map_entry(const struct fd_iter_map_rec *r)
+{
+	return map_entry_on(r, SHM_DEV);
 }
 
 static void test_map_entry_sysv(void)
@@ -929,20 +957,21 @@ static void test_map_entry_sysv(void)
 	struct fd_iter_map_rec r = mrec(4242, 1709015062, "/SYSV0000162e (deleted)");
 	struct map_out o;
 
-	r.s_dev = 1;		/* the shm mount: 0:1 */
 	o = map_entry(&r);
-	CU_ASSERT_TRUE_FATAL(o.ok);
+	CU_ASSERT_EQUAL_FATAL(o.rc, 1);
 	CU_ASSERT_EQUAL(o.m.pid, 4242);
 	CU_ASSERT_TRUE(o.m.deleted);
-	CU_ASSERT_EQUAL(o.len, strlen("/SYSV0000162e"));
-	CU_ASSERT_EQUAL(memcmp(r.path, "/SYSV0000162e", o.len), 0);
+	CU_ASSERT_STRING_EQUAL(o.path, "/SYSV0000162e");
 	CU_ASSERT_EQUAL(o.m.inode, 1709015062);	/* the shmid */
 	CU_ASSERT_EQUAL(o.m.dev, makedev(0, 1));
-	CU_ASSERT_PTR_NULL(o.m.path);	/* the caller copies the first len bytes */
+	CU_ASSERT_PTR_NULL(o.m.path);	/* the caller copies path */
+	/* whatever /dev/shm's device: a segment is named by its flag */
+	CU_ASSERT_EQUAL(map_entry_on(&r, 0).rc, 1);
+	CU_ASSERT_EQUAL(map_entry_on(&r, makedev(0, 99)).rc, 1);
 	/* the kernel's 12:20 dev_t as makedev(major, minor) */
 	r.s_dev = (259u << 20) | 0x12345u;
 	o = map_entry(&r);
-	CU_ASSERT_TRUE(o.ok);
+	CU_ASSERT_EQUAL(o.rc, 1);
 	CU_ASSERT_EQUAL(o.m.dev, makedev(259, 0x12345));
 	CU_ASSERT_EQUAL(major(o.m.dev), 259);
 	CU_ASSERT_EQUAL(minor(o.m.dev), 0x12345);
@@ -953,6 +982,11 @@ static void test_map_entry_sysv(void)
 	/* a 64-bit inode is kept whole */
 	r.ino = 0xfedcba9876543210ULL;
 	CU_ASSERT_EQUAL(map_entry(&r).m.inode, 0xfedcba9876543210ULL);
+	/* not unlinked (a kernel that would say so): no suffix to drop, still a segment */
+	r.flags &= ~(unsigned)FD_ITER_MAP_DELETED;
+	o = map_entry(&r);
+	CU_ASSERT_EQUAL(o.rc, 1);
+	CU_ASSERT_FALSE(o.m.deleted);
 }
 
 static void test_map_entry_shm(void)
@@ -960,52 +994,47 @@ static void test_map_entry_shm(void)
 	struct fd_iter_map_rec r = mrec(INT_MAX, 77, "/dev/shm/x");
 	struct map_out o;
 
-	r.s_dev = 26;
 	o = map_entry(&r);
-	CU_ASSERT_TRUE_FATAL(o.ok);
+	CU_ASSERT_EQUAL_FATAL(o.rc, 1);
 	CU_ASSERT_EQUAL(o.m.pid, INT_MAX);
 	CU_ASSERT_FALSE(o.m.deleted);
-	CU_ASSERT_EQUAL(o.len, strlen("/dev/shm/x"));
+	CU_ASSERT_STRING_EQUAL(o.path, "/dev/shm/x");
 	CU_ASSERT_EQUAL(o.m.inode, 77);
-	CU_ASSERT_EQUAL(o.m.dev, makedev(0, 26));
+	CU_ASSERT_EQUAL(o.m.dev, makedev(0, 1));
 	CU_ASSERT_PTR_NULL(o.m.path);
 	/* a semaphore's creator maps glibc's temporary name, unlinked */
-	snprintf(r.path, sizeof(r.path), "/dev/shm/sem.Ab3dEf (deleted)");
+	r = mrec(INT_MAX, 77, "/dev/shm/sem.Ab3dEf (deleted)");
 	o = map_entry(&r);
-	CU_ASSERT_TRUE(o.ok);
+	CU_ASSERT_EQUAL(o.rc, 1);
 	CU_ASSERT_TRUE(o.m.deleted);
-	CU_ASSERT_EQUAL(o.len, strlen("/dev/shm/sem.Ab3dEf"));
-	/* " (deleted)" only counts at the end; bytes after the terminator do not count */
-	snprintf(r.path, sizeof(r.path), "/dev/shm/a (deleted) b");
+	CU_ASSERT_STRING_EQUAL(o.path, "/dev/shm/sem.Ab3dEf");
+	/* a name that itself ends in " (deleted)" is a name, not the flag */
+	r = mrec(INT_MAX, 77, "/dev/shm/a (deleted) b");
 	o = map_entry(&r);
-	CU_ASSERT_TRUE(o.ok);
+	CU_ASSERT_EQUAL(o.rc, 1);
 	CU_ASSERT_FALSE(o.m.deleted);
-	CU_ASSERT_EQUAL(o.len, strlen("/dev/shm/a (deleted) b"));
-	memset(r.path, 'q', sizeof(r.path));
-	memcpy(r.path, "/dev/shm/y", 11);	/* with its NUL, then garbage */
+	CU_ASSERT_STRING_EQUAL(o.path, "/dev/shm/a (deleted) b");
+	/* bytes after the terminator do not count */
+	memset(r.name, 'q', sizeof(r.name));
+	memcpy(r.name, "y", 2);
 	o = map_entry(&r);
-	CU_ASSERT_TRUE(o.ok);
-	CU_ASSERT_EQUAL(o.len, 10);
-	CU_ASSERT_FALSE(o.m.deleted);
-	/* the shortest deleted path: "/" and the suffix */
-	snprintf(r.path, sizeof(r.path), "/ (deleted)");
+	CU_ASSERT_EQUAL(o.rc, 1);
+	CU_ASSERT_STRING_EQUAL(o.path, "/dev/shm/y");
+	/* the longest name: NAME_MAX bytes and the terminator */
+	memset(r.name, 'n', sizeof(r.name));
+	r.name[sizeof(r.name) - 1] = '\0';
 	o = map_entry(&r);
-	CU_ASSERT_TRUE(o.ok);
-	CU_ASSERT_TRUE(o.m.deleted);
-	CU_ASSERT_EQUAL(o.len, 1);
-	/* the longest path that fits: FD_ITER_PATH_MAX - 1 bytes and the terminator */
-	memset(r.path, 'n', sizeof(r.path));
-	memcpy(r.path, "/dev/shm/", 9);
-	r.path[sizeof(r.path) - 1] = '\0';
+	CU_ASSERT_EQUAL(o.rc, 1);
+	CU_ASSERT_EQUAL(strlen(o.path), 9 + FD_ITER_MAP_NAME_MAX - 1);
+	/* a file in the root of another tmpfs is no POSIX object: skipped, not malformed */
+	r = mrec(12, 77, "/dev/shm/x");
+	CU_ASSERT_EQUAL(map_entry_on(&r, makedev(0, 2)).rc, 0);
+	CU_ASSERT_EQUAL(map_entry_on(&r, 0).rc, 0);	/* no /dev/shm at all */
+	/* a file named SYSV... in /dev/shm is a /dev/shm file, not a segment */
+	r = mrec(12, 77, "/dev/shm/SYSV0000162e");
 	o = map_entry(&r);
-	CU_ASSERT_TRUE(o.ok);
-	CU_ASSERT_EQUAL(o.len, FD_ITER_PATH_MAX - 1);
-	CU_ASSERT_FALSE(o.m.deleted);
-	memcpy(r.path + FD_ITER_PATH_MAX - 11, " (deleted)", 10);
-	o = map_entry(&r);
-	CU_ASSERT_TRUE(o.ok);
-	CU_ASSERT_TRUE(o.m.deleted);
-	CU_ASSERT_EQUAL(o.len, FD_ITER_PATH_MAX - 11);
+	CU_ASSERT_EQUAL(o.rc, 1);
+	CU_ASSERT_STRING_EQUAL(o.path, "/dev/shm/SYSV0000162e");
 }
 
 static void test_map_entry_refused(void)
@@ -1013,44 +1042,52 @@ static void test_map_entry_refused(void)
 	struct fd_iter_map_rec r = mrec(4242, 5, "/dev/shm/x");
 	struct map_out o;
 
-	/* unterminated: every byte of the path used */
-	memset(r.path, 'x', sizeof(r.path));
-	r.path[0] = '/';
+	/* unterminated: every byte of the name used */
+	memset(r.name, 'x', sizeof(r.name));
 	o = map_entry(&r);
-	CU_ASSERT_FALSE(o.ok);
-	CU_ASSERT_EQUAL(o.len, 0);
+	CU_ASSERT_EQUAL(o.rc, -1);
 	CU_ASSERT_FALSE(o.m.deleted);
 	CU_ASSERT_EQUAL(o.m.pid, 0);
 	CU_ASSERT_PTR_NULL(o.m.path);
-	/* the same ending in " (deleted)" but without its terminator */
-	memcpy(r.path + sizeof(r.path) - 10, " (deleted)", 10);
-	CU_ASSERT_FALSE(map_entry(&r).ok);
-	/* relative, or empty */
-	r = mrec(4242, 5, "dev/shm/x");
-	CU_ASSERT_FALSE(map_entry(&r).ok);
-	r = mrec(4242, 5, " (deleted)");
-	CU_ASSERT_FALSE(map_entry(&r).ok);
-	r = mrec(4242, 5, "");
-	o = map_entry(&r);
-	CU_ASSERT_FALSE(o.ok);
-	CU_ASSERT_EQUAL(o.len, 0);
+	CU_ASSERT_EQUAL(o.path[0], '\0');
+	/* empty, or with a '/' (no dentry name has one) */
+	r = mrec(4242, 5, "/dev/shm/");
+	CU_ASSERT_EQUAL(map_entry(&r).rc, -1);
+	r = mrec(4242, 5, "/dev/shm/a/b");
+	CU_ASSERT_EQUAL(map_entry(&r).rc, -1);
+	/* neither a segment nor a top-level file, or both; unknown flags */
+	r = mrec(4242, 5, "x");
+	CU_ASSERT_EQUAL(map_entry(&r).rc, -1);
+	r = mrec(4242, 5, "/dev/shm/x");
+	r.flags |= FD_ITER_MAP_SYSV;
+	CU_ASSERT_EQUAL(map_entry(&r).rc, -1);
+	r = mrec(4242, 5, "/dev/shm/x");
+	r.flags |= 0x100;
+	CU_ASSERT_EQUAL(map_entry(&r).rc, -1);
+	/* a segment not named SYSV<key> */
+	r = mrec(4242, 5, "/SYSV (deleted)");
+	CU_ASSERT_EQUAL(map_entry(&r).rc, -1);
+	r = mrec(4242, 5, "/SYSV0 (deleted)");
+	memcpy(r.name, "memfd:x", 8);
+	CU_ASSERT_EQUAL(map_entry(&r).rc, -1);
 	/* no process: tgid 0, or beyond a pid_t */
 	r = mrec(0, 5, "/SYSV00000000 (deleted)");
 	o = map_entry(&r);
-	CU_ASSERT_FALSE(o.ok);
-	CU_ASSERT_EQUAL(o.len, 0);
+	CU_ASSERT_EQUAL(o.rc, -1);
 	CU_ASSERT_FALSE(o.m.deleted);
 	r.tgid = (uint32_t)INT_MAX + 1u;
-	CU_ASSERT_FALSE(map_entry(&r).ok);
+	CU_ASSERT_EQUAL(map_entry(&r).rc, -1);
 	r.tgid = UINT32_MAX;
-	CU_ASSERT_FALSE(map_entry(&r).ok);
+	CU_ASSERT_EQUAL(map_entry(&r).rc, -1);
 	r.tgid = 1;
-	CU_ASSERT_TRUE(map_entry(&r).ok);
-	/* a record of another layout (a descriptor record's magic) */
+	CU_ASSERT_EQUAL(map_entry(&r).rc, 1);
+	/* a record of another layout (a descriptor record's magic, version 1's) */
 	r.magic = FD_ITER_MAGIC;
-	CU_ASSERT_FALSE(map_entry(&r).ok);
+	CU_ASSERT_EQUAL(map_entry(&r).rc, -1);
+	r.magic = 0x6970636du;
+	CU_ASSERT_EQUAL(map_entry(&r).rc, -1);
 	r.magic = 0;
-	CU_ASSERT_FALSE(map_entry(&r).ok);
+	CU_ASSERT_EQUAL(map_entry(&r).rc, -1);
 }
 
 /* Every record of a parsed pass, as proc_maps.c walks one process. */
@@ -1074,12 +1111,11 @@ static void test_maps_pass_to_entries(void)
 	for (size_t i = 0; i < n; i++) {
 		struct map_out o = map_entry(&t.recs[first + i]);
 
-		CU_ASSERT_TRUE(o.ok);
+		CU_ASSERT_EQUAL(o.rc, 1);
 		CU_ASSERT_EQUAL(o.m.pid, 900);
 		CU_ASSERT_EQUAL(o.m.inode, inodes[i]);
 		CU_ASSERT_EQUAL(o.m.deleted, deleted[i]);
-		CU_ASSERT_EQUAL(o.len, strlen(paths[i]));
-		CU_ASSERT_EQUAL(memcmp(t.recs[first + i].path, paths[i], o.len), 0);
+		CU_ASSERT_STRING_EQUAL(o.path, paths[i]);
 	}
 	fd_iter_maps_free(&t);
 }
@@ -1088,17 +1124,49 @@ static void test_maps_pass_to_entries(void)
  * nothing is harmless. */
 static void test_open_off(void)
 {
-	const char *why = NULL;
+	char why[FD_ITER_KINDS][BPF_LOAD_WHY_MAX];
 	struct fd_iter *it;
 
 	setenv("IPCTOP_NO_BPF", "1", 1);
-	it = fd_iter_open(&why);
+	it = fd_iter_open(why);
 	CU_ASSERT_PTR_NULL(it);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
-	CU_ASSERT_PTR_NOT_NULL(strstr(why, "off"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why[FD_ITER_FDS], "off"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why[FD_ITER_MAPS], "off"));
 	fd_iter_close(it);
 	fd_iter_close(NULL);
 	unsetenv("IPCTOP_NO_BPF");
+}
+
+/* ---- bpf_load_log_reason: the verifier's reason in its log ---------------------------------- */
+
+static void test_log_reason(void)
+{
+	static const char log[] =
+		"func#0 @0\n0: R1=ctx() R10=fp0\n"
+		"60: (85) call bpf_d_path#147\n"
+		"R1 type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_\n"
+		"processed 61 insns (limit 1000000) max_states_per_insn 0 total_states 1\n";
+	char out[BPF_LOAD_WHY_MAX];
+
+	CU_ASSERT_TRUE(bpf_load_log_reason(log, sizeof(log), out, sizeof(out)));
+	CU_ASSERT_STRING_EQUAL(out, "R1 type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_");
+	/* 6.1's statistics lines and trailing blank lines are skipped too */
+	CU_ASSERT_TRUE(bpf_load_log_reason("x\nR2 !read_ok\nprocessed 1 insns\n"
+					   "verification time 5 usec\nstack depth 0\n\n\n", 200,
+					   out, sizeof(out)));
+	CU_ASSERT_STRING_EQUAL(out, "R2 !read_ok");
+	/* the last line without a newline; the length bounds the log (no NUL needed) */
+	CU_ASSERT_TRUE(bpf_load_log_reason("a\nlast", 5, out, sizeof(out)));
+	CU_ASSERT_STRING_EQUAL(out, "las");
+	/* control bytes never reach the output; a long line is cut to the buffer */
+	CU_ASSERT_TRUE(bpf_load_log_reason("bad\x1b[31m\x7fx\n", 12, out, sizeof(out)));
+	CU_ASSERT_STRING_EQUAL(out, "bad?[31m?x");
+	CU_ASSERT_TRUE(bpf_load_log_reason("abcdefgh", 8, out, 4));
+	CU_ASSERT_STRING_EQUAL(out, "abc");
+	/* nothing: empty, only blank or statistics lines */
+	CU_ASSERT_FALSE(bpf_load_log_reason("", 1, out, sizeof(out)));
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_FALSE(bpf_load_log_reason("\n\nprocessed 3 insns\n", 30, out, sizeof(out)));
 }
 
 void test_register(void)
@@ -1137,13 +1205,15 @@ void test_register(void)
 	TEST_SUITE("fd_iter_maps_find", NULL, NULL,
 		   "present, absent, pid 0 and negative, first and last", test_maps_find);
 	TEST_SUITE("fd_iter_map_entry", NULL, NULL,
-		   "/SYSV (deleted): deleted, length without the suffix, shmid, dev",
-		   test_map_entry_sysv,
-		   "/dev/shm paths: not deleted, temporary names, longest, garbage after NUL",
+		   "a System V segment: /SYSV<key>, deleted, shmid, dev", test_map_entry_sysv,
+		   "/dev/shm files: deleted flag, temporary names, longest, other tmpfs skipped",
 		   test_map_entry_shm,
-		   "unterminated, relative or empty path, tgid 0 or beyond INT_MAX, bad magic",
+		   "unterminated, empty or '/' names, bad flags, tgid 0 or beyond INT_MAX, bad magic",
 		   test_map_entry_refused,
 		   "a parsed pass, record by record", test_maps_pass_to_entries);
+	TEST_SUITE("bpf_load_log_reason", NULL, NULL,
+		   "the verifier's reason: last line before the statistics, sanitized, cut",
+		   test_log_reason);
 	TEST_SUITE("fd_iter_open", NULL, NULL,
 		   "IPCTOP_NO_BPF: not loaded, with the reason", test_open_off);
 }

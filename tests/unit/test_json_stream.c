@@ -306,10 +306,12 @@ static void test_hand_built(void)
 	/* rates: one measured, one NaN (null), events with and without pid */
 	r->messages_per_s = NAN;
 	r->bytes_per_s = 1234.5678;
-	r->estimate = true;
+	r->exact = true;
+	r->fill_bytes_per_s = -12.5;
 	r = snapshot_delta_add_rate(d, "unix:500");
 	r->messages_per_s = INFINITY;
 	r->bytes_per_s = -0.0004;
+	r->why = "not counted: \"why\"";
 	snapshot_delta_add_event(d, DEV_PROCESS_STARTED, "pid:1", 1, "comm \"x\"");
 	snapshot_delta_add_event(d, DEV_ATTACH, "shm:5", 0, NULL);
 	d->interval = 1.5;

@@ -159,25 +159,33 @@ static void test_rate_text(void)
 	struct ui_frame f;
 	const char *one[] = { "pipe:1" }, *pair_ids[] = { "unix:2", "unix:3" };
 	const char *missing[] = { "unix:2", "unix:9" }, *exact[] = { "unix:3", NULL };
+	const char *uncounted[] = { "unix:4" }, *uncounted_pair[] = { "unix:3", "unix:4" };
 	char buf[32];
 
 	snapshot_seal(s);
 	d = snapshot_diff(NULL, s);
 	r = snapshot_delta_add_rate(d, "pipe:1");	/* added in id order: looked up by bsearch */
 	r->bytes_per_s = 1500;
-	r->estimate = true;
+	r->exact = true;
 	r = snapshot_delta_add_rate(d, "unix:2");
 	r->bytes_per_s = 100;
-	r->estimate = true;
+	r->exact = true;
 	r = snapshot_delta_add_rate(d, "unix:3");
 	r->bytes_per_s = 20;
+	r->exact = true;
+	r = snapshot_delta_add_rate(d, "unix:4");	/* not counted: only its fill change */
+	r->fill_bytes_per_s = 5000;
+	r->why = DELTA_WHY_NOT_COUNTED;
 	f = frame(s);
 	CU_ASSERT_STRING_EQUAL(ep_rate_text(&f, one, 1, buf, sizeof(buf)), "-");
 	f.delta = d;
-	CU_ASSERT_STRING_EQUAL(ep_rate_text(&f, one, 1, buf, sizeof(buf)), "~1.5K");
-	CU_ASSERT_STRING_EQUAL(ep_rate_text(&f, pair_ids, 2, buf, sizeof(buf)), "~120");
+	CU_ASSERT_STRING_EQUAL(ep_rate_text(&f, one, 1, buf, sizeof(buf)), "1.5K");
+	CU_ASSERT_STRING_EQUAL(ep_rate_text(&f, pair_ids, 2, buf, sizeof(buf)), "120");
 	CU_ASSERT_STRING_EQUAL(ep_rate_text(&f, exact, 2, buf, sizeof(buf)), "20");
 	CU_ASSERT_STRING_EQUAL(ep_rate_text(&f, missing, 2, buf, sizeof(buf)), "?");
+	/* a fill change is never shown as throughput, alone or in a sum */
+	CU_ASSERT_STRING_EQUAL(ep_rate_text(&f, uncounted, 1, buf, sizeof(buf)), "?");
+	CU_ASSERT_STRING_EQUAL(ep_rate_text(&f, uncounted_pair, 2, buf, sizeof(buf)), "?");
 	snapshot_delta_free(d);
 	snapshot_unref(s);
 }

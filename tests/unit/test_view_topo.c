@@ -328,6 +328,16 @@ static int cmp_rate(const void *x, const void *y)
 	return strcmp(((const struct delta_rate *)x)->id, ((const struct delta_rate *)y)->id);
 }
 
+/* The scene's pipe's rate record in d, added if the diff made none. */
+static struct delta_rate *pipe_rate(struct snapshot_delta *d)
+{
+	if (!snapshot_delta_rate(d, "pipe:900")) {
+		snapshot_delta_add_rate(d, "pipe:900");
+		qsort(d->rates, d->n_rates, sizeof(*d->rates), cmp_rate);
+	}
+	return (struct delta_rate *)snapshot_delta_rate(d, "pipe:900");
+}
+
 static void test_packets_move(void)
 {
 	struct snapshot *a = scene(100, false, false), *b = scene(101, false, false);
@@ -336,10 +346,10 @@ static void test_packets_move(void)
 	struct ui_frame f;
 	struct delta_rate *r;
 
-	/* a measured rate on the pipe: packets travel, frames are wanted */
-	r = snapshot_delta_add_rate(d, "pipe:900");
+	/* a counted rate on the pipe: packets travel, frames are wanted */
+	r = pipe_rate(d);
 	r->bytes_per_s = 100000;
-	qsort(d->rates, d->n_rates, sizeof(*d->rates), cmp_rate);
+	r->exact = true;
 	f = frame(a, NULL, 5.0);
 	v->ops->update(v, &f);
 	f = frame(b, d, 50.0);
@@ -353,10 +363,46 @@ static void test_packets_move(void)
 	snapshot_unref(b);
 }
 
+/* No counters: a channel that carried nothing shows no packet (its io-counter share or a
+ * fill that did not change is no traffic); one whose fill grew shows some. */
+static void test_idle_channel_still(void)
+{
+	struct snapshot *a = scene(100, false, false), *b = scene(101, false, false);
+	struct snapshot_delta *d = snapshot_diff(a, b);
+	struct view *v = view_topo_new(NULL);
+	struct ui_frame f;
+	struct delta_rate *r;
+
+	r = pipe_rate(d);
+	r->exact = false;
+	r->why = DELTA_WHY_NOT_COUNTED;
+	r->fill_bytes_per_s = 0;
+	r->sent = r->received = false;
+	f = frame(a, NULL, 5.0);
+	v->ops->update(v, &f);
+	f = frame(b, d, 50.0);
+	v->ops->update(v, &f);
+	draw(v, &f);
+	CU_ASSERT_EQUAL(count_char('o'), 0);	/* nothing moves */
+	/* the fill grew: bytes were written, something moves */
+	r->fill_bytes_per_s = 4096;
+	r->sent = true;
+	f = frame(b, d, 51.0);
+	v->ops->update(v, &f);
+	draw(v, &f);
+	CU_ASSERT_TRUE(count_char('o') >= 1);
+	v->ops->free(v);
+	snapshot_delta_free(d);
+	snapshot_unref(a);
+	snapshot_unref(b);
+}
+
 void test_register(void)
 {
 	TEST_SUITE("view_topo", screen_init, ui_screen_clean,
 		   "draws boxes, links, selection, search, filter, neighbourhood", test_draws_the_map,
 		   "stable boxes, newcomers, fading", test_stable_and_fading,
+		   "an uncounted idle channel shows no packet; a growing fill does",
+		   test_idle_channel_still,
 		   "packets move with the rate", test_packets_move);
 }
