@@ -2,7 +2,7 @@
  * proc_table.c - every process of the sysroot as a proc_rec.
  *
  * Sources per process (threads are never listed; ipctop's own pid is left out):
- *   stat     pid ppid pgid sid state threads start-ticks flags(PF_KTHREAD)
+ *   stat     pid ppid pgid sid state threads start-ticks flags(PF_KTHREAD) startstack
  *            live: through libproc2 (its pids_info lives in the probe state between
  *            collections); --sysroot: read and parsed here.
  *   status   real uid, SigPnd ShdPnd SigBlk SigIgn SigCgt, SigQ, Name (comm). libproc2 has
@@ -248,6 +248,7 @@ static void emit(struct probe_ctx *ctx, struct pt_state *st, const struct pt_ent
 		r->pgid = e->st.pgrp;
 		r->sid = e->st.session;
 		r->start_ticks = e->st.starttime;
+		r->stack_start = r->state == 'Z' ? 0 : e->st.startstack;
 		r->state = e->st.state;
 		r->nthreads = (int)e->st.num_threads;
 		r->kthread = (e->st.flags & PROC_PF_KTHREAD) != 0;
@@ -358,7 +359,7 @@ static int scan_parsed(struct probe_ctx *ctx, struct pt_state *st)
 
 #ifdef HAVE_LIBPROC2
 /* Our own item list; positions in it are ours, never libproc2's enum values. */
-enum { I_PID, I_PPID, I_PGRP, I_SID, I_STATE, I_NLWP, I_START, I_FLAGS, I_CMD, I_COUNT };
+enum { I_PID, I_PPID, I_PGRP, I_SID, I_STATE, I_NLWP, I_START, I_FLAGS, I_CMD, I_STACK, I_COUNT };
 static enum pids_item pt_items[I_COUNT] = {
 	[I_PID] = PIDS_ID_PID,
 	[I_PPID] = PIDS_ID_PPID,
@@ -369,6 +370,7 @@ static enum pids_item pt_items[I_COUNT] = {
 	[I_START] = PIDS_TICS_BEGAN,
 	[I_FLAGS] = PIDS_FLAGS,
 	[I_CMD] = PIDS_CMD,
+	[I_STACK] = PIDS_ADDR_STACK_START,
 };
 /* PIDS_VAL takes 4 arguments in procps-ng 4.0.2 and 3 later: read the union directly. */
 #define PT_VAL(stack, i, type) ((stack)->head[(i)].result.type)
@@ -391,6 +393,7 @@ static void emit_stack(struct probe_ctx *ctx, struct pt_state *st, struct pids_s
 	e.st.num_threads = PT_VAL(stk, I_NLWP, s_int);
 	e.st.starttime = PT_VAL(stk, I_START, ull_int);
 	e.st.flags = PT_VAL(stk, I_FLAGS, ul_int);
+	e.st.startstack = PT_VAL(stk, I_STACK, ul_int);
 	snprintf(e.st.comm, sizeof(e.st.comm), "%s", cmd ? cmd : "?");
 	if (read_status_cmdline(ctx, st, -1, &e,
 				proc_pass_get(st->pass, e.pid, e.st.starttime)))
@@ -416,6 +419,7 @@ static bool stat_from_pass(const struct proc_pass_entry *pe, struct proc_stat_fi
 	out->num_threads = pe->ss.threads;
 	out->starttime = pe->reuse->start_ticks;
 	out->flags = pe->reuse->kthread ? PROC_PF_KTHREAD : 0;
+	out->startstack = pe->reuse->stack_start;	/* it has not run: no exec */
 	snprintf(out->comm, sizeof(out->comm), "%s", (pe->ss.have & PSF_NAME) ? pe->ss.name : "?");
 	return true;
 }

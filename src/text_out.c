@@ -106,8 +106,10 @@ static void print_events(FILE *out, const struct snapshot_delta *d)
 	for (size_t i = 0; i < d->n_events; i++) {
 		const struct delta_event *e = &d->events[i];
 
-		snprintf(buf, sizeof(buf), "%s %s%s%s", delta_event_kind_name(e->kind), e->object,
-			 e->detail ? " " : "", e->detail ? e->detail : "");
+		snprintf(buf, sizeof(buf), "%s %s%s%s%s%s%s", delta_event_kind_name(e->kind), e->object,
+			 e->detail ? " " : "", e->detail ? e->detail : "",
+			 e->evidence ? " (evidence: " : "", e->evidence ? e->evidence : "",
+			 e->evidence ? ")" : "");
 		sanitize(buf);
 		if (e->pid && strncmp(e->object, "pid:", 4) != 0)
 			fprintf(out, "  %s by pid %d\n", buf, (int)e->pid);
