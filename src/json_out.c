@@ -831,6 +831,29 @@ static void j_stall(struct jw *w, const struct stall_rec *st)
 		k_double(w, "since", st->since, 6);
 	else
 		k_null(w, "since");
+	if (st->tid > 0)
+		k_int(w, "tid", st->tid);
+	else
+		k_null(w, "tid");
+	k_str(w, "wait_kind", st->kind != WAIT_NONE ? wait_kind_name(st->kind) : NULL);
+	jw_key(w, "evidence");
+	jw_obj(w);
+	k_str(w, "rule", st->rule);
+	jw_key(w, "unblockers");
+	jw_arr(w);
+	for (size_t i = 0; i < st->n_unblockers; i++) {
+		jw_obj(w);
+		k_int(w, "pid", st->unblockers[i]);
+		k_str(w, "waiting", st->unblocker_waits ? st->unblocker_waits[i] : NULL);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	k_int(w, "named", (int64_t)st->named);
+	if (st->since > 0)
+		k_double(w, "stuck_since", st->since, 6);
+	else
+		k_null(w, "stuck_since");
+	jw_obj_end(w);
 	jw_obj_end(w);
 }
 

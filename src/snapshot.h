@@ -314,11 +314,25 @@ struct deadlock_rec {
 	double since;			/* epoch seconds this cycle was first seen (src/waitgraph.c) */
 };
 
+/* A wait nothing can end (src/waitgraph.c), with its evidence. */
 struct stall_rec {
 	pid_t pid;
+	pid_t tid;			/* the thread in the wait (the pid for the main one), 0 unknown */
+	enum wait_kind kind;
 	const char *object;
-	const char *reason;
-	double since;			/* seconds since the epoch the stall was first seen, 0 unknown */
+	const char *reason;		/* the evidence in words */
+	/* Evidence. rule: "only_itself" (its only unblocker is itself), "unblockers_stuck"
+	 * (every live process that could end it is stuck too), "unblockers_gone" (every process
+	 * that could end it has exited). unblockers: the live processes that could end it, each
+	 * with its own wait ("pipe_write pipe:11"); named: how many processes the object names
+	 * as unblockers, live or not. */
+	const char *rule;
+	pid_t *unblockers;
+	const char **unblocker_waits;
+	size_t n_unblockers;
+	size_t named;
+	double since;			/* epoch seconds of the first snapshot that saw it stuck (the
+					 * stall is reported from the second one on), 0 unknown */
 };
 
 struct snap_error {
