@@ -21,13 +21,18 @@
  * was read is skipped with the error "pid N": "exited during scan". A file that cannot be
  * read or parsed leaves its fields unknown, with "pid N <file>" in errors.
  *
- * Orphans (a heuristic, refined later with history by an analysis pass): a process whose
- * parent is pid 1 (init of the pid namespace /proc belongs to) or a known subreaper, that is
- * not its own process-group leader and not a kernel thread. Limits: daemons that called
- * setsid() after a double fork lead their own group and are not flagged; a background job
- * of an interactive shell leads its own group too, so it is not flagged when its shell dies;
- * subreapers are only recognised by name (a user's "systemd" manager, pid != 1), since /proc
- * does not show PR_SET_CHILD_SUBREAPER.
+ * Orphans (from one snapshot; src/lifecycle.c adds those seen changing parent), not kernel
+ * threads: (1) a process in another session than its parent that is not its session's
+ * leader: a child starts in its parent's session and leaves it only by setsid(), which makes
+ * it the leader, so it was re-parented (a background job that leads its process group, whose
+ * shell died, adopted by init or any subreaper); the one exception, a parent that called
+ * setsid() after the fork, is rare. (2) A process whose parent is pid 1 (init of the pid
+ * namespace /proc belongs to) or a known subreaper and that does not lead its process group.
+ * Limits: a process that leads its own session under init or a subreaper (a daemon after
+ * setsid(), a postmaster started by pg_ctl) looks exactly like a service init started: it is
+ * only flagged when a snapshot saw it change parent (history); subreapers are only recognised
+ * by name (a user's "systemd" manager, pid != 1), since /proc does not show
+ * PR_SET_CHILD_SUBREAPER.
  */
 #include "config.h"
 
@@ -535,17 +540,24 @@ static void mark_orphans(struct snapshot *s, size_t first)
 	qsort(ix, n, sizeof(*ix), cmp_pid_ix);
 	for (size_t i = first; i < s->n_procs; i++) {
 		struct proc_rec *r = &s->procs[i];
-		bool adopted = r->ppid == 1;
+		struct pid_ix key = { .pid = r->ppid };
+		const struct pid_ix *par;
+		const struct proc_rec *parent;
 
-		if (r->kthread || r->pgid == r->pid || r->ppid <= 0)
+		if (r->kthread || r->ppid <= 0)
 			continue;
-		if (!adopted) {
-			struct pid_ix key = { .pid = r->ppid };
-			const struct pid_ix *par = bsearch(&key, ix, n, sizeof(*ix), cmp_pid_ix);
-
-			adopted = par && known_subreaper(&s->procs[par->idx]);
+		par = bsearch(&key, ix, n, sizeof(*ix), cmp_pid_ix);
+		parent = par ? &s->procs[par->idx] : NULL;
+		/* a child starts in its parent's session and leaves it only by setsid(), which
+		 * makes it the leader (sid == pid): in another session than a parent it did not
+		 * found, it was re-parented (whether it leads its group or not) */
+		if (parent && r->sid > 0 && r->sid != r->pid && parent->sid != r->sid) {
+			r->orphan = true;
+			continue;
 		}
-		r->orphan = adopted;
+		if (r->pgid == r->pid)
+			continue;
+		r->orphan = r->ppid == 1 || (parent && known_subreaper(parent));
 	}
 	free(ix);
 }

@@ -129,7 +129,7 @@ static void proc_lines(struct page *pg, const struct snapshot *s, pid_t pid, pid
 		page_field_role(pg, ROLE_ERROR, label, "not in the snapshot");
 		return;
 	}
-	page_field_role(pg, ROLE_ZOMBIE, label, "%s", fmt_wait(&p->waiting, wait, sizeof(wait)));
+	page_field_role(pg, ROLE_ZOMBIE, label, "%s", fmt_proc_wait(p, wait, sizeof(wait)));
 	n = waitgraph_unblockers(s, p, ub, MAX_UNBLOCKERS, &known);
 	list[0] = 0;
 	for (size_t i = 0; i < n && i < MAX_UNBLOCKERS && off < sizeof(list); i++)

@@ -317,7 +317,7 @@ static void detail(struct page *pg, const struct ui_frame *f, const void *rec)
 	}
 
 	page_section(pg, "Waiting");
-	page_field(pg, "waiting on", "%s", fmt_wait(&p->waiting, buf, sizeof(buf)));
+	page_field(pg, "waiting on", "%s", fmt_proc_wait(p, buf, sizeof(buf)));
 	if (p->waiting.kind != WAIT_NONE && p->waiting.kind != WAIT_OTHER)
 		wait_fields(pg, s, p);
 	page_field(pg, "kernel function", "%s", p->wchan ? p->wchan : "-");
