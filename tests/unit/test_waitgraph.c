@@ -365,20 +365,17 @@ static void test_dead_semaphore_users(void)
 	snapshot_unref(s);
 }
 
-/* A deadlock through a thread: 100's main thread joins its thread 101 (a shared futex
- * holding 101's tid), 101 writes full pipe 1 read by 200, and 200 reads pipe 2 whose only
- * writer is 100. Without the thread's wait there is no cycle. */
-static void test_thread_deadlock(void)
+/* 100's main thread sleeps on a futex (op, timeout pointer), its thread 101 writes full pipe
+ * 1 read by 200, and 200 reads pipe 2 whose only writer is 100. */
+static struct snapshot *thread_join_pipes(uint64_t op, uint64_t timeout)
 {
 	struct snapshot *s = snapshot_new();
 	static const int p1[] = { 100, 4, FD_MODE_WRITE, 200, 3, FD_MODE_READ };
 	static const int p2[] = { 100, 5, FD_MODE_WRITE, 200, 4, FD_MODE_READ };
-	static const pid_t pids[] = { 100, 200 };
-	static const char *const objs[] = { "pipe:1", "pipe:2" };
 	struct proc_rec *p;
 	struct thread_wait *tw;
 
-	p = proc(s, 100, 1, 'S', WAIT_OTHER, NULL);
+	proc(s, 100, 1, 'S', WAIT_OTHER, NULL);
 	proc(s, 200, 1, 'S', WAIT_PIPE_READ, "pipe:2");
 	pipe_(s, 1, 2, p1);
 	pipe_(s, 2, 2, p2);
@@ -387,8 +384,9 @@ static void test_thread_deadlock(void)
 	p->nthreads = 2;
 	p->syscall_known = true;
 	p->syscall_nr = SYS_futex;
-	p->syscall_args[1] = FUTEX_WAIT_BITSET;	/* shared, no timeout */
-	p->syscall_args[2] = 101;
+	p->syscall_args[1] = op;
+	p->syscall_args[2] = 101;	/* a join waits until the kernel clears 101's tid */
+	p->syscall_args[3] = timeout;
 	p->main_waiting = p->waiting;
 	tw = snapshot_alloc(s, sizeof(*tw));
 	memset(tw, 0, sizeof(*tw));
@@ -402,36 +400,23 @@ static void test_thread_deadlock(void)
 	p->n_other_threads = 1;
 	p->other_threads_complete = true;
 	p->waiting = tw->waiting;	/* what src/waiting.c shows for the process */
+	return s;
+}
+
+/* A deadlock only visible through a thread's wait: the main thread joins the writer (a
+ * shared futex holding its tid, no timeout). With a timed futex the main thread may wake
+ * and read: no cycle. */
+static void test_thread_deadlock(void)
+{
+	static const pid_t pids[] = { 100, 200 };
+	static const char *const objs[] = { "pipe:1", "pipe:2" };
+	struct snapshot *s = thread_join_pipes(FUTEX_WAIT_BITSET, 0);
+
 	waitgraph_pass(s, NULL);
 	CU_ASSERT_EQUAL_FATAL(s->n_deadlocks, 1);
 	CU_ASSERT_TRUE(cycle_is(&s->deadlocks[0], 2, pids, objs));
 	snapshot_unref(s);
-
-	/* the same with a main thread in a timed futex wait: it may wake and read: no cycle */
-	s = snapshot_new();
-	p = proc(s, 100, 1, 'S', WAIT_OTHER, NULL);
-	proc(s, 200, 1, 'S', WAIT_PIPE_READ, "pipe:2");
-	pipe_(s, 1, 2, p1);
-	pipe_(s, 2, 2, p2);
-	snapshot_sort(s);
-	p = &s->procs[0];
-	p->nthreads = 2;
-	p->syscall_known = true;
-	p->syscall_nr = SYS_futex;
-	p->syscall_args[1] = FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG;
-	p->syscall_args[3] = 0x7ffd1234;	/* a timeout */
-	p->main_waiting = p->waiting;
-	tw = snapshot_alloc(s, sizeof(*tw));
-	memset(tw, 0, sizeof(*tw));
-	tw->tid = 101;
-	tw->state = 'S';
-	tw->waiting.kind = WAIT_PIPE_WRITE;
-	tw->waiting.object = "pipe:1";
-	tw->waiting.tid = 101;
-	p->other_threads = tw;
-	p->n_other_threads = 1;
-	p->other_threads_complete = true;
-	p->waiting = tw->waiting;
+	s = thread_join_pipes(FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, 0x7ffd1234);
 	waitgraph_pass(s, NULL);
 	CU_ASSERT_EQUAL(s->n_deadlocks, 0);
 	snapshot_unref(s);
