@@ -15,6 +15,7 @@
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 FIXTURE=${top_builddir:-.}/tests/integration/truth_fixture
+export LSAN_OPTIONS="suppressions=${top_srcdir:-.}/tests/integration/lsan-libproc2.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 if ! command -v jq >/dev/null 2>&1; then
 	echo "jq is missing: install the Debian package jq"
@@ -237,6 +238,19 @@ if start stall; then
 			.wait_kind == "pipe_write")' --argjson w "$W"
 	"$IPCTOP" --batch -n 2 -d 0.2 --pid "$W,$CT" >"$TMP/stall.txt" 2>&1
 	check "stalls: the text output says why" grep -q "stuck itself: pid $W pipe_write" "$TMP/stall.txt"
+	if command -v tmux >/dev/null 2>&1; then
+		SOCK="ipctop-truth-$$"
+		on_exit "tmux -L '$SOCK' kill-server >/dev/null 2>&1"
+		tmux -L "$SOCK" -f /dev/null new-session -d -x 160 -y 50 \
+			"env XDG_CONFIG_HOME='$TMP/cfg' TERM=screen '$IPCTOP' --pid '$W,$CT' -d 0.3"
+		pane_has() { tmux -L "$SOCK" capture-pane -p 2>/dev/null | grep -qF -- "$1"; }
+		wait_for 15 pane_has Processes
+		tmux -L "$SOCK" send-keys D
+		check "stalls: the D page shows the evidence" wait_for 15 pane_has "evidence: unblockers_stuck"
+		check "stalls: the D page names the stuck writer's wait" wait_for 5 pane_has "is stuck in pipe_write"
+		tmux -L "$SOCK" send-keys q
+		tmux -L "$SOCK" kill-server >/dev/null 2>&1
+	fi
 	stop "$FX"
 fi
 
