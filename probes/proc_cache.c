@@ -359,6 +359,7 @@ void proc_cache_update(struct proc_cache *c, const struct probe_ctx *ctx)
 		ce->pid = p->pid;
 		ce->start_ticks = p->start_ticks;
 		ce->kthread = p->kthread;
+		ce->stack_start = p->stack_start;
 		ce->w = pe->w;
 		if (p->kthread)
 			continue;	/* no cmdline, descriptors or memory to keep */

@@ -91,6 +91,7 @@ struct proc_cache_entry {
 	pid_t pid;
 	unsigned long long start_ticks;
 	bool kthread;			/* kept for its stat fields only (nothing else) */
+	unsigned long long stack_start;	/* proc_rec.stack_start: a quiescent process did not exec */
 	struct proc_witness w;
 	bool have_cmdline;
 	const char *cmdline;		/* joined, as proc_rec.cmdline */

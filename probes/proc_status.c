@@ -70,7 +70,7 @@ static bool parse_u(const char *s, const char *e, unsigned long long max, unsign
 int proc_stat_parse(const char *buf, size_t len, struct proc_stat_fields *out)
 {
 	const char *end = buf + len, *open, *close, *p;
-	const char *tok[20], *tokend[20];
+	const char *tok[26], *tokend[26];
 	long long v;
 	unsigned long long u;
 	size_t n;
@@ -133,6 +133,18 @@ int proc_stat_parse(const char *buf, size_t len, struct proc_stat_fields *out)
 	if (!parse_u(tok[19], tokend[19], ~0ULL, &u))
 		return -EBADMSG;
 	out->starttime = u;
+	/* optional (23)..(28): startstack, when every field up to it is there */
+	while (ntok < 26 && p < end && *p == ' ') {
+		p++;
+		tok[ntok] = p;
+		while (p < end && *p != ' ' && *p != '\n')
+			p++;
+		if (p == tok[ntok])
+			break;
+		tokend[ntok++] = p;
+	}
+	if (ntok == 26 && parse_u(tok[25], tokend[25], ~0ULL, &u))
+		out->startstack = u;
 	return 0;
 }
 

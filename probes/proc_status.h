@@ -34,11 +34,16 @@ struct proc_stat_fields {
 	unsigned long flags;		/* (9) PF_* */
 	long num_threads;		/* (20) */
 	unsigned long long starttime;	/* (22) clock ticks after boot */
+	/* (28) startstack: where the running program's stack starts. exec() builds a new one (at
+	 * a random place under ASLR), so a change means a new program image. 0 when unknown: the
+	 * kernel shows 0 without ptrace access and for zombies, or the field is absent. */
+	unsigned long long startstack;
 };
 
 /* Parses the single line of /proc/<pid>/stat. comm may hold spaces and ')': it runs from the
  * first '(' to the last ')'. Returns 0, or -EBADMSG if any field up to (22) is missing, not
- * a number or out of range. */
+ * a number or out of range. Fields after (22) are optional (startstack 0 when absent or
+ * malformed). */
 int proc_stat_parse(const char *buf, size_t len, struct proc_stat_fields *out);
 
 /* Bits of proc_status_fields.have / .bad. */

@@ -2,7 +2,7 @@
  * proc_table.c - every process of the sysroot as a proc_rec.
  *
  * Sources per process (threads are never listed; ipctop's own pid is left out):
- *   stat     pid ppid pgid sid state threads start-ticks flags(PF_KTHREAD)
+ *   stat     pid ppid pgid sid state threads start-ticks flags(PF_KTHREAD) startstack
  *            live: through libproc2 (its pids_info lives in the probe state between
  *            collections); --sysroot: read and parsed here.
  *   status   real uid, SigPnd ShdPnd SigBlk SigIgn SigCgt, SigQ, Name (comm). libproc2 has
@@ -24,13 +24,18 @@
  * was read is skipped with the error "pid N": "exited during scan". A file that cannot be
  * read or parsed leaves its fields unknown, with "pid N <file>" in errors.
  *
- * Orphans (a heuristic, refined later with history by an analysis pass): a process whose
- * parent is pid 1 (init of the pid namespace /proc belongs to) or a known subreaper, that is
- * not its own process-group leader and not a kernel thread. Limits: daemons that called
- * setsid() after a double fork lead their own group and are not flagged; a background job
- * of an interactive shell leads its own group too, so it is not flagged when its shell dies;
- * subreapers are only recognised by name (a user's "systemd" manager, pid != 1), since /proc
- * does not show PR_SET_CHILD_SUBREAPER.
+ * Orphans (from one snapshot; src/lifecycle.c adds those seen changing parent), not kernel
+ * threads: (1) a process in another session than its parent that is not its session's
+ * leader: a child starts in its parent's session and leaves it only by setsid(), which makes
+ * it the leader, so it was re-parented (a background job that leads its process group, whose
+ * shell died, adopted by init or any subreaper); the one exception, a parent that called
+ * setsid() after the fork, is rare. (2) A process whose parent is pid 1 (init of the pid
+ * namespace /proc belongs to) or a known subreaper and that does not lead its process group.
+ * Limits: a process that leads its own session under init or a subreaper (a daemon after
+ * setsid(), a postmaster started by pg_ctl) looks exactly like a service init started: it is
+ * only flagged when a snapshot saw it change parent (history); subreapers are only recognised
+ * by name (a user's "systemd" manager, pid != 1), since /proc does not show
+ * PR_SET_CHILD_SUBREAPER.
  */
 #include "config.h"
 
@@ -240,6 +245,7 @@ static void emit(struct probe_ctx *ctx, struct pt_state *st, const struct pt_ent
 		r->pgid = e->st.pgrp;
 		r->sid = e->st.session;
 		r->start_ticks = e->st.starttime;
+		r->stack_start = r->state == 'Z' ? 0 : e->st.startstack;
 		r->state = e->st.state;
 		r->nthreads = (int)e->st.num_threads;
 		r->kthread = (e->st.flags & PROC_PF_KTHREAD) != 0;
@@ -350,7 +356,7 @@ static int scan_parsed(struct probe_ctx *ctx, struct pt_state *st)
 
 #ifdef HAVE_LIBPROC2
 /* Our own item list; positions in it are ours, never libproc2's enum values. */
-enum { I_PID, I_PPID, I_PGRP, I_SID, I_STATE, I_NLWP, I_START, I_FLAGS, I_CMD, I_COUNT };
+enum { I_PID, I_PPID, I_PGRP, I_SID, I_STATE, I_NLWP, I_START, I_FLAGS, I_CMD, I_STACK, I_COUNT };
 static enum pids_item pt_items[I_COUNT] = {
 	[I_PID] = PIDS_ID_PID,
 	[I_PPID] = PIDS_ID_PPID,
@@ -361,6 +367,7 @@ static enum pids_item pt_items[I_COUNT] = {
 	[I_START] = PIDS_TICS_BEGAN,
 	[I_FLAGS] = PIDS_FLAGS,
 	[I_CMD] = PIDS_CMD,
+	[I_STACK] = PIDS_ADDR_STACK_START,
 };
 /* PIDS_VAL takes 4 arguments in procps-ng 4.0.2 and 3 later: read the union directly. */
 #define PT_VAL(stack, i, type) ((stack)->head[(i)].result.type)
@@ -383,6 +390,7 @@ static void emit_stack(struct probe_ctx *ctx, struct pt_state *st, struct pids_s
 	e.st.num_threads = PT_VAL(stk, I_NLWP, s_int);
 	e.st.starttime = PT_VAL(stk, I_START, ull_int);
 	e.st.flags = PT_VAL(stk, I_FLAGS, ul_int);
+	e.st.startstack = PT_VAL(stk, I_STACK, ul_int);
 	snprintf(e.st.comm, sizeof(e.st.comm), "%s", cmd ? cmd : "?");
 	if (read_status_cmdline(ctx, st, -1, &e,
 				proc_pass_get(st->pass, e.pid, e.st.starttime)))
@@ -408,6 +416,7 @@ static bool stat_from_pass(const struct proc_pass_entry *pe, struct proc_stat_fi
 	out->num_threads = pe->ss.threads;
 	out->starttime = pe->reuse->start_ticks;
 	out->flags = pe->reuse->kthread ? PROC_PF_KTHREAD : 0;
+	out->startstack = pe->reuse->stack_start;	/* it has not run: no exec */
 	snprintf(out->comm, sizeof(out->comm), "%s", (pe->ss.have & PSF_NAME) ? pe->ss.name : "?");
 	return true;
 }
@@ -523,17 +532,24 @@ static void mark_orphans(struct snapshot *s, size_t first)
 	qsort(ix, n, sizeof(*ix), cmp_pid_ix);
 	for (size_t i = first; i < s->n_procs; i++) {
 		struct proc_rec *r = &s->procs[i];
-		bool adopted = r->ppid == 1;
+		struct pid_ix key = { .pid = r->ppid };
+		const struct pid_ix *par;
+		const struct proc_rec *parent;
 
-		if (r->kthread || r->pgid == r->pid || r->ppid <= 0)
+		if (r->kthread || r->ppid <= 0)
 			continue;
-		if (!adopted) {
-			struct pid_ix key = { .pid = r->ppid };
-			const struct pid_ix *par = bsearch(&key, ix, n, sizeof(*ix), cmp_pid_ix);
-
-			adopted = par && known_subreaper(&s->procs[par->idx]);
+		par = bsearch(&key, ix, n, sizeof(*ix), cmp_pid_ix);
+		parent = par ? &s->procs[par->idx] : NULL;
+		/* a child starts in its parent's session and leaves it only by setsid(), which
+		 * makes it the leader (sid == pid): in another session than a parent it did not
+		 * found, it was re-parented (whether it leads its group or not) */
+		if (parent && r->sid > 0 && r->sid != r->pid && parent->sid != r->sid) {
+			r->orphan = true;
+			continue;
 		}
-		r->orphan = adopted;
+		if (r->pgid == r->pid)
+			continue;
+		r->orphan = r->ppid == 1 || (parent && known_subreaper(parent));
 	}
 	free(ix);
 }

@@ -6,7 +6,8 @@
  * whose pending/blocked sets differ from the process's. Invariants: nothing is guessed here
  * (classification is src/waiting.c's job); a file that cannot be read leaves the value
  * unknown (wchan NULL, syscall_known false) and the reason is counted into one error.
- * Cost: two small reads per sleeping process; one status read per extra thread, capped.
+ * Cost: two small reads per sleeping process; one status read per extra thread and two more
+ * per sleeping extra thread, capped.
  */
 #include "config.h"
 
@@ -307,13 +308,48 @@ static void read_wait(struct probe_ctx *ctx, size_t pi, struct wait_counts *wc)
 	memcpy(p->syscall_args, sc.args, sizeof(sc.args));
 }
 
+/* wchan and syscall of one sleeping thread, relative to its task directory. */
+static void read_thread_wait(struct probe_ctx *ctx, int taskdir, long tid, struct thread_wait *t)
+{
+	char path[64], buf[512], sym[128];
+	struct proc_syscall sc;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%ld/wchan", tid);
+	n = read_small(taskdir, path, buf, sizeof(buf));
+	if (n >= 0 && proc_wait_parse_wchan(buf, (size_t)n, sym, sizeof(sym)))
+		t->wchan = snapshot_strdup(ctx->snap, sym);
+	snprintf(path, sizeof(path), "%ld/syscall", tid);
+	n = read_small(taskdir, path, buf, sizeof(buf));
+	if (n < 0 || proc_wait_parse_syscall(buf, (size_t)n, &sc) < 0)
+		return;		/* gone, denied or malformed: the wait stays unknown */
+	t->syscall_known = true;
+	t->syscall_nr = sc.state == PSC_IN_SYSCALL ? sc.nr : -1;
+	memcpy(t->syscall_args, sc.args, sizeof(sc.args));
+}
+
+static int cmp_thread_wait(const void *a, const void *b)
+{
+	pid_t x = ((const struct thread_wait *)a)->tid, y = ((const struct thread_wait *)b)->tid;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Every thread but the main one: its status (state, name, and the signal sets compared with
+ * the process's: a differing one becomes a thread_rec) and, when it sleeps (S or D), its wchan
+ * and syscall, kept in proc_rec.other_threads for src/waiting.c.
+ */
 static void read_threads(struct probe_ctx *ctx, size_t pi, struct wait_counts *wc)
 {
 	struct proc_rec *p = &ctx->snap->procs[pi];
 	pid_t pid = p->pid;
+	bool sig_known = p->sig_known;
 	uint64_t proc_pending = p->sig[SIGSET_PENDING], proc_blocked = p->sig[SIGSET_BLOCKED];
 	char path[64], buf[4096];
-	size_t per_proc = 0;
+	size_t per_proc = 0, n_tw = 0, cap_tw = 0;
+	struct thread_wait *tw = NULL;
+	bool complete = true;
 	struct dirent *de;
 	DIR *d;
 	int fd;
@@ -329,7 +365,7 @@ static void read_threads(struct probe_ctx *ctx, size_t pi, struct wait_counts *w
 	}
 	while ((de = readdir(d))) {
 		struct task_sigstate ts;
-		struct thread_rec *t;
+		struct thread_wait *t;
 		char *e;
 		long tid = strtol(de->d_name, &e, 10);
 		ssize_t n;
@@ -338,25 +374,53 @@ static void read_threads(struct probe_ctx *ctx, size_t pi, struct wait_counts *w
 			continue;
 		if (wc->threads_read >= THREADS_MAX_TOTAL || per_proc >= THREADS_MAX_PER_PROC) {
 			wc->threads_capped = true;
+			complete = false;
 			break;
 		}
 		wc->threads_read++;
 		per_proc++;
 		snprintf(path, sizeof(path), "%ld/status", tid);
 		n = read_small(dirfd(d), path, buf, sizeof(buf));
-		if (n < 0 || proc_wait_parse_task_status(buf, (size_t)n, &ts) < 0)
-			continue;	/* thread gone, or unreadable: nothing to compare */
-		if (ts.pending == proc_pending && ts.blocked == proc_blocked)
+		if (n < 0 || proc_wait_parse_task_status(buf, (size_t)n, &ts) < 0) {
+			complete = false;	/* thread gone, or unreadable */
 			continue;
-		t = snapshot_add_thread(ctx->snap);
-		t->tgid = pid;
+		}
+		if (n_tw == cap_tw) {
+			cap_tw = cap_tw ? cap_tw * 2 : 8;
+			tw = xreallocarray(tw, cap_tw, sizeof(*tw));
+		}
+		t = &tw[n_tw++];
+		memset(t, 0, sizeof(*t));
 		t->tid = (pid_t)tid;
 		t->comm = snapshot_strdup(ctx->snap, ts.name[0] ? ts.name : "?");
 		t->state = ts.state;
-		t->pending = ts.pending;
-		t->blocked = ts.blocked;
+		t->syscall_nr = -1;
+		t->waiting.arg = SNAP_UNKNOWN;
+		if (ts.state == 'S' || ts.state == 'D')
+			read_thread_wait(ctx, dirfd(d), tid, t);
+		if (sig_known && (ts.pending != proc_pending || ts.blocked != proc_blocked)) {
+			struct thread_rec *r = snapshot_add_thread(ctx->snap);
+
+			r->tgid = pid;
+			r->tid = (pid_t)tid;
+			r->comm = t->comm;
+			r->state = ts.state;
+			r->pending = ts.pending;
+			r->blocked = ts.blocked;
+		}
 	}
 	closedir(d);
+	/* p may have moved: snapshot_add_thread does not touch procs, but stay safe */
+	p = &ctx->snap->procs[pi];
+	if (n_tw) {
+		qsort(tw, n_tw, sizeof(*tw), cmp_thread_wait);
+		p->other_threads = snapshot_alloc(ctx->snap, n_tw * sizeof(*tw));
+		memcpy(p->other_threads, tw, n_tw * sizeof(*tw));
+		p->n_other_threads = n_tw;
+	}
+	p->other_threads_complete = complete && p->nthreads > 0 &&
+				    n_tw == (size_t)(p->nthreads - 1);
+	free(tw);
 }
 
 int proc_wait_collect(struct probe_ctx *ctx, void **state)
@@ -371,7 +435,7 @@ int proc_wait_collect(struct probe_ctx *ctx, void **state)
 			continue;
 		if (p->state == 'S' || p->state == 'D')
 			read_wait(ctx, i, &wc);
-		if (p->nthreads > 1 && p->sig_known)
+		if (p->nthreads > 1)
 			read_threads(ctx, i, &wc);
 	}
 	if (wc.denied)
@@ -380,7 +444,7 @@ int proc_wait_collect(struct probe_ctx *ctx, void **state)
 				    wc.denied, wc.denied == 1 ? "" : "es");
 	if (wc.threads_capped)
 		snapshot_add_errorf(ctx->snap, "not all threads read (cost cap)",
-				    "thread signal state: %d threads per collection, %d per process",
+				    "threads (signal state and waits): %d per collection, %d per process",
 				    THREADS_MAX_TOTAL, THREADS_MAX_PER_PROC);
 	return 0;
 }

@@ -8,9 +8,12 @@
  * call number and its six raw arguments) into proc_rec.wchan / syscall_*. Classifying that
  * into proc_rec.waiting is an analysis pass (src/waiting.c), which also sees the channels.
  *
- * For processes with more than one thread it reads /proc/<pid>/task/<tid>/status and adds a
- * thread_rec for each thread whose pending or blocked set differs from the process's (which
- * are the main thread's). Both files need ptrace-level access for other users' processes:
+ * For processes with more than one thread it reads /proc/<pid>/task/<tid>/status of every
+ * other thread: a thread_rec for each one whose pending or blocked set differs from the
+ * process's (which are the main thread's), and a thread_wait in proc_rec.other_threads for
+ * each, with the wchan and syscall of those that sleep (S or D), so that a wait in any thread
+ * is seen (a Python multiprocessing.Queue's feeder thread blocked writing its pipe). Cost:
+ * one status read per extra thread, two more per sleeping one; capped per collection. Both files need ptrace-level access for other users' processes:
  * unreadable values stay unknown and one summary error says how many and why.
  *
  * The parsers below take a buffer, never a path, so tests feed them recorded and broken text.

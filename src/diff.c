@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,8 +36,9 @@ struct delta_rate *snapshot_delta_add_rate(struct snapshot_delta *d, const char 
 	return r;
 }
 
-void snapshot_delta_add_event(struct snapshot_delta *d, enum delta_event_kind kind,
-			      const char *object, pid_t pid, const char *detail)
+struct delta_event *snapshot_delta_add_event_ev(struct snapshot_delta *d,
+						enum delta_event_kind kind, const char *object,
+						pid_t pid, const char *detail, const char *evidence)
 {
 	struct delta_event *e;
 
@@ -49,6 +51,14 @@ void snapshot_delta_add_event(struct snapshot_delta *d, enum delta_event_kind ki
 	e->object = arena_strdup(&d->arena, object ? object : "?");
 	e->pid = pid;
 	e->detail = arena_strdup(&d->arena, detail);
+	e->evidence = arena_strdup(&d->arena, evidence);
+	return e;
+}
+
+void snapshot_delta_add_event(struct snapshot_delta *d, enum delta_event_kind kind,
+			      const char *object, pid_t pid, const char *detail)
+{
+	snapshot_delta_add_event_ev(d, kind, object, pid, detail, NULL);
 }
 
 void snapshot_delta_free(struct snapshot_delta *d)
@@ -85,6 +95,7 @@ const char *delta_event_kind_name(enum delta_event_kind k)
 	case DEV_OBJECT_CREATED: return "object_created";
 	case DEV_DETACH: return "detached";
 	case DEV_ATTACH: return "attached";
+	case DEV_PROCESS_ZOMBIE: return "process_zombie";
 	case DEV_KIND_COUNT: break;
 	}
 	return "unknown";
@@ -221,46 +232,88 @@ static const rate_fn rate_fns[] = {
 
 /* ---- process events ---------------------------------------------------------------------- */
 
-static bool str_differs(const char *a, const char *b)
+/* A --pid view's records are a subset of its base: whether a process exists is asked of the
+ * whole snapshot, so leaving or entering the view is not an exit or a start. */
+static const struct snapshot *whole(const struct snapshot *s)
 {
-	return a && b && strcmp(a, b) != 0;
+	return s->base ? s->base : s;
+}
+
+/* "old -> new" for an exec: the comm when it changed, else the command lines when both are
+ * known, else the comm alone. */
+static char *exec_detail(struct snapshot_delta *d, const struct proc_rec *p,
+			 const struct proc_rec *c)
+{
+	if (p->comm && c->comm && strcmp(p->comm, c->comm) != 0)
+		return arena_printf(&d->arena, "%s -> %s", p->comm, c->comm);
+	if (p->cmdline && c->cmdline)
+		return arena_printf(&d->arena, "%s -> %s", p->cmdline, c->cmdline);
+	return arena_printf(&d->arena, "%s", c->comm ? c->comm : "?");
 }
 
 static void proc_events(struct snapshot_delta *d, const struct snapshot *prev,
 			const struct snapshot *cur)
 {
-	char id[FMT_ID_MAX];
+	const struct snapshot *prev_all = whole(prev), *cur_all = whole(cur);
+	char id[FMT_ID_MAX], ev[96];
 
-	/* Exits first (so a reused pid reads exit, then start), then starts and execs. */
+	/* Exits first (so a reused pid reads exit, then start), then starts, execs, zombies. */
 	for (size_t i = 0; i < prev->n_procs; i++) {
 		const struct proc_rec *p = &prev->procs[i];
-		const struct proc_rec *c = snapshot_find_proc(cur, p->pid);
+		const struct proc_rec *c = snapshot_find_proc(cur_all, p->pid);
 
-		if (!c || c->start_ticks != p->start_ticks)
-			snapshot_delta_add_event(d, DEV_PROCESS_EXITED,
-						 fmt_id_proc(p->pid, id, sizeof(id)), p->pid, p->comm);
+		if (c && c->start_ticks == p->start_ticks)
+			continue;	/* still there (perhaps out of a --pid view) */
+		snapshot_delta_add_event_ev(d, DEV_PROCESS_EXITED, fmt_id_proc(p->pid, id, sizeof(id)),
+					    p->pid, p->comm,
+					    c ? "pid reused: another start time" : "pid gone");
 	}
 	for (size_t j = 0; j < cur->n_procs; j++) {
 		const struct proc_rec *c = &cur->procs[j];
-		const struct proc_rec *p = snapshot_find_proc(prev, c->pid);
+		const struct proc_rec *p = snapshot_find_proc(prev_all, c->pid);
 
 		fmt_id_proc(c->pid, id, sizeof(id));
 		if (!p || p->start_ticks != c->start_ticks) {
-			snapshot_delta_add_event(d, DEV_PROCESS_STARTED, id, c->pid, c->comm);
-		} else if (!p->kthread && !c->kthread &&	/* kworkers rename themselves */
-			   (str_differs(p->comm, c->comm) || str_differs(p->cmdline, c->cmdline))) {
-			/* the comm names the new program; the same comm: show the command lines */
-			bool by_comm = str_differs(p->comm, c->comm);
-			char *detail = arena_printf(&d->arena, "%s -> %s",
-						    by_comm ? p->comm : p->cmdline,
-						    by_comm ? c->comm : c->cmdline);
-
-			snapshot_delta_add_event(d, DEV_EXEC, id, c->pid, detail);
+			snapshot_delta_add_event_ev(d, DEV_PROCESS_STARTED, id, c->pid, c->comm,
+						    p ? "pid reused: another start time" : "new pid");
+		} else if (c->zombie && !p->zombie) {
+			snprintf(ev, sizeof(ev), "state %c -> Z", p->state ? p->state : '?');
+			snapshot_delta_add_event_ev(d, DEV_PROCESS_ZOMBIE, id, c->pid, c->comm, ev);
+		} else if (!c->zombie && !p->zombie && !c->kthread && !p->kthread &&
+			   p->stack_start && c->stack_start && p->stack_start != c->stack_start) {
+			snprintf(ev, sizeof(ev), "new program image: stack start 0x%llx -> 0x%llx",
+				 p->stack_start, c->stack_start);
+			snapshot_delta_add_event_ev(d, DEV_EXEC, id, c->pid, exec_detail(d, p, c), ev);
 		}
 	}
 }
 
 /* ---- object events ------------------------------------------------------------------------ */
+
+/* Created / removed: the object's identity is in one snapshot only; attached / detached: the
+ * pid is in one snapshot's list of users only. */
+static const char *object_evidence(enum delta_event_kind kind)
+{
+	switch (kind) {
+	case DEV_OBJECT_CREATED: return "not in the previous snapshot";
+	case DEV_OBJECT_REMOVED: return "not in this snapshot";
+	case DEV_ATTACH: return "pid newly in the object's users";
+	case DEV_DETACH: return "pid no longer in the object's users";
+	default: return NULL;
+	}
+}
+
+static void object_event(struct snapshot_delta *d, enum delta_event_kind kind, const char *id,
+			 pid_t pid, const char *detail)
+{
+	snapshot_delta_add_event_ev(d, kind, id, pid, detail, object_evidence(kind));
+}
+
+static void object_event_pid(struct snapshot_delta *d, enum delta_event_kind kind, const char *id,
+			     pid_t pid)
+{
+	object_event(d, kind, id, pid, NULL);
+}
 
 /* Present in `in` but not in `other` (by each kind's identity): `kind` events. */
 static void object_events(struct snapshot_delta *d, const struct snapshot *in,
@@ -270,37 +323,37 @@ static void object_events(struct snapshot_delta *d, const struct snapshot *in,
 
 	for (size_t i = 0; i < in->n_pipes; i++)
 		if (!snapshot_find_pipe(other, in->pipes[i].kind, in->pipes[i].inode))
-			snapshot_delta_add_event(d, kind, fmt_id_pipe(&in->pipes[i], id, sizeof(id)), 0, NULL);
+			object_event(d, kind, fmt_id_pipe(&in->pipes[i], id, sizeof(id)), 0, NULL);
 	for (size_t i = 0; i < in->n_usocks; i++)
 		if (!snapshot_find_usock(other, in->usocks[i].inode))
-			snapshot_delta_add_event(d, kind, fmt_id_usock(in->usocks[i].inode, id, sizeof(id)), 0, NULL);
+			object_event(d, kind, fmt_id_usock(in->usocks[i].inode, id, sizeof(id)), 0, NULL);
 	for (size_t i = 0; i < in->n_msgqs; i++) {
 		const struct msgq_rec *o = snapshot_find_msgq(other, in->msgqs[i].perm.id);
 
 		if (!o || o->perm.key != in->msgqs[i].perm.key)
-			snapshot_delta_add_event(d, kind, fmt_id_msgq(in->msgqs[i].perm.id, id, sizeof(id)), 0, NULL);
+			object_event(d, kind, fmt_id_msgq(in->msgqs[i].perm.id, id, sizeof(id)), 0, NULL);
 	}
 	for (size_t i = 0; i < in->n_shms; i++) {
 		const struct shm_rec *o = snapshot_find_shm(other, in->shms[i].perm.id);
 
 		if (!o || o->perm.key != in->shms[i].perm.key)
-			snapshot_delta_add_event(d, kind, fmt_id_shm(in->shms[i].perm.id, id, sizeof(id)), 0, NULL);
+			object_event(d, kind, fmt_id_shm(in->shms[i].perm.id, id, sizeof(id)), 0, NULL);
 	}
 	for (size_t i = 0; i < in->n_sems; i++) {
 		const struct sem_rec *o = snapshot_find_sem(other, in->sems[i].perm.id);
 
 		if (!o || o->perm.key != in->sems[i].perm.key)
-			snapshot_delta_add_event(d, kind, fmt_id_sem(in->sems[i].perm.id, id, sizeof(id)), 0, NULL);
+			object_event(d, kind, fmt_id_sem(in->sems[i].perm.id, id, sizeof(id)), 0, NULL);
 	}
 	for (size_t i = 0; i < in->n_pmqs; i++)
 		if (!snapshot_find_pmq(other, in->pmqs[i].name))
-			snapshot_delta_add_event(d, kind, fmt_id_pmq(in->pmqs[i].name, id, sizeof(id)), 0, NULL);
+			object_event(d, kind, fmt_id_pmq(in->pmqs[i].name, id, sizeof(id)), 0, NULL);
 	for (size_t i = 0; i < in->n_pshms; i++)
 		if (!snapshot_find_pshm_same(other, &in->pshms[i]))
-			snapshot_delta_add_event(d, kind, fmt_id_pshm(&in->pshms[i], id, sizeof(id)), 0, NULL);
+			object_event(d, kind, fmt_id_pshm(&in->pshms[i], id, sizeof(id)), 0, NULL);
 	for (size_t i = 0; i < in->n_psems; i++)
 		if (!snapshot_find_psem_same(other, &in->psems[i]))
-			snapshot_delta_add_event(d, kind, fmt_id_psem(&in->psems[i], id, sizeof(id)), 0, NULL);
+			object_event(d, kind, fmt_id_psem(&in->psems[i], id, sizeof(id)), 0, NULL);
 }
 
 /* ---- attach / detach ------------------------------------------------------------------------ */
@@ -319,7 +372,7 @@ static void pid_set_events(struct snapshot_delta *d, const char *id, const pid_t
 {
 	for (size_t i = 0; i < na; i++)
 		if (!pid_in(b, nb, a[i]) && !pid_in(a, i, a[i]))
-			snapshot_delta_add_event(d, kind, id, a[i], NULL);
+			object_event_pid(d, kind, id, a[i]);
 }
 
 /* A shm segment's attacher list is known when it was read, or trivially when nattch is 0. */
@@ -391,8 +444,9 @@ struct snapshot_delta *snapshot_diff(const struct snapshot *prev, const struct s
 		qsort(d->rates, d->n_rates, sizeof(*d->rates), cmp_rate);
 
 	proc_events(d, prev, cur);
-	object_events(d, prev, cur, DEV_OBJECT_REMOVED);
-	object_events(d, cur, prev, DEV_OBJECT_CREATED);
+	/* against the other side's whole snapshot: leaving a --pid view is no removal */
+	object_events(d, prev, whole(cur), DEV_OBJECT_REMOVED);
+	object_events(d, cur, whole(prev), DEV_OBJECT_CREATED);
 	attach_events(d, prev, cur, DEV_DETACH);
 	attach_events(d, prev, cur, DEV_ATTACH);
 	return d;

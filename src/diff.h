@@ -9,9 +9,14 @@
  * each kind of channel adds its own rate function to the table in diff.c and every consumer
  * (JSON, text, UI) finds them with snapshot_delta_rate().
  *
- * Events, in this order: processes exited, processes started, exec; objects removed, objects
- * created; detach, attach. A process's identity is pid + start_ticks: a reused pid is an exit
- * followed by a start.
+ * Events, in this order: processes exited, processes started, exec and zombie; objects
+ * removed, objects created; detach, attach. A process's identity is pid + start_ticks: a
+ * reused pid is an exit followed by a start. Process events come only from evidence, named
+ * in delta_event.evidence: exit = the pid is gone or names another process; start = a pid not
+ * there before or naming another process; exec = the program image changed (stack_start
+ * moved; a rewritten argv, a renamed thread or a zombie's emptied cmdline are not one);
+ * zombie = the state became Z. Views made by --pid (snapshot.base) are compared through their
+ * whole snapshots: a process leaving or entering the view has not exited or started.
  */
 #ifndef IPCTOP_DIFF_H
 #define IPCTOP_DIFF_H
@@ -54,11 +59,12 @@ struct delta_rate {
 enum delta_event_kind {
 	DEV_PROCESS_EXITED,
 	DEV_PROCESS_STARTED,
-	DEV_EXEC,		/* same process, new comm/cmdline */
+	DEV_EXEC,		/* same process, new program image (stack_start changed) */
 	DEV_OBJECT_REMOVED,
 	DEV_OBJECT_CREATED,
 	DEV_DETACH,		/* pid left an object (shm attached_pids, ...) */
 	DEV_ATTACH,		/* pid joined an object */
+	DEV_PROCESS_ZOMBIE,	/* same process, state now Z: exited, not yet reaped */
 	DEV_KIND_COUNT
 };
 
@@ -67,6 +73,7 @@ struct delta_event {
 	const char *object;	/* object id: "shm:5", "pipe:123", "pid:77" for process events */
 	pid_t pid;		/* the process concerned (0 for object created/removed) */
 	const char *detail;	/* comm, "old -> new" for exec, or NULL */
+	const char *evidence;	/* what shows it happened (CONTRACT.md "events"), or NULL */
 };
 
 struct snapshot_delta {
@@ -85,8 +92,8 @@ void snapshot_delta_free(struct snapshot_delta *d);
 /* The rate of one object, or NULL (none measured). d may be NULL. */
 const struct delta_rate *snapshot_delta_rate(const struct snapshot_delta *d, const char *id);
 
-/* "process_exited", "process_started", "exec", "object_removed", "object_created",
- * "detached", "attached". */
+/* "process_exited", "process_started", "exec", "process_zombie", "object_removed",
+ * "object_created", "detached", "attached". */
 const char *delta_event_kind_name(enum delta_event_kind k);
 
 /* Builders, used by the rate functions in diff.c (and tests): a zeroed record, NaN rates.
@@ -94,5 +101,9 @@ const char *delta_event_kind_name(enum delta_event_kind k);
 struct delta_rate *snapshot_delta_add_rate(struct snapshot_delta *d, const char *id);
 void snapshot_delta_add_event(struct snapshot_delta *d, enum delta_event_kind kind,
 			      const char *object, pid_t pid, const char *detail);
+/* The same, with its evidence (copied); returns the event (valid until the next add). */
+struct delta_event *snapshot_delta_add_event_ev(struct snapshot_delta *d,
+						enum delta_event_kind kind, const char *object,
+						pid_t pid, const char *detail, const char *evidence);
 
 #endif

@@ -389,15 +389,30 @@ struct snapshot *filter_apply(struct snapshot *s, const pid_t *pids, size_t n)
 		pidset_add(&sel, pids[i]);
 	pidset_seal(&sel);
 
-	/* What the selected processes wait on (object ids; "pid:N" names a child). */
-	waits.v = xcalloc(sel.n + 1, sizeof(*waits.v));
+	/* What the selected processes' threads wait on (object ids; "pid:N" names a child). */
+	{
+		size_t cap = sel.n + 1;
+
+		for (size_t i = 0; i < sel.n; i++) {
+			const struct proc_rec *p = snapshot_find_proc(s, sel.v[i]);
+
+			cap += p ? p->n_other_threads + 1 : 0;
+		}
+		waits.v = xcalloc(cap, sizeof(*waits.v));
+	}
 	for (size_t i = 0; i < sel.n; i++) {
 		const struct proc_rec *p = snapshot_find_proc(s, sel.v[i]);
 
-		if (p && p->waiting.object) {
-			waits.v[waits.n++] = p->waiting.object;
-			if (strncmp(p->waiting.object, "pid:", 4) == 0)
-				pidset_add(&peers, (pid_t)atoi(p->waiting.object + 4));
+		for (size_t t = 0; p && t <= p->n_other_threads + 1; t++) {
+			const char *obj = t == 0 ? p->waiting.object
+				: t == 1 ? p->main_waiting.object
+				: p->other_threads[t - 2].waiting.object;
+
+			if (!obj || idlist_has(&waits, obj))
+				continue;
+			waits.v[waits.n++] = obj;
+			if (strncmp(obj, "pid:", 4) == 0)
+				pidset_add(&peers, (pid_t)atoi(obj + 4));
 		}
 	}
 

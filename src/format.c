@@ -235,6 +235,18 @@ const char *fmt_wait(const struct proc_wait *wt, char *buf, size_t len)
 		   wt->detail ? " (" : "", wt->detail ? wt->detail : "", wt->detail ? ")" : "");
 }
 
+const char *fmt_proc_wait(const struct proc_rec *p, char *buf, size_t len)
+{
+	const struct proc_wait *wt = &p->waiting;
+
+	if (wt->kind == WAIT_NONE || wt->tid <= 0 || wt->tid == p->pid)
+		return fmt_wait(wt, buf, len);
+	/* another thread's wait: say which */
+	return put(buf, len, "%s%s%s (%s%stid %d)", wait_kind_name(wt->kind),
+		   wt->object ? " " : "", wt->object ? wt->object : "",
+		   wt->detail ? wt->detail : "", wt->detail ? ", " : "", (int)wt->tid);
+}
+
 const char *fmt_proc_flags(const struct proc_rec *p, char *buf, size_t len)
 {
 	return put(buf, len, "%s%s%s%s", p->zombie ? "Z" : "", p->orphan ? "O" : "",
@@ -392,7 +404,7 @@ CELL(proc_blocked, proc_rec)
 	REC(proc_rec);
 	return r->sig_known ? fmt_sigmask(r->sig[SIGSET_BLOCKED], buf, len) : put(buf, len, "?");
 }
-CELL(proc_waiting, proc_rec) { REC(proc_rec); return fmt_wait(&r->waiting, buf, len); }
+CELL(proc_waiting, proc_rec) { REC(proc_rec); return fmt_proc_wait(r, buf, len); }
 /* Does comm name the program of the command line (its first word's base name)? The kernel
  * cuts comm to 15 bytes, so a prefix is enough. */
 static bool comm_matches_argv0(const char *comm, const char *cmdline)

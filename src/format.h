@@ -123,6 +123,9 @@ const char *fmt_endpoints(const struct endpoint *e, size_t n, unsigned mode_mask
 const char *fmt_key(int32_t key, char *buf, size_t len);
 /* A process's wait as one line: "pipe_read pipe:123 (fd 4)"; "-" when not waiting. */
 const char *fmt_wait(const struct proc_wait *w, char *buf, size_t len);
+/* The same for a process's shown wait, naming the thread when it is not the main one
+ * ("pipe_write pipe:9 (fd 4, tid 124)"). */
+const char *fmt_proc_wait(const struct proc_rec *p, char *buf, size_t len);
 /* Flags of a process: "Z" zombie, "O" orphan, "K" kernel thread; "-" if none. */
 const char *fmt_proc_flags(const struct proc_rec *p, char *buf, size_t len);
 /* "stream" / "dgram" / "seqpacket" / "?" for a SOCK_* number. */

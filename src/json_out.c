@@ -27,6 +27,7 @@
 #include "src/format.h"
 #include "src/json_out.h"
 #include "src/signames.h"
+#include "src/waiting.h"
 
 /* ---- the writer --------------------------------------------------------------------------- */
 
@@ -554,6 +555,54 @@ static void perm_common(struct jw *w, const struct sysv_perm *p, const char *id)
 
 /* ---- records ------------------------------------------------------------------------------ */
 
+/* A wait object, or null for WAIT_NONE. */
+static void j_wait(struct jw *w, const char *key, const struct proc_wait *wt)
+{
+	jw_key(w, key);
+	if (wt->kind == WAIT_NONE) {
+		jw_null(w);
+		return;
+	}
+	jw_obj(w);
+	k_str(w, "kind", wait_kind_name(wt->kind));
+	k_str(w, "object", wt->object);
+	k_str(w, "detail", wt->detail);
+	k_int_known(w, "arg", wt->arg);	/* extension */
+	if (wt->tid > 0)
+		k_int(w, "tid", wt->tid);	/* extension */
+	else
+		k_null(w, "tid");
+	jw_obj_end(w);
+}
+
+/* thread_waits: every thread of p in an IPC wait, the main one first (CONTRACT.md). */
+static void j_thread_waits(struct jw *w, const struct proc_rec *p)
+{
+	jw_key(w, "thread_waits");
+	jw_arr(w);
+	if (waiting_is_ipc(p->main_waiting.kind)) {
+		jw_obj(w);
+		k_int(w, "tid", p->pid);
+		k_str(w, "comm", p->comm);
+		k_bool(w, "main", true);
+		j_wait(w, "waiting", &p->main_waiting);
+		jw_obj_end(w);
+	}
+	for (size_t i = 0; i < p->n_other_threads; i++) {
+		const struct thread_wait *t = &p->other_threads[i];
+
+		if (!waiting_is_ipc(t->waiting.kind))
+			continue;
+		jw_obj(w);
+		k_int(w, "tid", t->tid);
+		k_str(w, "comm", t->comm);
+		k_bool(w, "main", false);
+		j_wait(w, "waiting", &t->waiting);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 static void j_proc(struct jw *w, const struct proc_rec *p)
 {
 	char state[2] = { p->state, '\0' };
@@ -578,17 +627,7 @@ static void j_proc(struct jw *w, const struct proc_rec *p)
 	} else {
 		jw_null(w);
 	}
-	jw_key(w, "waiting");
-	if (p->waiting.kind != WAIT_NONE) {
-		jw_obj(w);
-		k_str(w, "kind", wait_kind_name(p->waiting.kind));
-		k_str(w, "object", p->waiting.object);
-		k_str(w, "detail", p->waiting.detail);
-		k_int_known(w, "arg", p->waiting.arg);	/* extension */
-		jw_obj_end(w);
-	} else {
-		jw_null(w);
-	}
+	j_wait(w, "waiting", &p->waiting);
 	/* extensions */
 	k_int(w, "pgid", p->pgid);
 	k_int(w, "sid", p->sid);
@@ -614,6 +653,7 @@ static void j_proc(struct jw *w, const struct proc_rec *p)
 	k_int_known(w, "limit", p->sigq_limit);
 	jw_obj_end(w);
 	k_str(w, "wchan", p->wchan);
+	j_thread_waits(w, p);
 	k_int_known(w, "io_rchar", p->io_rchar);
 	k_int_known(w, "io_wchar", p->io_wchar);
 	k_str(w, "error", p->error);
@@ -881,6 +921,29 @@ static void j_stall(struct jw *w, const struct stall_rec *st)
 		k_double(w, "since", st->since, 6);
 	else
 		k_null(w, "since");
+	if (st->tid > 0)
+		k_int(w, "tid", st->tid);
+	else
+		k_null(w, "tid");
+	k_str(w, "wait_kind", st->kind != WAIT_NONE ? wait_kind_name(st->kind) : NULL);
+	jw_key(w, "evidence");
+	jw_obj(w);
+	k_str(w, "rule", st->rule);
+	jw_key(w, "unblockers");
+	jw_arr(w);
+	for (size_t i = 0; i < st->n_unblockers; i++) {
+		jw_obj(w);
+		k_int(w, "pid", st->unblockers[i]);
+		k_str(w, "waiting", st->unblocker_waits ? st->unblocker_waits[i] : NULL);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	k_int(w, "named", (int64_t)st->named);
+	if (st->since > 0)
+		k_double(w, "stuck_since", st->since, 6);
+	else
+		k_null(w, "stuck_since");
+	jw_obj_end(w);
 	jw_obj_end(w);
 }
 
@@ -894,6 +957,7 @@ static void j_event(struct jw *w, const struct delta_event *e)
 	else
 		k_null(w, "pid");
 	k_str(w, "detail", e->detail);
+	k_str(w, "evidence", e->evidence);
 	jw_obj_end(w);
 }
 

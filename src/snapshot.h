@@ -62,6 +62,23 @@ struct proc_wait {
 	 * semaphore number in the set; child_wait without an object: the process group waited
 	 * for (0 = any child). */
 	int64_t arg;
+	/* The thread in this wait: the pid for the main thread, another tid for one of the
+	 * process's other threads (proc_rec.other_threads); 0 unknown. */
+	pid_t tid;
+};
+
+/* One thread of a multi-threaded process other than its main one, read from
+ * /proc/<pid>/task/<tid> (probes/proc_wait.c); the process's own wchan, syscall and state are
+ * its main thread's. waiting is classified by src/waiting.c like a process's. */
+struct thread_wait {
+	pid_t tid;
+	const char *comm;		/* "?" unknown */
+	char state;			/* '?' unknown */
+	const char *wchan;		/* NULL unknown or not sleeping */
+	bool syscall_known;
+	int64_t syscall_nr;		/* -1 not in a system call */
+	uint64_t syscall_args[6];
+	struct proc_wait waiting;	/* WAIT_NONE unless S or D */
 };
 
 struct proc_rec {
@@ -70,6 +87,10 @@ struct proc_rec {
 	pid_t pgid;
 	pid_t sid;
 	unsigned long long start_ticks;	/* with pid: the identity (pid reuse changes it) */
+	/* Where the running program's stack starts (/proc/<pid>/stat field 28): exec() builds a
+	 * new stack, at a random address under ASLR, so a change is the evidence of an exec
+	 * (src/diff.c). 0 unknown (no ptrace access, zombies, kernel threads). */
+	unsigned long long stack_start;
 	char state;			/* R S D T t Z X I P W K; '?' if unknown */
 	const char *comm;		/* never NULL once collected ("?" if unknown) */
 	const char *cmdline;		/* args joined by spaces; "" for kernel threads; NULL unknown */
@@ -95,7 +116,16 @@ struct proc_rec {
 	bool syscall_known;
 	int64_t syscall_nr;		/* -1 running in user space */
 	uint64_t syscall_args[6];
+	/* The process's wait: its main thread's when that is an IPC wait, else the first other
+	 * thread's IPC wait (waiting.tid says which thread), else the main thread's. */
 	struct proc_wait waiting;
+	/* Multi-threaded processes: every thread but the main one (sorted by tid), NULL for one
+	 * thread or when not read; complete: every thread was read (none capped or vanished). */
+	struct thread_wait *other_threads;
+	size_t n_other_threads;
+	bool other_threads_complete;
+	/* The main thread's own wait (waiting may be another thread's). */
+	struct proc_wait main_waiting;
 
 	/* /proc/<pid>/io, for throughput estimates. */
 	int64_t io_rchar;
@@ -291,11 +321,25 @@ struct deadlock_rec {
 	double since;			/* epoch seconds this cycle was first seen (src/waitgraph.c) */
 };
 
+/* A wait nothing can end (src/waitgraph.c), with its evidence. */
 struct stall_rec {
 	pid_t pid;
+	pid_t tid;			/* the thread in the wait (the pid for the main one), 0 unknown */
+	enum wait_kind kind;
 	const char *object;
-	const char *reason;
-	double since;			/* seconds since the epoch the stall was first seen, 0 unknown */
+	const char *reason;		/* the evidence in words */
+	/* Evidence. rule: "only_itself" (its only unblocker is itself), "unblockers_stuck"
+	 * (every live process that could end it is stuck too), "unblockers_gone" (every process
+	 * that could end it has exited). unblockers: the live processes that could end it, each
+	 * with its own wait ("pipe_write pipe:11"); named: how many processes the object names
+	 * as unblockers, live or not. */
+	const char *rule;
+	pid_t *unblockers;
+	const char **unblocker_waits;
+	size_t n_unblockers;
+	size_t named;
+	double since;			/* epoch seconds of the first snapshot that saw it stuck (the
+					 * stall is reported from the second one on), 0 unknown */
 };
 
 struct snap_error {

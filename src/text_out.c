@@ -111,6 +111,8 @@ static void print_events(FILE *out, const struct snapshot_delta *d)
 		size_t n = (size_t)snprintf(buf, sizeof(buf), "%s %s%s%s", delta_event_kind_name(e->kind),
 					    e->object, e->detail ? " " : "", e->detail ? e->detail : "");
 
+		if (e->evidence && n < sizeof(buf))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, " (evidence: %s)", e->evidence);
 		if (e->pid && strncmp(e->object, "pid:", 4) != 0 && n < sizeof(buf))
 			snprintf(buf + n, sizeof(buf) - n, " by pid %d", (int)e->pid);
 		print_line(out, buf);

@@ -581,6 +581,35 @@ static void classify(struct ctx *c, struct proc_rec *p)
 	}
 }
 
+static void clear_wait(struct proc_wait *w)
+{
+	w->kind = WAIT_NONE;
+	w->object = NULL;
+	w->detail = NULL;
+	w->arg = SNAP_UNKNOWN;
+	w->tid = 0;
+}
+
+/* One other thread's wait: classified as its process's would be, from the thread's own
+ * wchan and syscall (descriptors and the rest are the process's, shared by its threads). */
+static void classify_thread(struct ctx *c, const struct proc_rec *p, struct thread_wait *t)
+{
+	struct proc_rec as_thread = *p;
+
+	clear_wait(&t->waiting);
+	if ((t->state != 'S' && t->state != 'D') || (!t->syscall_known && !t->wchan))
+		return;
+	as_thread.state = t->state;
+	as_thread.wchan = t->wchan;
+	as_thread.syscall_known = t->syscall_known;
+	as_thread.syscall_nr = t->syscall_nr;
+	memcpy(as_thread.syscall_args, t->syscall_args, sizeof(t->syscall_args));
+	clear_wait(&as_thread.waiting);
+	classify(c, &as_thread);
+	t->waiting = as_thread.waiting;
+	t->waiting.tid = t->tid;
+}
+
 void waiting_pass(struct snapshot *cur, const struct snapshot *prev)
 {
 	struct fdindex fds = { 0 };
@@ -591,15 +620,21 @@ void waiting_pass(struct snapshot *cur, const struct snapshot *prev)
 	for (size_t i = 0; i < cur->n_procs; i++) {
 		struct proc_rec *p = &cur->procs[i];
 
-		p->waiting.kind = WAIT_NONE;
-		p->waiting.object = NULL;
-		p->waiting.detail = NULL;
-		p->waiting.arg = SNAP_UNKNOWN;
-		if ((p->state != 'S' && p->state != 'D') || p->kthread)
+		clear_wait(&p->waiting);
+		if (p->kthread)
 			continue;
-		if (!p->syscall_known && !p->wchan)
-			continue;	/* nothing read: unknown, not "other" */
-		classify(&c, p);
+		if ((p->state == 'S' || p->state == 'D') && (p->syscall_known || p->wchan)) {
+			classify(&c, p);	/* else nothing read: unknown, not "other" */
+			p->waiting.tid = p->pid;
+		}
+		p->main_waiting = p->waiting;
+		for (size_t k = 0; k < p->n_other_threads; k++) {
+			struct thread_wait *t = &p->other_threads[k];
+
+			classify_thread(&c, p, t);
+			if (!waiting_is_ipc(p->waiting.kind) && waiting_is_ipc(t->waiting.kind))
+				p->waiting = t->waiting;	/* the process shows its threads' IPC */
+		}
 	}
 	free(fds.refs);
 }

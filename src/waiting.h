@@ -7,6 +7,10 @@
  * state S or D with one of CONTRACT.md's kinds, the object id it waits on (or NULL when it
  * cannot be known) and a short human detail. Nothing is guessed silently: a detail says when
  * something is unknown and why (e.g. a FIFO path is only a pointer into the process).
+ * The other threads of a multi-threaded process (proc_rec.other_threads) are classified the
+ * same way from their own wchan and syscall, with the process's descriptors; the process's
+ * waiting is its main thread's IPC wait, else its first other thread's (waiting.tid), else
+ * the main thread's (also kept in main_waiting).
  */
 #ifndef IPCTOP_WAITING_H
 #define IPCTOP_WAITING_H

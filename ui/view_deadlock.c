@@ -129,7 +129,7 @@ static void proc_lines(struct page *pg, const struct snapshot *s, pid_t pid, pid
 		page_field_role(pg, ROLE_ERROR, label, "not in the snapshot");
 		return;
 	}
-	page_field_role(pg, ROLE_ZOMBIE, label, "%s", fmt_wait(&p->waiting, wait, sizeof(wait)));
+	page_field_role(pg, ROLE_ZOMBIE, label, "%s", fmt_proc_wait(p, wait, sizeof(wait)));
 	n = waitgraph_unblockers(s, p, ub, MAX_UNBLOCKERS, &known);
 	list[0] = 0;
 	for (size_t i = 0; i < n && i < MAX_UNBLOCKERS && off < sizeof(list); i++)
@@ -179,12 +179,25 @@ static void dl_update(struct view *v, const struct ui_frame *f)
 		const struct stall_rec *st = &s->stalls[i];
 
 		page_field_role(pg, ROLE_WARN, who(s, st->pid, name, sizeof(name)),
-				"%s, for %s: %s", st->object ? st->object : "-",
+				"%s %s, for %s: %s", st->kind != WAIT_NONE ? wait_kind_name(st->kind) : "-",
+				st->object ? st->object : "-",
 				st->since > 0 ? fmt_age(s->time - st->since, age, sizeof(age)) : "?",
 				st->reason ? st->reason : "?");
+		/* the evidence: which thread, which rule, and each unblocker's own wait */
+		if (st->tid > 0 && st->tid != st->pid)
+			page_field(pg, "", "the wait is thread %d's", (int)st->tid);
+		page_field(pg, "", "evidence: %s; %zu process%s named as unblockers, %zu alive",
+			   st->rule ? st->rule : "?", st->named, st->named == 1 ? "" : "es",
+			   st->n_unblockers);
+		for (size_t k = 0; k < st->n_unblockers; k++)
+			if (st->unblockers[k] != st->pid)
+				page_field(pg, "", "  %s is stuck in %s",
+					   who(s, st->unblockers[k], name, sizeof(name)),
+					   st->unblocker_waits ? st->unblocker_waits[k] : "?");
 	}
-	page_text(pg, ROLE_DIM, "A stall is stuck but not a cycle: a writer whose only reader is "
-		  "itself, or a wait on a channel whose other ends are all blocked elsewhere.");
+	page_text(pg, ROLE_DIM, "A stall is a wait nothing can end, seen in two snapshots in a row: "
+		  "its only unblocker is itself, or everyone who could end it is stuck too, or gone. "
+		  "A producer that writes now and then is no stall.");
 }
 
 static void dl_draw(struct view *v, const struct ui_frame *f, WINDOW *w, const struct ui_rect *r)

@@ -14,6 +14,7 @@
 
 #include "src/signames.h"
 #include "src/waitgraph.h"
+#include "src/waiting.h"
 #include "ui/endpoints.h"
 #include "ui/page.h"
 #include "ui/panel.h"
@@ -235,6 +236,11 @@ static void wait_fields(struct page *pg, const struct snapshot *s, const struct 
 	bool known;
 	size_t n;
 
+	if (p->waiting.tid > 0 && p->waiting.tid != p->pid)
+		page_field(pg, "thread", "%d (not the main thread, which waits in %s)",
+			   (int)p->waiting.tid, p->main_waiting.kind == WAIT_NONE ? "nothing known"
+			   : p->main_waiting.detail ? p->main_waiting.detail
+			   : wait_kind_name(p->main_waiting.kind));
 	page_field(pg, "wait kind", "%s", wait_kind_name(p->waiting.kind));
 	page_field(pg, "object", "%s", p->waiting.object ? p->waiting.object : "-");
 	page_field(pg, "detail", "%s", p->waiting.detail ? p->waiting.detail : "-");
@@ -317,12 +323,34 @@ static void detail(struct page *pg, const struct ui_frame *f, const void *rec)
 	}
 
 	page_section(pg, "Waiting");
-	page_field(pg, "waiting on", "%s", fmt_wait(&p->waiting, buf, sizeof(buf)));
+	page_field(pg, "waiting on", "%s", fmt_proc_wait(p, buf, sizeof(buf)));
 	if (p->waiting.kind != WAIT_NONE && p->waiting.kind != WAIT_OTHER)
 		wait_fields(pg, s, p);
-	page_field(pg, "kernel function", "%s", p->wchan ? p->wchan : "-");
-	if (p->syscall_known)
-		page_field(pg, "system call", "%lld", (long long)p->syscall_nr);
+	{
+		/* the kernel's view of the thread in the shown wait */
+		const char *wchan = p->wchan;
+		bool sc_known = p->syscall_known;
+		long long nr = (long long)p->syscall_nr;
+
+		for (size_t k = 0; k < p->n_other_threads; k++)
+			if (p->other_threads[k].tid == p->waiting.tid) {
+				wchan = p->other_threads[k].wchan;
+				sc_known = p->other_threads[k].syscall_known;
+				nr = (long long)p->other_threads[k].syscall_nr;
+			}
+		page_field(pg, "kernel function", "%s", wchan ? wchan : "-");
+		if (sc_known)
+			page_field(pg, "system call", "%lld", nr);
+	}
+	for (size_t k = 0; k < p->n_other_threads; k++) {
+		const struct thread_wait *t = &p->other_threads[k];
+		char lbl[32];
+
+		if (!waiting_is_ipc(t->waiting.kind) || t->tid == p->waiting.tid)
+			continue;
+		snprintf(lbl, sizeof(lbl), "thread %d", (int)t->tid);
+		page_field(pg, lbl, "%s", fmt_wait(&t->waiting, buf, sizeof(buf)));
+	}
 
 	if (p->io_rchar >= 0 || p->io_wchar >= 0) {
 		char b3[32];

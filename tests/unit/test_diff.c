@@ -222,6 +222,12 @@ static void test_attach_detach(void)
 	snapshot_unref(b);
 }
 
+/* The record just added to s. */
+static struct proc_rec *last_proc(struct snapshot *s)
+{
+	return &s->procs[s->n_procs - 1];
+}
+
 static void test_processes(void)
 {
 	struct snapshot *a = snapshot_new(), *b = snapshot_new();
@@ -229,15 +235,33 @@ static void test_processes(void)
 	int ex, st;
 
 	add_proc(a, 10, 100, "sh", "sh -c x");		/* stays */
+	last_proc(a)->stack_start = 0x7ffd0000;
 	add_proc(a, 11, 110, "old", "old");		/* exits */
 	add_proc(a, 12, 120, "a", "a");			/* pid reused */
 	add_proc(a, 13, 130, "bash", "bash");		/* execs */
-	add_proc(a, 14, 140, "worker", "worker --x");	/* rewrites its argv */
+	last_proc(a)->stack_start = 0x7ffc1000;
+	add_proc(a, 14, 140, "worker", "worker --x");	/* rewrites its argv: no exec */
+	last_proc(a)->stack_start = 0x7ffc2000;
+	add_proc(a, 17, 170, "sleep", "sleep 1");	/* turns zombie: cmdline reads empty */
+	last_proc(a)->stack_start = 0x7ffc3000;
+	last_proc(a)->state = 'S';
+	add_proc(a, 18, 180, "py", "python3 x");	/* renames its thread: no exec */
+	last_proc(a)->stack_start = 0x7ffc4000;
+	add_proc(a, 19, 190, "sh", "sh");		/* stack unknown (no access): no exec */
 	add_proc(b, 10, 100, "sh", "sh -c x");
+	last_proc(b)->stack_start = 0x7ffd0000;
 	add_proc(b, 12, 999, "b", "b");
 	add_proc(b, 13, 130, "sleep", "sleep 5");
+	last_proc(b)->stack_start = 0x7ffe5000;
 	add_proc(b, 14, 140, "worker", "worker --y");
+	last_proc(b)->stack_start = 0x7ffc2000;
 	add_proc(b, 15, 150, "new", "new");		/* starts */
+	add_proc(b, 17, 170, "sleep", "");
+	last_proc(b)->zombie = true;
+	last_proc(b)->state = 'Z';
+	add_proc(b, 18, 180, "worker-1", "python3 x");
+	last_proc(b)->stack_start = 0x7ffc4000;
+	add_proc(b, 19, 190, "ls", "ls");
 	add_proc(a, 16, 160, "kworker/0:1-events", "");	/* a kernel thread renames itself */
 	a->procs[a->n_procs - 1].kthread = true;
 	add_proc(b, 16, 160, "kworker/0:1-mm_percpu_wq", "");
@@ -250,22 +274,65 @@ static void test_processes(void)
 	ex = find_event(d, DEV_PROCESS_EXITED, "pid:12", 12);
 	st = find_event(d, DEV_PROCESS_STARTED, "pid:12", 12);
 	CU_ASSERT_TRUE(ex >= 0 && st > ex);
-	if (ex >= 0)
+	if (ex >= 0) {
 		CU_ASSERT_STRING_EQUAL(d->events[ex].detail, "a");
+		CU_ASSERT_STRING_EQUAL(d->events[ex].evidence, "pid reused: another start time");
+	}
 	if (st >= 0)
 		CU_ASSERT_STRING_EQUAL(d->events[st].detail, "b");
+	st = find_event(d, DEV_PROCESS_STARTED, "pid:15", 15);
+	if (st >= 0)
+		CU_ASSERT_STRING_EQUAL(d->events[st].evidence, "new pid");
 	st = find_event(d, DEV_EXEC, "pid:13", 13);
 	CU_ASSERT_TRUE_FATAL(st >= 0);
 	CU_ASSERT_STRING_EQUAL(d->events[st].detail, "bash -> sleep");
-	st = find_event(d, DEV_EXEC, "pid:14", 14);
+	CU_ASSERT_STRING_EQUAL(d->events[st].evidence,
+			       "new program image: stack start 0x7ffc1000 -> 0x7ffe5000");
+	st = find_event(d, DEV_PROCESS_ZOMBIE, "pid:17", 17);
 	CU_ASSERT_TRUE_FATAL(st >= 0);
-	CU_ASSERT_STRING_EQUAL(d->events[st].detail, "worker --x -> worker --y");
+	CU_ASSERT_STRING_EQUAL(d->events[st].evidence, "state S -> Z");
 	CU_ASSERT_EQUAL(count_kind(d, DEV_PROCESS_EXITED), 2);
 	CU_ASSERT_EQUAL(count_kind(d, DEV_PROCESS_STARTED), 2);
-	CU_ASSERT_EQUAL(count_kind(d, DEV_EXEC), 2);
-	CU_ASSERT_EQUAL(find_event(d, DEV_EXEC, "pid:10", 0), -1);
-	CU_ASSERT_EQUAL(find_event(d, DEV_EXEC, "pid:16", 0), -1);
+	CU_ASSERT_EQUAL(count_kind(d, DEV_PROCESS_ZOMBIE), 1);
+	CU_ASSERT_EQUAL(count_kind(d, DEV_EXEC), 1);	/* not 14, 17, 18, 19, 10, 16 */
 	snapshot_delta_free(d);
+	snapshot_unref(a);
+	snapshot_unref(b);
+}
+
+/* A --pid view: a process leaving or entering the view did not exit or start. */
+static void test_processes_views(void)
+{
+	struct snapshot *a = snapshot_new(), *b = snapshot_new();
+	struct snapshot *va = snapshot_new(), *vb = snapshot_new();
+	struct snapshot_delta *d;
+
+	add_proc(a, 20, 200, "parent", "parent");
+	add_proc(a, 21, 210, "child", "child");
+	add_proc(b, 20, 200, "parent", "parent");
+	add_proc(b, 21, 210, "child", "");
+	last_proc(b)->zombie = true;
+	last_proc(b)->state = 'Z';
+	add_proc(b, 22, 220, "other", "other");
+	snapshot_seal(a);
+	snapshot_seal(b);
+	/* the earlier view holds only 20; the later only 21 and 22 */
+	va->base = snapshot_ref(a);
+	*snapshot_add_proc(va) = a->procs[0];
+	vb->base = snapshot_ref(b);
+	*snapshot_add_proc(vb) = b->procs[1];
+	*snapshot_add_proc(vb) = b->procs[2];
+	snapshot_seal(va);
+	snapshot_seal(vb);
+	d = snapshot_diff(va, vb);
+	CU_ASSERT_EQUAL(count_kind(d, DEV_PROCESS_EXITED), 0);	/* 20 only left the view */
+	CU_ASSERT_EQUAL(count_kind(d, DEV_PROCESS_STARTED), 1);	/* 22 is new */
+	CU_ASSERT_TRUE(find_event(d, DEV_PROCESS_STARTED, "pid:22", 22) >= 0);
+	CU_ASSERT_TRUE(find_event(d, DEV_PROCESS_ZOMBIE, "pid:21", 21) >= 0);
+	CU_ASSERT_EQUAL(count_kind(d, DEV_EXEC), 0);
+	snapshot_delta_free(d);
+	snapshot_unref(va);
+	snapshot_unref(vb);
 	snapshot_unref(a);
 	snapshot_unref(b);
 }
@@ -275,6 +342,7 @@ static void test_names(void)
 	CU_ASSERT_STRING_EQUAL(delta_event_kind_name(DEV_PROCESS_EXITED), "process_exited");
 	CU_ASSERT_STRING_EQUAL(delta_event_kind_name(DEV_PROCESS_STARTED), "process_started");
 	CU_ASSERT_STRING_EQUAL(delta_event_kind_name(DEV_EXEC), "exec");
+	CU_ASSERT_STRING_EQUAL(delta_event_kind_name(DEV_PROCESS_ZOMBIE), "process_zombie");
 	CU_ASSERT_STRING_EQUAL(delta_event_kind_name(DEV_OBJECT_CREATED), "object_created");
 	CU_ASSERT_STRING_EQUAL(delta_event_kind_name(DEV_OBJECT_REMOVED), "object_removed");
 	CU_ASSERT_STRING_EQUAL(delta_event_kind_name(DEV_ATTACH), "attached");
@@ -288,6 +356,7 @@ void test_register(void)
 		   "msg queue rates", test_msgq_rates,
 		   "objects created and removed", test_objects,
 		   "shm attach and detach", test_attach_detach,
-		   "process start, exit, reuse, exec", test_processes,
+		   "process start, exit, reuse, exec, zombie: by evidence", test_processes,
+		   "--pid views: leaving the view is no exit", test_processes_views,
 		   "event kind names", test_names);
 }

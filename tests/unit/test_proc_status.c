@@ -60,6 +60,7 @@ static void test_stat_real(void)
 	CU_ASSERT_EQUAL(f.flags, 4194368UL);
 	CU_ASSERT_EQUAL(f.num_threads, 1);
 	CU_ASSERT_EQUAL(f.starttime, 75209ULL);
+	CU_ASSERT_EQUAL(f.startstack, 140728037436016ULL);	/* (28): the exec evidence */
 	CU_ASSERT_FALSE(f.flags & PROC_PF_KTHREAD);
 
 	CU_ASSERT_EQUAL(proc_stat_parse(kthreadd_stat, strlen(kthreadd_stat), &f), 0);
@@ -68,6 +69,31 @@ static void test_stat_real(void)
 	CU_ASSERT_EQUAL(f.ppid, 0);
 	CU_ASSERT_TRUE(f.flags & PROC_PF_KTHREAD);
 	CU_ASSERT_EQUAL(f.starttime, 24ULL);
+	CU_ASSERT_EQUAL(f.startstack, 0ULL);
+}
+
+/* Fields after (22) are optional: absent or malformed, startstack is unknown (0), the rest
+ * still parses. */
+static void test_stat_startstack_optional(void)
+{
+	static const char short_line[] = "5 (sh) S 1 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 42\n";
+	static const char cut[] = "5 (sh) S 1 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 42 100 2 3 4 5\n";
+	static const char bad[] = "5 (sh) S 1 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 42 100 2 3 4 5 "
+				  "0x7ff 0\n";
+	static const char ok[] = "5 (sh) S 1 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 42 100 2 3 4 5 "
+				 "140737488347136 0\n";
+	struct proc_stat_fields f;
+
+	CU_ASSERT_EQUAL(proc_stat_parse(short_line, strlen(short_line), &f), 0);
+	CU_ASSERT_EQUAL(f.starttime, 42ULL);
+	CU_ASSERT_EQUAL(f.startstack, 0ULL);
+	CU_ASSERT_EQUAL(proc_stat_parse(cut, strlen(cut), &f), 0);
+	CU_ASSERT_EQUAL(f.startstack, 0ULL);
+	CU_ASSERT_EQUAL(proc_stat_parse(bad, strlen(bad), &f), 0);
+	CU_ASSERT_EQUAL(f.startstack, 0ULL);
+	CU_ASSERT_EQUAL(f.starttime, 42ULL);
+	CU_ASSERT_EQUAL(proc_stat_parse(ok, strlen(ok), &f), 0);
+	CU_ASSERT_EQUAL(f.startstack, 140737488347136ULL);
 }
 
 static void test_stat_comm_parens(void)
@@ -457,6 +483,7 @@ void test_register(void)
 	TEST_SUITE("proc_status", NULL, NULL,
 		   "status: Name unescaped to the real comm", test_status_name,
 		   "stat: recorded lines", test_stat_real,
+		   "stat: startstack optional", test_stat_startstack_optional,
 		   "stat: comm with spaces and parentheses", test_stat_comm_parens,
 		   "stat: malformed", test_stat_malformed,
 		   "status: recorded text", test_status_real,

@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <linux/futex.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "src/snapshot.h"
 #include "src/waitgraph.h"
@@ -70,6 +72,20 @@ static const struct stall_rec *stall_of(const struct snapshot *s, pid_t pid)
 	return NULL;
 }
 
+/* make(t0) passed alone, sealed, then make(t1) passed with it as the previous snapshot: a
+ * stall needs to be held over two snapshots. The first is released. */
+static struct snapshot *held(struct snapshot *(*make)(double), double t0, double t1)
+{
+	struct snapshot *prev = make(t0), *cur = make(t1);
+
+	waitgraph_pass(prev, NULL);
+	CU_ASSERT_EQUAL(prev->n_stalls, 0);	/* one look is no evidence */
+	snapshot_seal(prev);
+	waitgraph_pass(cur, prev);
+	snapshot_unref(prev);
+	return cur;
+}
+
 static struct snapshot *two_pipes(bool extra_reader)
 {
 	struct snapshot *s = snapshot_new();
@@ -102,36 +118,35 @@ static void test_pipe_cycle(void)
 	snapshot_unref(s);
 }
 
+static struct snapshot *two_pipes_extra(double t)
+{
+	struct snapshot *s = two_pipes(true);
+
+	s->time = t;
+	return s;
+}
+
 static void test_not_a_deadlock(void)
 {
-	/* a running third process also reads pipe 11: it can unblock 100, so no cycle is stuck;
-	 * 200 is stalled: its only reader (100) is blocked elsewhere */
-	struct snapshot *s = two_pipes(true);
-	const struct stall_rec *st;
+	/* a running third process also reads pipe 11: it can unblock 100, which can then read
+	 * pipe 22 and unblock 200: nothing is stuck, even over time */
+	struct snapshot *s = held(two_pipes_extra, 999.0, 1000.0);
 
-	waitgraph_pass(s, NULL);
 	CU_ASSERT_EQUAL(s->n_deadlocks, 0);
-	CU_ASSERT_EQUAL(s->n_stalls, 1);
-	st = stall_of(s, 200);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_STRING_EQUAL(st->object, "pipe:22");
-	CU_ASSERT_PTR_NOT_NULL(strstr(st->reason, "100 pipe_write pipe:11"));
-	CU_ASSERT_PTR_NULL(stall_of(s, 100));
+	CU_ASSERT_EQUAL(s->n_stalls, 0);
 	snapshot_unref(s);
 }
 
-static void test_three_cycle_and_tail(void)
+/* 300 -> pipe:1 -> 500 -> sem:9 -> 400 -> pid:300 (child) -> 300; 600 waits on 500 */
+static struct snapshot *three_cycle(double t)
 {
-	/* 300 -> pipe:1 -> 500 -> sem:9 -> 400 -> pid:300 (child) -> 300; 600 waits on 500 */
 	struct snapshot *s = snapshot_new();
 	static const int p1[] = { 300, 3, FD_MODE_WRITE, 500, 4, FD_MODE_READ };
 	static const int p2[] = { 500, 7, FD_MODE_WRITE, 600, 3, FD_MODE_READ };
 	static const int64_t lp[] = { 0, 400 };
-	static const pid_t pids[] = { 300, 500, 400 };
-	static const char *const objs[] = { "pipe:1", "sem:9", "pid:300" };
 	struct proc_rec *p;
 
-	s->time = 5.0;
+	s->time = t;
 	proc(s, 600, 1, 'S', WAIT_PIPE_READ, "pipe:2");
 	proc(s, 400, 1, 'S', WAIT_CHILD_WAIT, "pid:300");
 	p = proc(s, 500, 1, 'D', WAIT_SEM_WAIT, "sem:9");
@@ -141,12 +156,27 @@ static void test_three_cycle_and_tail(void)
 	pipe_(s, 2, 2, p2);
 	sem_(s, 9, 2, lp);
 	snapshot_sort(s);
-	waitgraph_pass(s, NULL);
+	return s;
+}
+
+static void test_three_cycle_and_tail(void)
+{
+	static const pid_t pids[] = { 300, 500, 400 };
+	static const char *const objs[] = { "pipe:1", "sem:9", "pid:300" };
+	struct snapshot *s = held(three_cycle, 4.0, 5.0);
+	const struct stall_rec *st;
+
 	CU_ASSERT_EQUAL_FATAL(s->n_deadlocks, 1);
 	CU_ASSERT_TRUE(cycle_is(&s->deadlocks[0], 3, pids, objs));
 	CU_ASSERT_EQUAL(s->n_stalls, 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(stall_of(s, 600));
-	CU_ASSERT_PTR_NOT_NULL(strstr(stall_of(s, 600)->reason, "pid 500"));
+	st = stall_of(s, 600);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_PTR_NOT_NULL(strstr(st->reason, "pid 500"));
+	CU_ASSERT_STRING_EQUAL(st->rule, "unblockers_stuck");
+	CU_ASSERT_EQUAL_FATAL(st->n_unblockers, 1);
+	CU_ASSERT_EQUAL(st->unblockers[0], 500);
+	CU_ASSERT_STRING_EQUAL(st->unblocker_waits[0], "sem_wait sem:9");
+	CU_ASSERT_DOUBLE_EQUAL(st->since, 4.0, 1e-9);
 	snapshot_unref(s);
 }
 
@@ -234,39 +264,161 @@ static void test_msg_queues(void)
 	snapshot_unref(s);
 }
 
-static void test_self_stall(void)
+static struct snapshot *self_pipe(double t)
 {
 	struct snapshot *s = snapshot_new();
 	static const int p[] = { 100, 3, FD_MODE_READ, 100, 4, FD_MODE_WRITE };
-	const struct stall_rec *st;
 
-	s->time = 20.0;
+	s->time = t;
 	proc(s, 100, 1, 'S', WAIT_PIPE_WRITE, "pipe:5");
 	pipe_(s, 5, 2, p);
 	snapshot_sort(s);
-	waitgraph_pass(s, NULL);
+	return s;
+}
+
+static void test_self_stall(void)
+{
+	struct snapshot *s = held(self_pipe, 20.0, 21.0);
+	const struct stall_rec *st;
+
 	CU_ASSERT_EQUAL(s->n_deadlocks, 0);
 	CU_ASSERT_EQUAL_FATAL(s->n_stalls, 1);
 	st = stall_of(s, 100);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	CU_ASSERT_STRING_EQUAL(st->object, "pipe:5");
-	CU_ASSERT_STRING_EQUAL(st->reason, "blocked writing a pipe whose only reader is itself");
+	CU_ASSERT_STRING_EQUAL(st->rule, "only_itself");
+	CU_ASSERT_PTR_NOT_NULL(strstr(st->reason, "blocked writing a pipe whose only reader is itself"));
 	CU_ASSERT_DOUBLE_EQUAL(st->since, 20.0, 1e-9);
 	snapshot_unref(s);
 }
 
-static void test_dead_semaphore_users(void)
+/* The same self pipe in a process with a second thread: a running (or timer-sleeping) thread
+ * could read it, so it is no stall; when that thread is itself blocked in IPC (or joins on a
+ * private futex) it is. */
+static struct snapshot *self_pipe_threads(double t, char other_state, bool other_in_ipc)
+{
+	struct snapshot *s = self_pipe(t);
+	static const int p6[] = { 100, 6, FD_MODE_READ, 100, 7, FD_MODE_WRITE };
+	struct proc_rec *p = &s->procs[0];
+	struct thread_wait *tw = snapshot_alloc(s, sizeof(*tw));
+
+	memset(tw, 0, sizeof(*tw));
+	tw->tid = 101;
+	tw->state = other_state;
+	tw->comm = "t2";
+	tw->waiting.kind = other_in_ipc ? WAIT_PIPE_READ : WAIT_OTHER;
+	tw->waiting.object = other_in_ipc ? "pipe:6" : NULL;	/* written only by 100 */
+	tw->waiting.tid = 101;
+	pipe_(s, 6, 2, p6);
+	snapshot_sort(s);
+	p = &s->procs[0];
+	p->nthreads = 2;
+	p->other_threads = tw;
+	p->n_other_threads = 1;
+	p->other_threads_complete = true;
+	p->waiting.tid = 100;	/* 'p' set after the sort above */
+	p->main_waiting = p->waiting;
+	return s;
+}
+
+static struct snapshot *self_pipe_busy_thread(double t)
+{
+	return self_pipe_threads(t, 'S', false);
+}
+
+static struct snapshot *self_pipe_stuck_thread(double t)
+{
+	return self_pipe_threads(t, 'S', true);
+}
+
+static void test_self_pipe_threads(void)
+{
+	struct snapshot *s = held(self_pipe_busy_thread, 1.0, 2.0);
+
+	CU_ASSERT_EQUAL(s->n_stalls, 0);
+	snapshot_unref(s);
+	s = held(self_pipe_stuck_thread, 1.0, 2.0);
+	CU_ASSERT_EQUAL(s->n_stalls, 1);
+	snapshot_unref(s);
+}
+
+static struct snapshot *dead_sem(double t)
 {
 	struct snapshot *s = snapshot_new();
 	static const int64_t lp[] = { 99999 };
 
+	s->time = t;
 	proc(s, 100, 1, 'S', WAIT_SEM_WAIT, "sem:4");
 	sem_(s, 4, 1, lp);
 	snapshot_sort(s);
-	waitgraph_pass(s, NULL);
+	return s;
+}
+
+static void test_dead_semaphore_users(void)
+{
+	struct snapshot *s = held(dead_sem, 1.0, 2.0);
+
 	CU_ASSERT_EQUAL(s->n_deadlocks, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(stall_of(s, 100));
 	CU_ASSERT_PTR_NOT_NULL(strstr(stall_of(s, 100)->reason, "exited"));
+	CU_ASSERT_STRING_EQUAL(stall_of(s, 100)->rule, "unblockers_gone");
+	snapshot_unref(s);
+}
+
+/* 100's main thread sleeps on a futex (op, timeout pointer), its thread 101 writes full pipe
+ * 1 read by 200, and 200 reads pipe 2 whose only writer is 100. */
+static struct snapshot *thread_join_pipes(uint64_t op, uint64_t timeout)
+{
+	struct snapshot *s = snapshot_new();
+	static const int p1[] = { 100, 4, FD_MODE_WRITE, 200, 3, FD_MODE_READ };
+	static const int p2[] = { 100, 5, FD_MODE_WRITE, 200, 4, FD_MODE_READ };
+	struct proc_rec *p;
+	struct thread_wait *tw;
+
+	proc(s, 100, 1, 'S', WAIT_OTHER, NULL);
+	proc(s, 200, 1, 'S', WAIT_PIPE_READ, "pipe:2");
+	pipe_(s, 1, 2, p1);
+	pipe_(s, 2, 2, p2);
+	snapshot_sort(s);
+	p = &s->procs[0];
+	p->nthreads = 2;
+	p->syscall_known = true;
+	p->syscall_nr = SYS_futex;
+	p->syscall_args[1] = op;
+	p->syscall_args[2] = 101;	/* a join waits until the kernel clears 101's tid */
+	p->syscall_args[3] = timeout;
+	p->main_waiting = p->waiting;
+	tw = snapshot_alloc(s, sizeof(*tw));
+	memset(tw, 0, sizeof(*tw));
+	tw->tid = 101;
+	tw->state = 'S';
+	tw->comm = "writer";
+	tw->waiting.kind = WAIT_PIPE_WRITE;
+	tw->waiting.object = "pipe:1";
+	tw->waiting.tid = 101;
+	p->other_threads = tw;
+	p->n_other_threads = 1;
+	p->other_threads_complete = true;
+	p->waiting = tw->waiting;	/* what src/waiting.c shows for the process */
+	return s;
+}
+
+/* A deadlock only visible through a thread's wait: the main thread joins the writer (a
+ * shared futex holding its tid, no timeout). With a timed futex the main thread may wake
+ * and read: no cycle. */
+static void test_thread_deadlock(void)
+{
+	static const pid_t pids[] = { 100, 200 };
+	static const char *const objs[] = { "pipe:1", "pipe:2" };
+	struct snapshot *s = thread_join_pipes(FUTEX_WAIT_BITSET, 0);
+
+	waitgraph_pass(s, NULL);
+	CU_ASSERT_EQUAL_FATAL(s->n_deadlocks, 1);
+	CU_ASSERT_TRUE(cycle_is(&s->deadlocks[0], 2, pids, objs));
+	snapshot_unref(s);
+	s = thread_join_pipes(FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, 0x7ffd1234);
+	waitgraph_pass(s, NULL);
+	CU_ASSERT_EQUAL(s->n_deadlocks, 0);
 	snapshot_unref(s);
 }
 
@@ -343,13 +495,15 @@ void test_register(void)
 {
 	TEST_SUITE("wait-for graph", NULL, NULL,
 		   "two full pipes: exact cycle", test_pipe_cycle,
-		   "another reader: no deadlock, a stall", test_not_a_deadlock,
+		   "another reader: no deadlock, no stall", test_not_a_deadlock,
 		   "three-process cycle and a tail", test_three_cycle_and_tail,
 		   "two semaphores taken in opposite order", test_semaphores_opposite_order,
 		   "one semaphore set, semnum unknown", test_semaphores_one_set,
 		   "parent waits for any child", test_child_wait_any,
 		   "message queues", test_msg_queues,
 		   "writer whose only reader is itself", test_self_stall,
+		   "self pipe with a second thread", test_self_pipe_threads,
+		   "deadlock through a thread's wait", test_thread_deadlock,
 		   "semaphore whose users exited", test_dead_semaphore_users,
 		   "nothing to report", test_nothing_to_say,
 		   "since carried from the previous snapshot", test_since_carried,
