@@ -1,0 +1,112 @@
+#!/bin/sh
+# tests/integration/hostile_posix.sh - an unprivileged user shapes the POSIX objects that
+# root's ipctop reads (issue 11): /dev/shm and /dev/mqueue are writable by everyone.
+#
+# Runs in a private mount namespace (unshare -m) with a private tmpfs (mode 1777) on /dev/shm,
+# so the attacker's files are the only ones there and nothing leaks onto the machine; the
+# attacker is uid/gid 65534 (setpriv), running tests/integration/name_swapper:
+#   SIGBUS     sem.trunc is shrunk to 0 bytes and grown back to 32, over and over, while root
+#              runs --batch -n N -d 0 (the old code mapped the file and read the mapping: a
+#              truncation between its fstat and its read raised SIGBUS and killed ipctop).
+#              Checked: exit 0, N snapshots, the semaphore listed.
+#   symlink    sem.swap is in turn a regular file ("AAAA...") and a symlink to a root-only file
+#              starting "SECR" (the old code checked the name without following it, then opened
+#              it following the link, and showed the secret's first bytes as the value,
+#              1380140371). Checked: the value is never 1380140371, and is read (1094795585,
+#              "AAAA") in some snapshots, so the test did look.
+#   mqueue     the same swap of a queue's file. This machine has no /dev/mqueue (and the
+#              mqueue file system takes no symlinks), so it runs on a --sysroot tree whose
+#              dev/mqueue is a directory everyone can write, as a container's can be: the
+#              secret starts "QSIZE:777777"; checked: bytes is never 777777, and is read (5)
+#              in some snapshots.
+# Needs root, unshare and setpriv; skips (77) otherwise.
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "not root: the attack is on root's ipctop"
+	exit 77
+fi
+for tool in unshare setpriv jq; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "$tool is missing (util-linux, jq)"; exit 77; }
+done
+if [ "${IPCTOP_HOSTILE_POSIX_NS:-}" != 1 ]; then
+	IPCTOP_HOSTILE_POSIX_NS=1 exec unshare -m --propagation private /bin/sh "$0" "$@"
+	echo "unshare -m failed"
+	exit 77
+fi
+
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+N=${HOSTILE_POSIX_SNAPSHOTS:-200}
+SWAPPER_BIN=${top_builddir:-.}/tests/integration/name_swapper
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+mount -t tmpfs -o mode=1777,size=1m ipctop-hostile /dev/shm || { echo "cannot mount a private /dev/shm"; exit 77; }
+
+TMP=$(mktemp -d)
+on_exit "rm -rf '$TMP'"
+chmod 755 "$TMP"
+cp "$SWAPPER_BIN" "$TMP/name_swapper"
+chmod 755 "$TMP/name_swapper"
+printf 'SECRET-ROOT-ONLY-SECRET-ROOT-ONLY\n' >"$TMP/secret"
+printf 'QSIZE:777777     NOTIFY:0     SIGNO:0     NOTIFY_PID:0     \n' >"$TMP/secret-mq"
+chmod 600 "$TMP/secret" "$TMP/secret-mq"
+
+PIDS=""
+on_exit 'for p in $PIDS; do kill -TERM $p 2>/dev/null; wait $p 2>/dev/null; done'
+# start_swapper NAME ARGS...: runs name_swapper as nobody, waits for "ready"
+start_swapper() {
+	name=$1; shift
+	as_nobody "$TMP/name_swapper" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	PIDS="$PIDS $!"
+	if wait_for 10 grep -q '^ready' "$TMP/$name.out"; then
+		ok "$name: the attacker (uid 65534) is at work"
+	else
+		fail "$name: the attacker starts" "$(cat "$TMP/$name.err")"
+		finish
+	fi
+}
+stop_swappers() {
+	for p in $PIDS; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	PIDS=""
+}
+
+# ---- SIGBUS: a semaphore file shrinking under the reader ----
+start_swapper truncate truncate /dev/shm/sem.trunc 32
+"$IPCTOP" --batch -n "$N" -d 0 --json >"$TMP/trunc.json" 2>"$TMP/trunc.err"
+rc=$?
+check "SIGBUS: --batch -n $N survives a semaphore file truncated meanwhile (exit $rc)" [ "$rc" -eq 0 ]
+lines=$(wc -l <"$TMP/trunc.json")
+check "SIGBUS: $N snapshots written (got $lines)" [ "$lines" -eq "$N" ]
+seen=$(jq -c '.posix_sems[] | select(.name == "trunc")' "$TMP/trunc.json" 2>/dev/null | wc -l)
+check "SIGBUS: the semaphore is listed ($seen of $N snapshots)" [ "$seen" -eq "$N" ]
+stop_swappers
+
+# ---- a semaphore's name swapped for a symlink to a root-only file ----
+start_swapper symlink symlink /dev/shm/sem.swap "$TMP/secret" AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+"$IPCTOP" --batch -n "$N" -d 0 --json >"$TMP/swap.json" 2>"$TMP/swap.err"
+rc=$?
+check "symlink: --batch exits 0 (exit $rc)" [ "$rc" -eq 0 ]
+jq -r '.posix_sems[] | select(.name == "swap") | .value' "$TMP/swap.json" >"$TMP/swap.values" 2>/dev/null
+leaks=$(grep -c '^1380140371$' "$TMP/swap.values")
+reads=$(grep -c '^1094795585$' "$TMP/swap.values")
+check "symlink: the root-only file never shows as the value ($leaks of $N snapshots did)" [ "$leaks" -eq 0 ]
+check "symlink: the regular file is read in some snapshots ($reads of $N)" [ "$reads" -gt 0 ]
+stop_swappers
+
+# ---- a queue's name swapped for a symlink, in a tree everyone can write ----
+mkdir -p "$TMP/root/proc" "$TMP/root/dev/mqueue"
+chmod 1777 "$TMP/root/dev/mqueue"
+start_swapper mqueue symlink "$TMP/root/dev/mqueue/swapq" "$TMP/secret-mq" \
+	'QSIZE:5          NOTIFY:0     SIGNO:0     NOTIFY_PID:0     '
+"$IPCTOP" --sysroot "$TMP/root" --batch -n "$N" -d 0 --json >"$TMP/mq.json" 2>"$TMP/mq.err"
+rc=$?
+check "mqueue: --batch exits 0 (exit $rc)" [ "$rc" -eq 0 ]
+jq -r '.posix_mqueues[] | select(.name == "swapq") | .bytes' "$TMP/mq.json" >"$TMP/mq.values" 2>/dev/null
+leaks=$(grep -c '^777777$' "$TMP/mq.values")
+reads=$(grep -c '^5$' "$TMP/mq.values")
+check "mqueue: the root-only file never shows as the queue's bytes ($leaks of $N snapshots did)" [ "$leaks" -eq 0 ]
+check "mqueue: the regular file is read in some snapshots ($reads of $N)" [ "$reads" -gt 0 ]
+stop_swappers
+
+check "nothing left in the private /dev/shm" [ -z "$(ls -A /dev/shm)" ]
+finish
