@@ -4,14 +4,16 @@
  *
  *   name_swapper truncate PATH SIZE       creates PATH (SIZE bytes of zeros), then shrinks it
  *                                         to 0 and grows it back to SIZE, over and over
+ *                                         (each size held for 100 us)
  *   name_swapper symlink PATH TARGET TEXT PATH is in turn a regular file holding TEXT and a
  *                                         symlink to TARGET (each placed by an atomic rename)
  *   name_swapper fifo PATH TEXT           PATH is in turn a regular file holding TEXT and a
  *                                         FIFO (nobody ever opens it)
  *
  * Prints "ready" once PATH exists, then swaps until SIGTERM, SIGINT or SIGHUP (or its parent
- * dies), and removes PATH and its temporary names before it exits. The swapping runs as fast
- * as it can, so that any window between a reader's check and its use is hit many times.
+ * dies), and removes PATH and its temporary names before it exits. The swaps run as fast as
+ * they can, so that a reader slowed down between its check and its use (the tests delay it
+ * with strace) meets the other state about half the time.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t stop;
@@ -62,6 +65,7 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	const char *mode = argc > 2 ? argv[1] : "", *path = argc > 2 ? argv[2] : "";
+	struct timespec hold = { 0, 100000 };
 	bool ready = false;
 
 	sigaction(SIGTERM, &sa, NULL);
@@ -81,9 +85,13 @@ int main(int argc, char **argv)
 			die(path);
 		puts("ready");
 		fflush(stdout);
-		while (!stop) {
-			if (ftruncate(fd, 0) < 0 || ftruncate(fd, size) < 0)
+		while (!stop) {	/* each size held for 100 us: about half the time empty */
+			if (ftruncate(fd, 0) < 0)
 				die("ftruncate");
+			nanosleep(&hold, NULL);
+			if (ftruncate(fd, size) < 0)
+				die("ftruncate");
+			nanosleep(&hold, NULL);
 		}
 		close(fd);
 		unlink(path);
