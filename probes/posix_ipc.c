@@ -355,13 +355,13 @@ static void collect_mqueues(struct probe_ctx *ctx)
 	if (refs.n > 1)
 		qsort(refs.v, refs.n, sizeof(*refs.v), cmp_mq_ref);
 
-	dirfd = openat(ctx->rootfd, "dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = probe_open_root_dir(ctx->rootfd, "dev/mqueue");
 	if (dirfd >= 0)
 		mq_from_dir(ctx, dirfd, &refs);
 	else
 		snapshot_add_error(ctx->snap, "dev/mqueue",
-				   errno == ENOENT ? "ENOENT (not mounted: only queues held open are listed)"
-						   : probe_errname(errno));
+				   dirfd == -ENOENT ? "ENOENT (not mounted: only queues held open are listed)"
+						    : probe_errname(-dirfd));
 	mq_from_holders(ctx, &refs);
 	free(refs.v);
 }
@@ -505,10 +505,10 @@ static void collect_shm(struct probe_ctx *ctx)
 	DIR *dir;
 	struct dirent *de;
 
-	dirfd = openat(ctx->rootfd, "dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = probe_open_root_dir(ctx->rootfd, "dev/shm");
 	if (dirfd < 0) {
-		if (errno != ENOENT)
-			snapshot_add_error(s, "dev/shm", probe_errname(errno));
+		if (dirfd != -ENOENT)
+			snapshot_add_error(s, "dev/shm", probe_errname(-dirfd));
 		free(maps);
 		return;
 	}

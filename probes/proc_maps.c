@@ -536,13 +536,13 @@ static void scan_pids(struct probe_ctx *ctx, struct pm_result *res, size_t n)
 
 static int scan_dir(struct probe_ctx *ctx, struct pm_result **res, size_t *n)
 {
-	int dfd = openat(ctx->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = probe_open_dir(ctx->procfd, ".", O_RDONLY);
 	size_t cap = 64;
 	struct dirent *de;
 	DIR *d;
 
 	if (dfd < 0)
-		return -errno;
+		return dfd;
 	d = fdopendir(dfd);
 	if (!d) {
 		int err = errno;
