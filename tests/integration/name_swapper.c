@@ -4,13 +4,12 @@
  *
  *   name_swapper truncate PATH SIZE       creates PATH (SIZE bytes of zeros), then shrinks it
  *                                         to 0 and grows it back to SIZE, over and over
- *                                         (each size held for 100 us)
  *   name_swapper symlink PATH TARGET TEXT PATH is in turn a regular file holding TEXT and a
  *                                         symlink to TARGET (each placed by an atomic rename)
  *   name_swapper fifo PATH TEXT           PATH is in turn a regular file holding TEXT and a
  *                                         FIFO (nobody ever opens it)
  *
- * Prints "ready" once PATH exists, then swaps until SIGTERM, SIGINT or SIGHUP (or its parent
+ * Each state is held for about 100 us. Prints "ready" once PATH exists, then swaps until SIGTERM, SIGINT or SIGHUP (or its parent
  * dies), and removes PATH and its temporary names before it exits. The swaps run as fast as
  * they can, so that a reader slowed down between its check and its use (the tests delay it
  * with strace) meets the other state about half the time.
@@ -105,8 +104,10 @@ int main(int argc, char **argv)
 				fflush(stdout);
 				ready = true;
 			}
+			nanosleep(&hold, NULL);
 			if (symlink(argv[3], tmp_other) < 0 || rename(tmp_other, path) < 0)
 				die("symlink");
+			nanosleep(&hold, NULL);
 		}
 	} else if (strcmp(mode, "fifo") == 0 && argc == 4) {
 		while (!stop) {
@@ -116,8 +117,10 @@ int main(int argc, char **argv)
 				fflush(stdout);
 				ready = true;
 			}
+			nanosleep(&hold, NULL);
 			if (mkfifo(tmp_other, 0644) < 0 || rename(tmp_other, path) < 0)
 				die("mkfifo");
+			nanosleep(&hold, NULL);
 		}
 	} else {
 		fprintf(stderr, "usage: name_swapper truncate PATH SIZE | symlink PATH TARGET TEXT | "
