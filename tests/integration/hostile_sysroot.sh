@@ -11,6 +11,7 @@
 #              Checked, in --once --json and in the text tables: neither the secret nor
 #              OUTSIDE-TREE appears, no semaphore "leak"; 13159 and 13160 are still listed,
 #              with their cmdline's error EXDEV ("pid N cmdline"), and 13162 is an error.
+#              Also proc/13161/cmdline -> itself: its error is named ELOOP (it was "E40").
 #   FIFO swap  uid 65534 owns proc/13159 and turns its status into a FIFO and back, over and
 #              over (tests/integration/name_swapper), while root runs --batch -n N -d 0 under
 #              strace, which delays each stat of that file by 20 ms so the swap lands between
@@ -54,6 +55,8 @@ mkdir "$TMP/outside"
 mv "$T/proc/13162" "$TMP/outside/13162"
 printf 'OUTSIDE-TREE\0' >"$TMP/outside/13162/cmdline"
 ln -s "$TMP/outside/13162" "$T/proc/13162"
+rm "$T/proc/13161/cmdline"
+ln -s cmdline "$T/proc/13161/cmdline"
 mkdir -p "$TMP/hostshm" "$T/dev"
 printf 'SECRET-ROOT-ONLY-SECRET-ROOT-ONLY' >"$TMP/hostshm/sem.leak"
 ln -s "$TMP/hostshm" "$T/dev/shm"
@@ -85,6 +88,8 @@ done
 check "escape: 13162 (outside) is an error, not a process" \
 	jqok '([.processes[] | select(.pid == 13162)] | length == 0) and
 		([.errors[] | select(.where == "pid 13162" and .error == "EXDEV")] | length == 1)' "$TMP/escape.json"
+check "a link to itself: ELOOP by its name (was E40)" \
+	jqok '[.errors[] | select(.where == "pid 13161 cmdline" and .error == "ELOOP")] | length == 1' "$TMP/escape.json"
 check "escape: the other processes are read as before" \
 	jqok '[.processes[] | select(.pid == 13158 or .pid == 13161 or .pid == 13163)] | length == 3' "$TMP/escape.json"
 
