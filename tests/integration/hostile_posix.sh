@@ -79,6 +79,15 @@ slowed() {
 		strace -f --seccomp-bpf -o /dev/null -e trace=newfstatat \
 		-e inject=newfstatat:delay_exit=20000 -P "$path" -P "${path##*/}" "$IPCTOP" "$@")
 }
+# snapshots PATH JQ NAME [IPCTOP ARGS...]: N snapshots of the slowed ipctop, each turned by JQ
+# into lines of $TMP/NAME.values at once (a machine with many processes makes big snapshots),
+# ipctop's exit status in $TMP/NAME.rc
+snapshots() {
+	spath=$1 filter=$2 out=$3
+	shift 3
+	{ slowed "$spath" "$@" --batch -n "$N" -d 0 --json 2>"$TMP/$out.err"; echo $? >"$TMP/$out.rc"; } |
+		jq -r "$filter" >"$TMP/$out.values" 2>/dev/null
+}
 stop_swappers() {
 	for p in $PIDS; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	PIDS=""
@@ -86,12 +95,12 @@ stop_swappers() {
 
 # ---- SIGBUS: a semaphore file shrinking under the reader ----
 start_swapper truncate truncate /dev/shm/sem.trunc 32
-slowed /dev/shm/sem.trunc --batch -n "$N" -d 0 --json >"$TMP/trunc.json" 2>"$TMP/trunc.err"
-rc=$?
+snapshots /dev/shm/sem.trunc '[.posix_sems[] | select(.name == "trunc")] | length' trunc
+rc=$(cat "$TMP/trunc.rc")
 check "SIGBUS: --batch -n $N survives a semaphore file truncated meanwhile (exit $rc)" [ "$rc" -eq 0 ]
-lines=$(wc -l <"$TMP/trunc.json")
+lines=$(wc -l <"$TMP/trunc.values")
 check "SIGBUS: $N snapshots written (got $lines)" [ "$lines" -eq "$N" ]
-seen=$(jq -c '.posix_sems[] | select(.name == "trunc")' "$TMP/trunc.json" 2>/dev/null | wc -l)
+seen=$(grep -c '^1$' "$TMP/trunc.values")
 check "SIGBUS: the semaphore is listed ($seen of $N snapshots)" [ "$seen" -eq "$N" ]
 stop_swappers
 
@@ -104,10 +113,9 @@ swap_case() {
 	sc=$1 path=$2 secret=$3 regular=$4 filter=$5 leak=$6
 	shift 6
 	start_swapper "$sc" symlink "$path" "$secret" "$regular"
-	slowed "$path" "$@" --batch -n "$N" -d 0 --json >"$TMP/$sc.json" 2>"$TMP/$sc.err"
-	rc=$?
+	snapshots "$path" "$filter" "$sc" "$@"
+	rc=$(cat "$TMP/$sc.rc")
 	check "$sc: --batch exits 0 (exit $rc)" [ "$rc" -eq 0 ]
-	jq -r "$filter" "$TMP/$sc.json" >"$TMP/$sc.values" 2>/dev/null
 	leaks=$(grep -c "^$leak " "$TMP/$sc.values")
 	refused=$(grep -c ' changed during scan' "$TMP/$sc.values")
 	check "$sc: the root-only file is never shown ($leaks of $N snapshots did)" [ "$leaks" -eq 0 ]
