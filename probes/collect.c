@@ -13,7 +13,10 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/openat2.h>
 
 #include "probes/collect.h"
 #include "probes/probe.h"
@@ -103,21 +106,24 @@ struct collector *collector_new(const struct collect_opts *opts, int *err)
 		free(c);
 		return NULL;
 	}
-	c->procfd = openat(c->rootfd, "proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* from here on every open of every probe resolves inside a tree that is not "/" */
+	if (strcmp(c->sysroot, "/") != 0) {
+		c->untrusted_root = true;
+		__atomic_add_fetch(&untrusted_roots, 1, __ATOMIC_RELAXED);
+	}
+	c->procfd = probe_open_root_dir(c->rootfd, "proc");
 	if (c->procfd < 0) {
-		*err = -errno;
+		*err = c->procfd;
+		if (c->untrusted_root)
+			__atomic_sub_fetch(&untrusted_roots, 1, __ATOMIC_RELAXED);
 		close(c->rootfd);
 		free(c->sysroot);
 		free(c);
 		return NULL;
 	}
 	*err = 0;
-	if (strcmp(c->sysroot, "/") != 0) {
-		c->untrusted_root = true;
-		__atomic_add_fetch(&untrusted_roots, 1, __ATOMIC_RELAXED);
-	} else {
+	if (!c->untrusted_root)
 		c->iter = fd_iter_pass_new();
-	}
 	return c;
 }
 
@@ -244,20 +250,123 @@ int collector_collect(struct collector *c, struct snapshot **out)
 	return 0;
 }
 
+/*
+ * Path resolution under an untrusted sysroot (see probe.h). The kernel does the walk
+ * (openat2): RESOLVE_BENEATH below a directory already opened in the tree, RESOLVE_IN_ROOT
+ * from the tree's root, and never a magic link. Returns an fd or -errno (-EXDEV: a link or
+ * ".." leads out of the directory). EAGAIN (a rename raced the walk) is retried a few times.
+ */
+static int open_confined(int dirfd, const char *path, int flags, uint64_t resolve)
+{
+	struct open_how how = {
+		/* openat2 refuses O_NOCTTY with O_PATH (EINVAL) */
+		.flags = (uint64_t)(flags | O_CLOEXEC | (flags & O_PATH ? 0 : O_NOCTTY)),
+		.resolve = resolve | RESOLVE_NO_MAGICLINKS,
+	};
+
+	for (int attempt = 0;; attempt++) {
+		long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+
+		if (fd >= 0)
+			return (int)fd;
+		if (errno != EAGAIN || attempt >= 8)
+			return -errno;
+	}
+}
+
+static bool untrusted(void)
+{
+	return __atomic_load_n(&untrusted_roots, __ATOMIC_RELAXED) > 0;
+}
+
+/* A file found in an untrusted tree, opened for reading once it is known to be a regular
+ * file: resolved as an O_PATH descriptor first and checked with fstat (a FIFO or device is
+ * never opened: that could block, or wake a peer blocked in open()), then reopened through
+ * that same descriptor (/proc/self/fd: the very inode checked) with O_NONBLOCK, and checked
+ * again. */
+static int open_regular_confined(int dirfd, const char *path, uint64_t resolve)
+{
+	char self[40];
+	struct stat st, st2;
+	int pfd = open_confined(dirfd, path, O_PATH, resolve), fd;
+
+	if (pfd < 0)
+		return pfd;
+	if (fstat(pfd, &st) < 0) {
+		int err = errno;
+
+		close(pfd);
+		return -err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(pfd);
+		return -EINVAL;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))	/* no /proc here: walk again */
+		fd = open_confined(dirfd, path, O_RDONLY | O_NONBLOCK, resolve);
+	else if (fd < 0)
+		fd = -errno;
+	close(pfd);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st2) < 0 || !S_ISREG(st2.st_mode) || st2.st_ino != st.st_ino ||
+	    st2.st_dev != st.st_dev) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
 int probe_open_file(int dirfd, const char *path)
 {
 	int fd;
 
-	if (__atomic_load_n(&untrusted_roots, __ATOMIC_RELAXED) > 0) {
-		struct stat st;
-
-		if (fstatat(dirfd, path, &st, 0) < 0)
-			return -errno;
-		if (!S_ISREG(st.st_mode))
-			return -EINVAL;
-	}
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (untrusted())
+		return open_regular_confined(dirfd, path, RESOLVE_BENEATH);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	return fd < 0 ? -errno : fd;
+}
+
+int probe_open_dir(int dirfd, const char *path, int flags)
+{
+	int fd;
+
+	flags |= O_DIRECTORY;
+	if (untrusted())
+		return open_confined(dirfd, path, flags, RESOLVE_BENEATH);
+	fd = openat(dirfd, path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int probe_open_root_dir(int rootfd, const char *path)
+{
+	int fd;
+
+	if (untrusted())
+		return open_confined(rootfd, path, O_RDONLY | O_DIRECTORY, RESOLVE_IN_ROOT);
+	fd = openat(rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int probe_lstat_in_root(int rootfd, const char *path, struct stat *st)
+{
+	int fd;
+
+	if (!untrusted())
+		return fstatat(rootfd, path, st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+	fd = open_confined(rootfd, path, O_PATH | O_NOFOLLOW, RESOLVE_IN_ROOT);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, st) < 0) {
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+	close(fd);
+	return 0;
 }
 
 struct fd_entry *probe_add_fd(struct probe_ctx *ctx)
@@ -283,27 +392,10 @@ struct map_entry *probe_add_map(struct probe_ctx *ctx)
 const char *probe_errname(int err)
 {
 	static __thread char buf[16];
+	const char *name = strerrorname_np(err);	/* "ELOOP", "EXDEV", ...: every errno glibc knows */
 
-	switch (err) {
-	case EACCES: return "EACCES";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case ESRCH: return "ESRCH";
-	case EINVAL: return "EINVAL";
-	case EIDRM: return "EIDRM";
-	case ENOMEM: return "ENOMEM";
-	case ENOSYS: return "ENOSYS";
-	case EBADF: return "EBADF";
-	case EIO: return "EIO";
-	case ENOTDIR: return "ENOTDIR";
-	case ENODEV: return "ENODEV";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
-	case ENAMETOOLONG: return "ENAMETOOLONG";
-	case ERANGE: return "ERANGE";
-	case EBADMSG: return "EBADMSG";
-	case EAGAIN: return "EAGAIN";
-	}
+	if (name)
+		return name;
 	snprintf(buf, sizeof(buf), "E%d", err);
 	return buf;
 }

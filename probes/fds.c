@@ -430,7 +430,7 @@ static bool sysroot_is_mqueue(struct scan *sc, const char *path, size_t len)
 		return false;
 	if (!sc->mqdir_tried) {
 		sc->mqdir_tried = true;
-		sc->mqdirfd = openat(sc->ctx->rootfd, "dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		sc->mqdirfd = probe_open_root_dir(sc->ctx->rootfd, "dev/mqueue");
 	}
 	if (sc->mqdirfd < 0)
 		return false;
@@ -467,7 +467,7 @@ static int classify_path(struct scan *sc, int fddirfd, pid_t pid, const char *fd
 
 		memcpy(path, target + 1, len - 1);
 		path[len - 1] = '\0';
-		if (fstatat(sc->ctx->rootfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (probe_lstat_in_root(sc->ctx->rootfd, path, &st) == 0) {
 			e->dev = st.st_dev;
 			e->inode = st.st_ino;
 			if (S_ISFIFO(st.st_mode))
@@ -550,8 +550,7 @@ static int scan_fd(struct scan *sc, int fddirfd, int *infodirfd, const char *inf
 			int rc;
 
 			if (*infodirfd < 0)
-				*infodirfd = openat(ctx->procfd, infopath,
-						    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				*infodirfd = probe_open_dir(ctx->procfd, infopath, O_RDONLY);
 			rc = read_fdinfo(sc, *infodirfd, pid, fdname, &tmp);
 			if (rc < 0)
 				return 0;
@@ -636,7 +635,7 @@ static int scan_fd_live(struct scan *sc, int fddirfd, int *infodirfd, const char
 	}
 	if (tmp.type == FDT_EVENTFD || tmp.type == FDT_SIGNALFD) {
 		if (*infodirfd < 0)
-			*infodirfd = openat(ctx->procfd, infopath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			*infodirfd = probe_open_dir(ctx->procfd, infopath, O_RDONLY);
 		if (read_fdinfo(sc, *infodirfd, pid, fdname, &tmp) != 0)
 			return 0;	/* closed or reused meanwhile */
 	}
@@ -710,7 +709,7 @@ static bool reuse_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 		} else if (e.type == FDT_EVENTFD || e.type == FDT_SIGNALFD) {
 			if (infofd < 0) {
 				snprintf(path, sizeof(path), "%d/fdinfo", (int)pid);
-				infofd = openat(ctx->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				infofd = probe_open_dir(ctx->procfd, path, O_RDONLY);
 			}
 			ok = infofd >= 0 && read_fdinfo(sc, infofd, pid, fdname, &e) == 0;
 		}
@@ -852,7 +851,7 @@ static void scan_pid_iter(struct scan *sc, pid_t pid, struct proc_rec *p)
 		} else if (e.type == FDT_EVENTFD || e.type == FDT_SIGNALFD) {
 			if (infofd < 0) {
 				snprintf(path, sizeof(path), "%d/fdinfo", (int)pid);
-				infofd = openat(ctx->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				infofd = probe_open_dir(ctx->procfd, path, O_RDONLY);
 			}
 			if (read_fdinfo(sc, infofd, pid, fdname, &e) != 0)
 				continue;	/* closed or reused meanwhile */
@@ -904,9 +903,9 @@ static void scan_pid(struct scan *sc, pid_t pid, struct proc_rec *p)
 		return;
 	snprintf(fdpath, sizeof(fdpath), "%d/fd", (int)pid);
 	snprintf(infopath, sizeof(infopath), "%d/fdinfo", (int)pid);
-	dfd = openat(ctx->procfd, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = probe_open_dir(ctx->procfd, fdpath, O_RDONLY);
 	if (dfd < 0) {
-		pid_unreadable(sc, pid, p, errno);
+		pid_unreadable(sc, pid, p, -dfd);
 		return;
 	}
 	/* getdents64 into the worker's buffer (no DIR allocated per process) */
@@ -1002,9 +1001,9 @@ static ssize_t list_pids(struct probe_ctx *ctx, struct scan_pid **out)
 		*out = v;
 		return (ssize_t)n;
 	}
-	dfd = openat(ctx->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = probe_open_dir(ctx->procfd, ".", O_RDONLY);
 	if (dfd < 0)
-		return -errno;
+		return dfd;
 	dir = fdopendir(dfd);
 	if (!dir) {
 		int err = errno;

@@ -13,13 +13,17 @@
  *   pshm_rec  each file of <root>/dev/shm not named sem.*: size, and the processes mapping
  *             it (proc_maps entries under /dev/shm/ with the same inode, and on the live
  *             system the same device).
- *   psem_rec  each sem.NAME of <root>/dev/shm: the value read from a read-only shared
- *             mapping of the file (no sem_* call), mapped_pids matched by inode, because
- *             glibc creates the file under a temporary name that the users' maps keep
- *             showing ("sem.XXXXXX (deleted)").
+ *   psem_rec  each sem.NAME of <root>/dev/shm: the value read with pread from the file (no
+ *             sem_* call, and never through a mapping: its owner, or anyone who can write
+ *             it, may truncate it at any time, and a mapping would then fault), mapped_pids
+ *             matched by inode, because glibc creates the file under a temporary name that
+ *             the users' maps keep showing ("sem.XXXXXX (deleted)").
  *   unlinked  shm objects and semaphores no name leads to any more but that processes still
  *             map (shm_unlink'ed, or a semaphore that was never linked): from the maps by
  *             inode, deleted = true, never opened (size and value unknown, with the reason).
+ * Both directories are writable by every user, who may swap a listed name for a symlink, a
+ * FIFO or another file at any moment: files there are opened with O_NOFOLLOW | O_NONBLOCK and
+ * read only once fstat on the descriptor shows the regular file that was listed.
  * Opening a queue's file never receives and opening it read-only adds no sender; nothing is
  * posted, waited on or unlinked. Errors are data: an object whose values cannot be read is
  * listed with them unknown and "pmq:NAME" / "pshm:NAME" / "psem:NAME" in errors.
@@ -33,7 +37,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -95,6 +98,41 @@ int posix_ipc_sem_value(const void *mem, size_t len, int64_t *value)
 	*value = (int64_t)(v >> 1);
 #endif
 	return 0;
+}
+
+/* ---- opening what others can swap ----------------------------------------------------------- */
+
+/*
+ * Opens the file name of dirfd, a directory any user may write (/dev/shm, /dev/mqueue): never
+ * through a symlink (O_NOFOLLOW), never blocking on a FIFO or device swapped in (O_NONBLOCK),
+ * and checked on the descriptor itself: a regular file, the inode that was listed (inode 0:
+ * any). Returns the fd, or -errno with *why set (a name swapped meanwhile is "changed during
+ * scan").
+ */
+static int open_listed(int dirfd, const char *name, uint64_t inode, struct stat *st,
+		       const char **why)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+
+	if (fd < 0) {
+		int err = errno;
+
+		*why = err == ELOOP ? "changed during scan (now a symlink)" : probe_errname(err);
+		return -err;
+	}
+	if (fstat(fd, st) < 0) {
+		int err = errno;
+
+		*why = probe_errname(err);
+		close(fd);
+		return -err;
+	}
+	if (!S_ISREG(st->st_mode) || (inode && st->st_ino != inode)) {
+		*why = S_ISREG(st->st_mode) ? "changed during scan" : "changed during scan (not a file)";
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
 }
 
 /* ---- message queues ------------------------------------------------------------------------ */
@@ -247,17 +285,15 @@ static void mq_from_dir(struct probe_ctx *ctx, int dirfd, struct mq_refs *refs)
 	}
 	while ((de = readdir(dir))) {
 		struct mq_vals v = { SNAP_UNKNOWN, SNAP_UNKNOWN, SNAP_UNKNOWN, SNAP_UNKNOWN, NULL };
-		struct stat st;
+		struct stat st, fst;
 		int fd;
 
 		if (de->d_name[0] == '.')
 			continue;
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 			continue;	/* unlinked meanwhile, or not a queue */
-		fd = openat(dirfd, de->d_name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-		if (fd < 0) {
-			v.error = probe_errname(errno);
-		} else {
+		fd = open_listed(dirfd, de->d_name, st.st_ino, &fst, &v.error);
+		if (fd >= 0) {
 			mq_read_values(fd, ctx->live, &v);
 			close(fd);
 		}
@@ -328,13 +364,13 @@ static void collect_mqueues(struct probe_ctx *ctx)
 	if (refs.n > 1)
 		qsort(refs.v, refs.n, sizeof(*refs.v), cmp_mq_ref);
 
-	dirfd = openat(ctx->rootfd, "dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = probe_open_root_dir(ctx->rootfd, "dev/mqueue");
 	if (dirfd >= 0)
 		mq_from_dir(ctx, dirfd, &refs);
 	else
 		snapshot_add_error(ctx->snap, "dev/mqueue",
-				   errno == ENOENT ? "ENOENT (not mounted: only queues held open are listed)"
-						   : probe_errname(errno));
+				   dirfd == -ENOENT ? "ENOENT (not mounted: only queues held open are listed)"
+						    : probe_errname(-dirfd));
 	mq_from_holders(ctx, &refs);
 	free(refs.v);
 }
@@ -427,31 +463,23 @@ static pid_t *mapped_pids(struct snapshot *s, const struct map_ref *m, size_t n,
 	return *count ? out : NULL;
 }
 
-static const char *read_sem(int dirfd, const char *name, int64_t *value)
+/* The value of a named semaphore: read with pread from the descriptor, never through a
+ * mapping (another user may truncate the file at any moment: a mapping would fault). */
+static const char *read_sem(int dirfd, const char *name, uint64_t inode, int64_t *value)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	struct stat st;
-	void *mem;
+	unsigned char buf[16];
 	const char *err = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd = open_listed(dirfd, name, inode, &st, &err);
 
 	if (fd < 0)
-		return probe_errname(errno);
-	if (fstat(fd, &st) < 0) {
+		return err;
+	n = pread(fd, buf, sizeof(buf), 0);
+	if (n < 0)
 		err = probe_errname(errno);
-	} else if (st.st_size < 16) {
+	else if ((size_t)n < sizeof(buf) || posix_ipc_sem_value(buf, (size_t)n, value) < 0)
 		err = "short file (not a sem_t)";
-	} else {
-		size_t len = (size_t)(st.st_size < 4096 ? st.st_size : 4096);
-
-		mem = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-		if (mem == MAP_FAILED) {
-			err = probe_errname(errno);
-		} else {
-			if (posix_ipc_sem_value(mem, len, value) < 0)
-				err = "short file (not a sem_t)";
-			munmap(mem, len);
-		}
-	}
 	close(fd);
 	return err;
 }
@@ -488,10 +516,10 @@ static void collect_shm(struct probe_ctx *ctx)
 	DIR *dir;
 	struct dirent *de;
 
-	dirfd = openat(ctx->rootfd, "dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = probe_open_root_dir(ctx->rootfd, "dev/shm");
 	if (dirfd < 0) {
-		if (errno != ENOENT)
-			snapshot_add_error(s, "dev/shm", probe_errname(errno));
+		if (dirfd != -ENOENT)
+			snapshot_add_error(s, "dev/shm", probe_errname(-dirfd));
 		free(maps);
 		return;
 	}
@@ -516,7 +544,7 @@ static void collect_shm(struct probe_ctx *ctx)
 						       de->d_name, &n) : NULL;
 		if (strncmp(de->d_name, "sem.", 4) == 0 && de->d_name[4]) {
 			int64_t value = SNAP_UNKNOWN;
-			const char *err = read_sem(dirfd, de->d_name, &value);
+			const char *err = read_sem(dirfd, de->d_name, st.st_ino, &value);
 			struct psem_rec *m = snapshot_add_psem(s);
 
 			m->name = snapshot_strdup(s, de->d_name + 4);

@@ -124,15 +124,27 @@ struct fd_entry *probe_add_fd(struct probe_ctx *ctx);
 struct map_entry *probe_add_map(struct probe_ctx *ctx);
 
 /*
- * Opens a file of the (proc) tree for reading, like openat(dirfd, path, O_RDONLY | O_CLOEXEC).
- * While any collector reads a --sysroot tree (which anyone may have planted a FIFO or a device
- * in), the path is first checked to be a regular file: opening a FIFO would block ipctop and
- * could wake a peer blocked in open(). Returns an fd or -errno (-EINVAL: not a regular file).
- * On the live /proc nothing changes: its files are never FIFOs.
+ * Opening what a probe reads. On the live system ("/") these are plain openat/fstatat calls.
+ * While any collector reads a --sysroot tree (which anyone may have shaped: links out of it,
+ * FIFOs, devices, names swapped between two calls), every path resolves inside the tree, by
+ * the kernel (openat2 with RESOLVE_NO_MAGICLINKS): below dirfd (RESOLVE_BENEATH: a link or
+ * ".." that leaves it fails with -EXDEV, recorded as that file's error) or, for the _root_
+ * calls, from the tree's root (RESOLVE_IN_ROOT: an absolute link means the tree's own path,
+ * as in a chroot). Each returns an fd (O_CLOEXEC) or -errno.
  */
+/* A regular file for reading (O_NONBLOCK). Under a sysroot it is checked on its descriptor
+ * before it is opened for reading, so a FIFO or device is never opened: -EINVAL. */
 int probe_open_file(int dirfd, const char *path);
+/* A directory below dirfd; flags: O_RDONLY or O_PATH (O_DIRECTORY is added). */
+int probe_open_dir(int dirfd, const char *path, int flags);
+/* A directory of the tree from its root ("proc", "dev/shm"). */
+int probe_open_root_dir(int rootfd, const char *path);
+/* lstat of a path from the tree's root (a recorded link's target). Returns 0 or -errno. */
+struct stat;
+int probe_lstat_in_root(int rootfd, const char *path, struct stat *st);
 
-/* Error text for an errno value, as data: "EACCES", "ENOENT", ... ("E<n>" if unnamed). */
+/* Error text for an errno value, as data: its name, "EACCES", "ELOOP", ... ("E<n>" only for
+ * a number the C library has no name for). */
 const char *probe_errname(int err);
 
 #endif

@@ -188,6 +188,9 @@ struct pm_worker {
 	struct map_entry *maps;
 	size_t n_maps, cap_maps;
 	struct arena arena;	/* paths */
+	struct pm_seen { uint32_t gen, idx; } *seen;	/* the current process's entries */
+	size_t seen_mask, n_seen;
+	uint32_t seen_gen;
 	char *buf;
 	size_t cap;
 	pthread_t thread;
@@ -208,27 +211,85 @@ struct pm_scan {
 	struct pm_worker w[PM_WORKERS_MAX + 1];
 };
 
-static bool already_have(const struct pm_worker *w, size_t first, const struct map_entry *m)
+/*
+ * One process may map the same object many times (and a hostile one tens of thousands of
+ * distinct ones): its entries are de-duplicated through an open-addressing set of indices
+ * into w->maps, keyed on (dev, inode, deleted, path), so each mapping costs O(1). A slot
+ * belongs to the current process when its generation is the worker's (seen_begin starts a new
+ * one: nothing is cleared between processes).
+ */
+static uint64_t map_key_hash(const struct map_entry *m)
 {
-	for (size_t i = first; i < w->n_maps; i++) {
-		const struct map_entry *o = &w->maps[i];
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a over the path */
 
-		if (o->dev == m->dev && o->inode == m->inode && o->deleted == m->deleted &&
-		    strcmp(o->path, m->path) == 0)
-			return true;
+	for (const unsigned char *p = (const unsigned char *)m->path; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h ^= (m->inode + 0x9e3779b97f4a7c15ULL) * 0xc2b2ae3d27d4eb4fULL;
+	h ^= (m->dev + (m->deleted ? 0x165667b19e3779f9ULL : 0)) * 0x27d4eb2f165667c5ULL;
+	return h ^ (h >> 29);
+}
+
+static bool same_map(const struct map_entry *a, const struct map_entry *b)
+{
+	return a->dev == b->dev && a->inode == b->inode && a->deleted == b->deleted &&
+	       strcmp(a->path, b->path) == 0;
+}
+
+/* Forgets every entry in the set (a new process, or its entries taken back). */
+static void seen_begin(struct pm_worker *w)
+{
+	w->n_seen = 0;
+	if (++w->seen_gen == 0) {	/* wrapped: stale slots could match, clear them */
+		if (w->seen)
+			memset(w->seen, 0, (w->seen_mask + 1) * sizeof(*w->seen));
+		w->seen_gen = 1;
 	}
-	return false;
+}
+
+static void seen_put(struct pm_worker *w, uint64_t h, size_t idx)
+{
+	for (size_t at = h & w->seen_mask;; at = (at + 1) & w->seen_mask)
+		if (w->seen[at].gen != w->seen_gen) {
+			w->seen[at].gen = w->seen_gen;
+			w->seen[at].idx = (uint32_t)idx;
+			w->n_seen++;
+			return;
+		}
+}
+
+/* Room for one more at most half full: grows and puts the current process's entries back. */
+static void seen_reserve(struct pm_worker *w, size_t first)
+{
+	size_t cap = w->seen ? w->seen_mask + 1 : 0;
+
+	if ((w->n_seen + 1) * 2 <= cap)
+		return;
+	cap = cap ? cap * 2 : 256;
+	free(w->seen);
+	w->seen = xcalloc(cap, sizeof(*w->seen));
+	w->seen_mask = cap - 1;
+	w->seen_gen = 1;
+	w->n_seen = 0;
+	for (size_t i = first; i < w->n_maps; i++)
+		seen_put(w, map_key_hash(&w->maps[i]), i);
 }
 
 static void add_map(struct pm_worker *w, size_t first, const struct map_entry *m)
 {
-	if (already_have(w, first, m))
-		return;
+	uint64_t h = map_key_hash(m);
+
+	seen_reserve(w, first);
+	for (size_t at = h & w->seen_mask; w->seen[at].gen == w->seen_gen;
+	     at = (at + 1) & w->seen_mask)
+		if (same_map(&w->maps[w->seen[at].idx], m))
+			return;
 	if (w->n_maps == w->cap_maps) {
 		w->cap_maps = w->cap_maps ? w->cap_maps * 2 : 64;
 		w->maps = xreallocarray(w->maps, w->cap_maps, sizeof(*w->maps));
 	}
-	w->maps[w->n_maps++] = *m;
+	w->maps[w->n_maps] = *m;
+	seen_put(w, h, w->n_maps);
+	w->n_maps++;
 }
 
 /* Records the IPC mappings found in one maps text. Only shared mappings ("s" in the perms)
@@ -324,6 +385,7 @@ static void scan_pid(struct pm_worker *w, struct pm_result *r)
 
 	r->worker = w->id;
 	r->first = w->n_maps;
+	seen_begin(w);
 	/* the BPF pass has the mappings of every process that existed when it began */
 	if (w->scan->table && r->proc && r->proc->start_ticks < w->scan->ticks) {
 		const struct fd_iter_maps *t = w->scan->table;
@@ -374,6 +436,7 @@ static void scan_pid(struct pm_worker *w, struct pm_result *r)
 		if (rc == -ENOTTY) {
 			atomic_store(&w->scan->no_query, true);
 			w->n_maps = r->first;
+			seen_begin(w);
 		} else {
 			goto done;
 		}
@@ -474,6 +537,7 @@ static void scan_pids(struct probe_ctx *ctx, struct pm_result *res, size_t n)
 	for (unsigned i = 0; i <= PM_WORKERS_MAX; i++) {
 		free(sc->w[i].maps);
 		free(sc->w[i].buf);
+		free(sc->w[i].seen);
 		arena_fini(&sc->w[i].arena);
 	}
 	if (sc->table)
@@ -483,13 +547,13 @@ static void scan_pids(struct probe_ctx *ctx, struct pm_result *res, size_t n)
 
 static int scan_dir(struct probe_ctx *ctx, struct pm_result **res, size_t *n)
 {
-	int dfd = openat(ctx->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = probe_open_dir(ctx->procfd, ".", O_RDONLY);
 	size_t cap = 64;
 	struct dirent *de;
 	DIR *d;
 
 	if (dfd < 0)
-		return -errno;
+		return dfd;
 	d = fdopendir(dfd);
 	if (!d) {
 		int err = errno;

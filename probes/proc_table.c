@@ -300,10 +300,10 @@ static void scan_one_parsed(struct probe_ctx *ctx, struct pt_state *st, pid_t pi
 	int piddir, rc;
 
 	snprintf(name, sizeof(name), "%d", (int)pid);
-	piddir = openat(ctx->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	piddir = probe_open_dir(ctx->procfd, name, O_RDONLY);
 	if (piddir < 0) {
-		if (!gone(-errno))
-			snapshot_add_errorf(ctx->snap, probe_errname(errno), "pid %d", (int)pid);
+		if (!gone(piddir))
+			snapshot_add_errorf(ctx->snap, probe_errname(-piddir), "pid %d", (int)pid);
 		return;
 	}
 	rc = proc_read_file(piddir, "stat", &st->buf, &st->cap, STAT_MAX, &len);
@@ -325,12 +325,12 @@ static void scan_one_parsed(struct probe_ctx *ctx, struct pt_state *st, pid_t pi
 
 static int scan_parsed(struct probe_ctx *ctx, struct pt_state *st)
 {
-	int dfd = openat(ctx->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = probe_open_dir(ctx->procfd, ".", O_RDONLY);
 	struct dirent *de;
 	DIR *d;
 
 	if (dfd < 0)
-		return -errno;
+		return dfd;
 	d = fdopendir(dfd);
 	if (!d) {
 		int err = errno;

@@ -355,7 +355,7 @@ static void read_threads(struct probe_ctx *ctx, size_t pi, struct wait_counts *w
 	int fd;
 
 	snprintf(path, sizeof(path), "%d/task", (int)pid);
-	fd = openat(ctx->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = probe_open_dir(ctx->procfd, path, O_RDONLY);
 	if (fd < 0)
 		return;
 	d = fdopendir(fd);

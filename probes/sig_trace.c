@@ -258,8 +258,12 @@ static bool parse_generate(const char *p, const char *end, struct sig_trace_line
 	p = pid;
 	if (!int_field(&p, end, "pid=", &out->target_pid) || out->target_pid < 0)
 		return false;
-	/* grp= and res= exist since Linux 3.5 */
-	if (field(&p, end, "grp=", &a, &b)) {
+	/* grp= and res= (Linux 3.5 and later; ipctop needs 5.6) are required: without them
+	 * a target comm holding " pid=1" and a newline could end a cut line as a signal to
+	 * pid 1 (see sig_trace_join) */
+	if (!field(&p, end, "grp=", &a, &b))
+		return false;
+	{
 		long long v;
 
 		if (!parse_dec(a, b, &v))
@@ -327,6 +331,126 @@ int sig_trace_parse_line(const char *line, size_t len, struct sig_trace_line *ou
 	return 0;
 }
 
+/* ---- lines split by a newline in a comm (see sig_trace.h) ---------------------------------- */
+
+enum { JOIN_NONE, JOIN_SENDER, JOIN_GENERATE };
+
+static bool has_event_marker(const char *line, size_t len)
+{
+	return find(line, line + len, ": signal_generate: ") ||
+	       find(line, line + len, ": signal_deliver: ");
+}
+
+/* Is line (not an event) perhaps the start of a comm? Not a comment, not blank, not "CPU:" */
+static bool comm_start(const char *line, size_t len)
+{
+	const char *p = skip_blank(line, line + len);
+
+	return len <= SIG_TRACE_COMM_LEN + 16 && p < line + len && *p != '#' &&
+	       (size_t)(line + len - p) <= SIG_TRACE_COMM_LEN &&
+	       !(line + len - p >= 4 && memcmp(p, "CPU:", 4) == 0);
+}
+
+static bool append(struct sig_trace_joiner *j, const char *line, size_t len)
+{
+	if (j->len + 1 + len > sizeof(j->buf))
+		return false;
+	j->buf[j->len++] = '\n';
+	memcpy(j->buf + j->len, line, len);
+	j->len += len;
+	j->lines++;
+	return true;
+}
+
+/* Parses text into *l; 0 only when the comms it holds fit a real comm. */
+static int parse_joined(const char *text, size_t len, struct sig_trace_line *l)
+{
+	int rc = sig_trace_parse_line(text, len, l);
+
+	if (rc == 0 && l->kind != STL_LOST &&
+	    (strlen(l->task_comm) > SIG_TRACE_COMM_LEN ||
+	     (l->kind == STL_GENERATE && strlen(l->target_comm) > SIG_TRACE_COMM_LEN)))
+		return -EBADMSG;
+	return rc;
+}
+
+void sig_trace_join(struct sig_trace_joiner *j, const char *line, size_t len,
+		    sig_trace_emit_fn emit, void *arg)
+{
+	struct sig_trace_line l;
+	int rc;
+
+	if (j->state == JOIN_GENERATE) {
+		size_t kept = j->len;
+
+		bool lost_notice = sig_trace_parse_line(line, len, &l) == 0 && l.kind == STL_LOST;
+
+		if (!has_event_marker(line, len) && !lost_notice && j->lines <= SIG_TRACE_COMM_LEN &&
+		    append(j, line, len)) {
+			/* with the sender's comm kept in front, or without it if that fails */
+			if (parse_joined(j->buf, j->len, &l) == 0 ||
+			    (j->skip && parse_joined(j->buf + j->skip, j->len - j->skip, &l) == 0)) {
+				emit(arg, 0, &l);
+				j->state = JOIN_NONE;
+				j->len = 0;
+			}
+			return;		/* joined, or still waiting for the rest */
+		}
+		/* it cannot be the rest: the kept line was malformed after all */
+		j->len = kept;
+		emit(arg, sig_trace_parse_line(j->buf + j->skip, j->len - j->skip, &l), &l);
+		j->state = JOIN_NONE;
+		j->len = 0;
+	}
+	if (!has_event_marker(line, len)) {
+		rc = sig_trace_parse_line(line, len, &l);
+		if (rc == 1 && comm_start(line, len)) {
+			if (j->state == JOIN_SENDER && j->lines <= SIG_TRACE_COMM_LEN &&
+			    j->len + 1 + len <= SIG_TRACE_COMM_LEN + 16 && append(j, line, len))
+				return;
+			memcpy(j->buf, line, len);
+			j->len = len;
+			j->lines = 1;
+			j->state = JOIN_SENDER;
+			return;
+		}
+		j->state = JOIN_NONE;
+		j->len = 0;
+		emit(arg, rc, &l);
+		return;
+	}
+	if (j->state == JOIN_SENDER) {
+		size_t skip = j->len + 1;
+
+		j->state = JOIN_NONE;
+		if (append(j, line, len)) {
+			if (parse_joined(j->buf, j->len, &l) == 0) {
+				j->len = 0;
+				emit(arg, 0, &l);
+				return;
+			}
+			rc = sig_trace_parse_line(line, len, &l);
+			if (rc < 0 && find(line, line + len, ": signal_generate: ")) {
+				j->lines = 1;	/* cut in the target's comm too, perhaps */
+				j->skip = skip;
+				j->state = JOIN_GENERATE;
+				return;
+			}
+		}
+		j->len = 0;	/* not the start of this sender's comm */
+	}
+	rc = sig_trace_parse_line(line, len, &l);
+	if (rc < 0 && len < sizeof(j->buf) && find(line, line + len, ": signal_generate: ")) {
+		memcpy(j->buf, line, len);	/* perhaps cut in the target's comm */
+		j->len = len;
+		j->lines = 1;
+		j->skip = 0;
+		j->state = JOIN_GENERATE;
+		return;
+	}
+	emit(arg, rc, &l);
+}
+
 /* ---- the instance ------------------------------------------------------------------------ */
 
 /* What the signal-safe cleanup needs, set up once the instance exists. */
@@ -383,6 +507,7 @@ struct sig_trace_state {
 	char carry[LINE_MAX_LEN];	/* a line split across reads */
 	size_t n_carry;
 	bool carry_overflow;
+	struct sig_trace_joiner join;	/* an event split by a newline in a comm */
 	struct pend pend[PENDING_MAX];	/* published as blocked/generated: a later delivery
 					 * becomes an event of its own */
 	size_t n_pend;
@@ -862,10 +987,9 @@ pend_hit:
 	pend_remove(st, i);
 }
 
-static void on_line(struct batch *b, const char *line, size_t len)
+static void on_parsed(void *arg, int rc, const struct sig_trace_line *l)
 {
-	struct sig_trace_line l;
-	int rc = sig_trace_parse_line(line, len, &l);
+	struct batch *b = arg;
 
 	if (rc < 0) {
 		b->malformed++;
@@ -873,11 +997,16 @@ static void on_line(struct batch *b, const char *line, size_t len)
 	}
 	if (rc > 0)
 		return;
-	switch (l.kind) {
-	case STL_GENERATE: on_generate(b, &l); break;
-	case STL_DELIVER: on_deliver(b, &l); break;
-	case STL_LOST: b->lost += l.lost; break;
+	switch (l->kind) {
+	case STL_GENERATE: on_generate(b, l); break;
+	case STL_DELIVER: on_deliver(b, l); break;
+	case STL_LOST: b->lost += l->lost; break;
 	}
+}
+
+static void on_line(struct batch *b, const char *line, size_t len)
+{
+	sig_trace_join(&b->st->join, line, len, on_parsed, b);
 }
 
 static void feed(struct batch *b, const char *buf, size_t n)

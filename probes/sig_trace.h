@@ -74,6 +74,38 @@ struct sig_trace_line {
  * events), -EBADMSG for a signal event line that is malformed. */
 int sig_trace_parse_line(const char *line, size_t len, struct sig_trace_line *out);
 
+/*
+ * A comm may hold any byte but NUL, a newline too, and trace_pipe prints it as it is: one
+ * event then arrives as several lines. The joiner puts such lines back together before they
+ * are parsed. A comm is at most SIG_TRACE_COMM_LEN bytes, so:
+ *   - a line that is no event, no lost-events notice and no comment, and short enough to be
+ *     the start of a comm, is kept and put in front of the next event line when the joined
+ *     sender comm is still short enough (else it is dropped: it was no event);
+ *   - a signal_generate line that does not parse (the target's comm was cut) takes the lines
+ *     that follow until it parses with a target comm short enough, or until it cannot any
+ *     more (too long, or a line that starts an event of its own): then it is passed on as is
+ *     (malformed) and the line is taken afresh.
+ * signal_generate must then print grp= and res= (Linux 3.5 and later): a comm cannot fake
+ * " pid=N grp=N res=N" (18 bytes at least) to end a cut line early.
+ * emit gets every line in order, parsed (rc as sig_trace_parse_line returns).
+ */
+#define SIG_TRACE_COMM_LEN 15		/* TASK_COMM_LEN - 1 */
+#define SIG_TRACE_JOIN_MAX 512
+
+struct sig_trace_joiner {
+	char buf[SIG_TRACE_JOIN_MAX];
+	size_t len;
+	int state;		/* 0 nothing kept, 1 the start of a sender comm, 2 a cut generate */
+	unsigned lines;		/* lines joined into buf */
+	size_t skip;		/* state 2: bytes of a sender comm's start in front of the line */
+};
+
+typedef void (*sig_trace_emit_fn)(void *arg, int rc, const struct sig_trace_line *l);
+
+/* Feeds one line (without its newline). The joiner starts zeroed. */
+void sig_trace_join(struct sig_trace_joiner *j, const char *line, size_t len,
+		    sig_trace_emit_fn emit, void *arg);
+
 /* The probe. Needs the process table (and proc_wait's threads) to have run. */
 int sig_trace_collect(struct probe_ctx *ctx, void **state);
 void sig_trace_fini(void *state);

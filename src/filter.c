@@ -5,8 +5,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "src/filter.h"
 #include "src/format.h"
@@ -50,6 +55,34 @@ static void pidset_seal(struct pidset *ps)
 static bool pidset_has(const struct pidset *ps, pid_t pid)
 {
 	return ps->n && bsearch(&pid, ps->v, ps->n, sizeof(pid), cmp_pid);
+}
+
+size_t filter_missing_pids(const char *sysroot, const pid_t *pids, size_t n, char *out,
+			   size_t size)
+{
+	int rootfd = open(sysroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t missing = 0, used = 0;
+
+	if (size)
+		out[0] = '\0';
+	if (rootfd < 0)
+		return 0;	/* said when the collector cannot open it */
+	for (size_t i = 0; i < n; i++) {
+		char path[32];
+		struct stat st;
+		int w;
+
+		snprintf(path, sizeof(path), "proc/%d", (int)pids[i]);
+		if (fstatat(rootfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+			continue;
+		missing++;
+		w = used < size ? snprintf(out + used, size - used, "%s%d", used ? "," : "",
+					   (int)pids[i]) : 0;
+		if (w > 0)
+			used += (size_t)w;
+	}
+	close(rootfd);
+	return missing;
 }
 
 bool filter_has_pid(const pid_t *pids, size_t n, pid_t pid)

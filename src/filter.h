@@ -31,6 +31,11 @@
  * nothing but errors and sources. */
 struct snapshot *filter_apply(struct snapshot *s, const pid_t *pids, size_t n);
 
+/* `--pid` names that are no process of sysroot (no <sysroot>/proc/PID): writes them to out
+ * as "PID[,PID...]" (cut to size) and returns how many; 0 when all exist. */
+size_t filter_missing_pids(const char *sysroot, const pid_t *pids, size_t n, char *out,
+			   size_t size);
+
 /* Whether a process record names one of the pids (helper for views). */
 bool filter_has_pid(const pid_t *pids, size_t n, pid_t pid);
 

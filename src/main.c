@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "demos/demo.h"
+#include "src/filter.h"
 #include "src/options.h"
 #include "src/output.h"
 #include "ui/ui.h"
@@ -29,6 +30,21 @@ int main(int argc, char **argv)
 			opts.demo);
 		options_fini(&opts);
 		return 2;
+	}
+
+	/* --pid naming no process is bad usage too (a process that exits later is not) */
+	if (opts.n_pids && (opts.mode == MODE_ONCE || opts.mode == MODE_BATCH ||
+			    opts.mode == MODE_DASHBOARD)) {
+		char missing[256];
+		size_t n = filter_missing_pids(opts.sysroot, opts.pids, opts.n_pids, missing,
+					       sizeof(missing));
+
+		if (n) {
+			fprintf(stderr, "ipctop: --pid %s: no such process%s\n", missing,
+				n > 1 ? "es" : "");
+			options_fini(&opts);
+			return 2;
+		}
 	}
 
 	switch (opts.mode) {

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,18 +73,33 @@ static bool parse_long(const char *s, long min, long max, long *out)
 	return true;
 }
 
+#define DELAY_MAX_SECONDS (86400L * 365)	/* a year */
+
+/* Seconds written in decimal: digits, optionally a point and more digits ("2", "0.5", ".25"),
+ * nothing else (no sign, exponent, hex, inf or nan), at most DELAY_MAX_SECONDS. Read here, not
+ * with strtod, which would take "0x10" and "1e3" and follow the locale's decimal point. */
 static bool parse_seconds(const char *s, double *out)
 {
-	char *end;
-	double v;
+	long whole = 0;
+	long long frac = 0, scale = 1;	/* frac / scale: up to 12 digits (a picosecond) */
+	bool digits = false;
 
-	if (!s || !*s || *s == ' ' || *s == '\t')
+	if (!s)
 		return false;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v) || v < 0 || v > 86400.0 * 365)
+	for (; *s >= '0' && *s <= '9'; s++, digits = true) {
+		whole = whole * 10 + (*s - '0');
+		if (whole > DELAY_MAX_SECONDS)
+			return false;
+	}
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++, digits = true)
+			if (scale < 1000000000000LL) {
+				frac = frac * 10 + (*s - '0');
+				scale *= 10;
+			}
+	if (*s || !digits || (whole == DELAY_MAX_SECONDS && frac > 0))
 		return false;
-	*out = v;
+	*out = (double)whole + (double)frac / (double)scale;
 	return true;
 }
 
@@ -154,7 +168,8 @@ int options_parse(struct options *opts, int argc, char **argv)
 			break;
 		case 'd':
 			if (!parse_seconds(optarg, &opts->delay))
-				return usage_error(opts, "-d '%s': expected seconds >= 0 (e.g. 0.5)", optarg);
+				return usage_error(opts, "-d '%s': expected decimal seconds from 0 to %ld "
+						   "(a year), e.g. 0.5", optarg, DELAY_MAX_SECONDS);
 			delay_given = true;
 			opts->delay_given = true;
 			delay_arg = optarg;

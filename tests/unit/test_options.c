@@ -92,6 +92,18 @@ static void test_batch(void)
 	CU_ASSERT_EQUAL(o.iterations, 7);
 	CU_ASSERT_DOUBLE_EQUAL(o.delay, 1.5, 1e-12);
 	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "--batch", "-d", ".25", NULL), OPT_OK);
+	CU_ASSERT_DOUBLE_EQUAL(o.delay, 0.25, 1e-12);
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "--batch", "-d", "5.", NULL), OPT_OK);
+	CU_ASSERT_DOUBLE_EQUAL(o.delay, 5.0, 1e-12);
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "--batch", "-d", "31536000", NULL), OPT_OK);	/* a year */
+	CU_ASSERT_DOUBLE_EQUAL(o.delay, 31536000.0, 1e-12);
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "--batch", "-d", "0.000001", NULL), OPT_OK);
+	CU_ASSERT_DOUBLE_EQUAL(o.delay, 1e-6, 1e-15);
+	options_fini(&o);
 }
 
 static void test_pids(void)
@@ -174,6 +186,25 @@ static void test_bad_usage(void)
 	ASSERT_USAGE(&o, parse(&o, "-d", "-1", NULL), "-d '-1'");
 	options_fini(&o);
 	ASSERT_USAGE(&o, parse(&o, "--batch", "-d", "nan", NULL), "'nan'");
+	options_fini(&o);
+	/* decimal only, and the message says the real limit (issue 11) */
+	ASSERT_USAGE(&o, parse(&o, "--batch", "-d", "0x10", NULL), "-d '0x10': expected decimal seconds");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--batch", "-d", "1e3", NULL), "'1e3'");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--batch", "-d", "inf", NULL), "'inf'");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--batch", "-d", " 1", NULL), "' 1'");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--batch", "-d", "+1", NULL), "'+1'");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--batch", "-d", ".", NULL), "'.'");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--batch", "-d", "1e308", NULL), "from 0 to 31536000 (a year)");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--batch", "-d", "31536000.5", NULL), "'31536000.5'");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--batch", "-d", "99999999999999999999999", NULL), "a year");
 	options_fini(&o);
 	ASSERT_USAGE(&o, parse(&o, "--batch", "-d", "", NULL), "-d ''");
 	options_fini(&o);

@@ -6,8 +6,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -217,6 +219,97 @@ static void test_attached_pids_fixture(void)
 	snapshot_unref(s);
 }
 
+/*
+ * One process with tens of thousands of distinct /dev/shm mappings (what an unprivileged
+ * user can make to slow root's ipctop down, issue 11), each repeated, some also as
+ * " (deleted)" or with another inode under the same path: every distinct (dev, inode,
+ * deleted, path) is kept exactly once, in the order first seen. Correctness only: the cost
+ * per mapping is in make bench (tests/bench/maps.sh).
+ */
+#define MANY_MAPS 60000
+
+static void test_probe_many_mappings(void)
+{
+	char dir[] = "/tmp/ipctop-test-maps.XXXXXX", path[256];
+	struct run r;
+	FILE *f;
+	size_t expect = 0, bad = 0;
+
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	CU_ASSERT_FATAL(mkdir(path, 0755) == 0);
+	snprintf(path, sizeof(path), "%s/proc/4242", dir);
+	CU_ASSERT_FATAL(mkdir(path, 0755) == 0);
+	snprintf(path, sizeof(path), "%s/proc/4242/maps", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	for (unsigned i = 0; i < MANY_MAPS; i++) {
+		unsigned long a = 0x7f0000000000UL + (unsigned long)i * 0x2000;
+
+		fprintf(f, "%lx-%lx rw-s 00000000 00:1a %u /dev/shm/m%u\n", a, a + 0x1000, 100 + i, i);
+		expect++;
+		if (i % 7 == 0)		/* the same object again */
+			fprintf(f, "%lx-%lx r--s 00000000 00:1a %u /dev/shm/m%u\n", a + 0x1000,
+				a + 0x2000, 100 + i, i);
+		if (i % 11 == 0) {	/* unlinked meanwhile: another entry */
+			fprintf(f, "%lx-%lx r--s 00000000 00:1a %u /dev/shm/m%u (deleted)\n",
+				a + 0x1000, a + 0x2000, 100 + i, i);
+			expect++;
+		}
+		if (i % 13 == 0) {	/* the same path, another inode: another entry */
+			fprintf(f, "%lx-%lx r--s 00000000 00:1a %u /dev/shm/m%u\n", a + 0x1000,
+				a + 0x2000, 900000 + i, i);
+			expect++;
+		}
+		if (i % 17 == 0)	/* private: not shared, not counted */
+			fprintf(f, "%lx-%lx r--p 00000000 00:1a %u /dev/shm/p%u\n", a + 0x1000,
+				a + 0x2000, 100 + i, i);
+	}
+	CU_ASSERT_FATAL(fclose(f) == 0);
+
+	memset(&r, 0, sizeof(r));
+	r.ctx.snap = snapshot_new();
+	r.ctx.rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CU_ASSERT_FATAL(r.ctx.rootfd >= 0);
+	r.ctx.procfd = openat(r.ctx.rootfd, "proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CU_ASSERT_FATAL(r.ctx.procfd >= 0);
+	arena_init(&r.ctx.scratch);
+	CU_ASSERT_EQUAL(proc_maps_collect(&r.ctx, &r.st_maps), 0);
+	CU_ASSERT_EQUAL(r.ctx.n_maps, expect);
+	for (size_t i = 0, k = 0; i < r.ctx.n_maps; i++) {
+		const struct map_entry *m = &r.ctx.maps[i];
+		unsigned n = (unsigned)k;
+		char want[64];
+
+		/* the order first seen: m<n>, then its (deleted) and other-inode entries */
+		snprintf(want, sizeof(want), "/dev/shm/m%u", n);
+		if (m->pid != 4242 || strcmp(m->path, want) != 0 || m->dev != makedev(0, 0x1a) ||
+		    m->inode != 100 + n || m->deleted) {
+			bad++;
+			break;
+		}
+		if (n % 11 == 0) {
+			m = &r.ctx.maps[++i];
+			bad += strcmp(m->path, want) != 0 || m->inode != 100 + n || !m->deleted;
+		}
+		if (n % 13 == 0) {
+			m = &r.ctx.maps[++i];
+			bad += strcmp(m->path, want) != 0 || m->inode != 900000 + n || m->deleted;
+		}
+		k++;
+	}
+	CU_ASSERT_EQUAL(bad, 0u);
+	CU_ASSERT_EQUAL(r.ctx.snap->n_errors, 0u);
+	run_free(&r);
+	snprintf(path, sizeof(path), "%s/proc/4242/maps", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/proc/4242", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 void test_register(void)
 {
 	TEST_SUITE("proc_maps", NULL, NULL,
@@ -225,5 +318,7 @@ void test_register(void)
 		   "parse: malformed lines", test_parse_malformed,
 		   "probe on fixture sysv-basic", test_probe_basic,
 		   "probe on fixture sysv-malformed", test_probe_malformed,
-		   "attached_pids through the collector", test_attached_pids_fixture);
+		   "attached_pids through the collector", test_attached_pids_fixture,
+		   "probe: 60,000 distinct mappings of one process, each once",
+		   test_probe_many_mappings);
 }
