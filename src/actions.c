@@ -21,6 +21,8 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "src/actions.h"
 
@@ -31,6 +33,80 @@ int action_send_signal(pid_t pid, int signo)
 	if (kill(pid, signo) < 0)
 		return -errno;
 	return 0;
+}
+
+/* ---- a process held by a pidfd ---- */
+
+/* Start time (field 22 of /proc/PID/stat, after the comm that may hold any byte); -errno. */
+static int start_ticks_of(pid_t pid, unsigned long long *out)
+{
+	char path[64], buf[1024], *p;
+	int fd, field = 2;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -ESRCH;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EIO;
+	for (p++; *p && field < 22; p++)
+		if (*p == ' ')
+			field++;
+	if (field != 22 || sscanf(p, "%llu", out) != 1)
+		return -EIO;
+	return 0;
+}
+
+int action_target_open(struct action_target *t, pid_t pid, unsigned long long start_ticks)
+{
+	unsigned long long now;
+	int fd, rc;
+
+	t->pidfd = -1;
+	t->pid = pid;
+	t->start_ticks = start_ticks;
+	if (pid <= 0)
+		return -EINVAL;
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return -errno;
+	rc = start_ticks_of(pid, &now);
+	/* still alive after the read: the time read was this pidfd's process */
+	if (rc == 0 && syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) < 0)
+		rc = errno == ESRCH ? -ESRCH : 0;
+	if (rc == 0 && now != start_ticks)
+		rc = -ESTALE;
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	t->pidfd = fd;
+	return 0;
+}
+
+int action_target_signal(const struct action_target *t, int signo)
+{
+	if (t->pidfd < 0)
+		return -EBADF;
+	if (signo < 1 || signo > SIGRTMAX)
+		return -EINVAL;
+	if (syscall(SYS_pidfd_send_signal, t->pidfd, signo, NULL, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+void action_target_close(struct action_target *t)
+{
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	t->pidfd = -1;
 }
 
 size_t action_signal_list(int *out, size_t cap)

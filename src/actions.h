@@ -17,6 +17,27 @@
  * -ESRCH, -EPERM as kill(2) says. */
 int action_send_signal(pid_t pid, int signo);
 
+/*
+ * A process to signal, held by a pidfd taken when the user picked it, so that a pid reused
+ * by another process later can never be reached (the dashboard's k).
+ */
+struct action_target {
+	int pidfd;		/* -1: none */
+	pid_t pid;
+	unsigned long long start_ticks;
+};
+
+/* Opens pid with a pidfd and checks that it is still the process that started at
+ * start_ticks (clock ticks after boot, as /proc/PID/stat field 22 says) - the start time is
+ * read after the pidfd is taken, and the pidfd still names a live process afterwards, so
+ * the time read is that process's. 0; -ESRCH it is gone; -ESTALE the pid belongs to another
+ * process now; -EINVAL pid <= 0; other -errno (pidfd_open). t->pidfd is -1 on failure. */
+int action_target_open(struct action_target *t, pid_t pid, unsigned long long start_ticks);
+/* Sends signo (1..SIGRTMAX) through the pidfd (pidfd_send_signal): 0; -ESRCH when that
+ * process has exited (even if its pid is in use again); -EPERM; -EBADF without a pidfd. */
+int action_target_signal(const struct action_target *t, int signo);
+void action_target_close(struct action_target *t);
+
 /* The signal numbers to offer in a picker, in order, as `kill -l` lists them: 1..31 and
  * SIGRTMIN..SIGRTMAX (32 and 33 are the C library's own, though action_send_signal takes
  * them too). Writes up to cap numbers and returns how many there are. */
