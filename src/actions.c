@@ -15,12 +15,15 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -125,77 +128,143 @@ size_t action_signal_list(int *out, size_t cap)
 
 /* ---- removing IPC objects ---- */
 
-/* The same object as the user saw? IPC_STAT refused (no read permission) is no answer: the
- * removal itself then decides. */
-static int same_object(const struct ipc_perm *p, int32_t key, uid_t cuid)
+/* The same object as the user saw? */
+static int same_object(const struct ipc_perm *p, int32_t key, uid_t cuid, int64_t seen_ctime,
+		       time_t ctime)
 {
-	return (int32_t)p->__key == key && p->cuid == cuid ? 0 : -ESTALE;
+	return (int32_t)p->__key == key && p->cuid == cuid && (int64_t)ctime == seen_ctime
+	       ? 0 : -ESTALE;
 }
 
-int action_remove_msgq(int id, int32_t key, uid_t cuid)
+int action_remove_msgq(int id, int32_t key, uid_t cuid, int64_t ctime)
 {
 	struct msqid_ds ds;
 
 	if (id < 0)
 		return -EINVAL;
-	if (msgctl(id, IPC_STAT, &ds) == 0 && same_object(&ds.msg_perm, key, cuid) < 0)
+	if (msgctl(id, IPC_STAT, &ds) < 0)
+		return -errno;
+	if (same_object(&ds.msg_perm, key, cuid, ctime, ds.msg_ctime) < 0)
 		return -ESTALE;
 	return msgctl(id, IPC_RMID, NULL) < 0 ? -errno : 0;
 }
 
-int action_remove_shm(int id, int32_t key, uid_t cuid)
+int action_remove_shm(int id, int32_t key, uid_t cuid, int64_t ctime)
 {
 	struct shmid_ds ds;
 
 	if (id < 0)
 		return -EINVAL;
-	if (shmctl(id, IPC_STAT, &ds) == 0 && same_object(&ds.shm_perm, key, cuid) < 0)
+	if (shmctl(id, IPC_STAT, &ds) < 0)
+		return -errno;
+	if (same_object(&ds.shm_perm, key, cuid, ctime, ds.shm_ctime) < 0)
 		return -ESTALE;
 	return shmctl(id, IPC_RMID, NULL) < 0 ? -errno : 0;
 }
 
-int action_remove_sem(int id, int32_t key, uid_t cuid)
+int action_remove_sem(int id, int32_t key, uid_t cuid, int64_t ctime)
 {
 	struct semid_ds ds;
 
 	if (id < 0)
 		return -EINVAL;
-	if (semctl(id, 0, IPC_STAT, &ds) == 0 && same_object(&ds.sem_perm, key, cuid) < 0)
+	if (semctl(id, 0, IPC_STAT, &ds) < 0)
+		return -errno;
+	if (same_object(&ds.sem_perm, key, cuid, ctime, ds.sem_ctime) < 0)
 		return -ESTALE;
 	return semctl(id, 0, IPC_RMID) < 0 ? -errno : 0;
 }
 
-/* "/name" for the POSIX calls; -EINVAL for an empty name or one with a '/'. */
-static int posix_name(const char *name, char *buf, size_t len)
+/* The directory and file name of a POSIX object; -EINVAL for a bad name. */
+static int posix_path(enum action_posix_kind kind, const char *name, const char **dir,
+		      char *file, size_t len)
 {
-	if (!name || !*name || strchr(name, '/') || snprintf(buf, len, "/%s", name) >= (int)len)
+	if (!name || !*name || strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return -EINVAL;
+	*dir = kind == ACTION_PMQ ? "/dev/mqueue" : "/dev/shm";
+	if (snprintf(file, len, "%s%s", kind == ACTION_PSEM ? "sem." : "", name) >= (int)len)
 		return -EINVAL;
 	return 0;
 }
 
-int action_remove_pmq(const char *name)
+static void id_of(const struct stat *st, struct action_posix_id *out)
 {
-	char n[NAME_MAX + 2];
-
-	if (posix_name(name, n, sizeof(n)) < 0)
-		return -EINVAL;
-	return mq_unlink(n) < 0 ? -errno : 0;
+	out->dev = st->st_dev;
+	out->ino = st->st_ino;
+	out->uid = st->st_uid;
+	out->gid = st->st_gid;
+	out->mode = st->st_mode & 07777;
 }
 
-int action_remove_pshm(const char *name)
+static bool same_posix(const struct stat *st, const struct action_posix_id *want)
 {
-	char n[NAME_MAX + 2];
-
-	if (posix_name(name, n, sizeof(n)) < 0)
-		return -EINVAL;
-	return shm_unlink(n) < 0 ? -errno : 0;
+	return S_ISREG(st->st_mode) && st->st_dev == want->dev && st->st_ino == want->ino &&
+	       st->st_uid == want->uid;
 }
 
-int action_remove_psem(const char *name)
+/* Opens dir and, in it, file with O_PATH | O_NOFOLLOW, and fstats the file. */
+static int posix_stat(const char *dir, const char *file, int *dirfd, struct stat *st)
 {
-	char n[NAME_MAX + 2];
+	int fd;
 
-	if (posix_name(name, n, sizeof(n)) < 0)
+	*dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*dirfd < 0)
+		return -errno;
+	fd = openat(*dirfd, file, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, st) < 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		close(*dirfd);
+		*dirfd = -1;
+		return -e;
+	}
+	close(fd);
+	return S_ISREG(st->st_mode) ? 0 : -EINVAL;
+}
+
+int action_posix_identify(enum action_posix_kind kind, const char *name, struct action_posix_id *out)
+{
+	char file[NAME_MAX + 1];
+	const char *dir;
+	struct stat st;
+	int dirfd, rc;
+
+	memset(out, 0, sizeof(*out));
+	if (posix_path(kind, name, &dir, file, sizeof(file)) < 0)
 		return -EINVAL;
-	return sem_unlink(n) < 0 ? -errno : 0;
+	rc = posix_stat(dir, file, &dirfd, &st);
+	if (dirfd >= 0)
+		close(dirfd);
+	if (rc == 0)
+		id_of(&st, out);
+	return rc;
+}
+
+int action_remove_posix(enum action_posix_kind kind, const char *name, const struct action_posix_id *want)
+{
+	char file[NAME_MAX + 1];
+	const char *dir;
+	struct stat st;
+	int dirfd, rc;
+
+	if (posix_path(kind, name, &dir, file, sizeof(file)) < 0)
+		return -EINVAL;
+	rc = posix_stat(dir, file, &dirfd, &st);
+	if (rc == -EINVAL)
+		rc = -ESTALE;	/* something else (a link, a FIFO) took the name */
+	if (rc == 0 && !same_posix(&st, want))
+		rc = -ESTALE;
+	/* the name once more, right before the unlink: still that inode */
+	if (rc == 0 && fstatat(dirfd, file, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		rc = -errno;
+	else if (rc == 0 && !same_posix(&st, want))
+		rc = -ESTALE;
+	if (rc == 0 && unlinkat(dirfd, file, 0) < 0)
+		rc = -errno;
+	if (dirfd >= 0)
+		close(dirfd);
+	return rc;
 }

@@ -46,21 +46,43 @@ size_t action_signal_list(int *out, size_t cap);
 /*
  * Removing an IPC object (the dashboard's x, after a confirmation that says what is lost).
  * Each returns 0 or -errno as the system call reports it (-EPERM, -EACCES, -EINVAL or
- * -EIDRM when the object is already gone, ...).
+ * -EIDRM when the object is already gone, ...), or -ESTALE when the id or name no longer
+ * names the object the user confirmed: then nothing is removed.
  *
- * System V (IPC_RMID): id is the object the user saw; when IPC_STAT can read the object and
- * its key or creator uid differ from key/cuid, the id now names another object (ids are
- * reused) and nothing is removed: -ESTALE. A queue's messages are discarded and blocked
- * senders and receivers get EIDRM; a segment is only marked and goes when the last process
- * detaches; a semaphore set's waiters get EIDRM.
- * POSIX (mq_unlink, shm_unlink, sem_unlink): name without the leading '/'; the name goes at
- * once, the object when the last process closes or unmaps it.
+ * System V (IPC_RMID): id is the object the user saw, with its key, creator uid and ctime
+ * (seconds, as the snapshot has them). IPC_STAT is read right before IPC_RMID: a different
+ * key, creator or ctime means the id names another object (ids are reused, also by the same
+ * creator with the same key): -ESTALE; an object that cannot be checked (IPC_STAT refused)
+ * is not removed either (-EACCES). A queue's messages are discarded and blocked senders and
+ * receivers get EIDRM; a segment is only marked and goes when the last process detaches; a
+ * semaphore set's waiters get EIDRM.
  */
-int action_remove_msgq(int id, int32_t key, uid_t cuid);
-int action_remove_shm(int id, int32_t key, uid_t cuid);
-int action_remove_sem(int id, int32_t key, uid_t cuid);
-int action_remove_pmq(const char *name);
-int action_remove_pshm(const char *name);
-int action_remove_psem(const char *name);
+int action_remove_msgq(int id, int32_t key, uid_t cuid, int64_t ctime);
+int action_remove_shm(int id, int32_t key, uid_t cuid, int64_t ctime);
+int action_remove_sem(int id, int32_t key, uid_t cuid, int64_t ctime);
+
+/*
+ * POSIX objects are files: /dev/mqueue/NAME, /dev/shm/NAME, /dev/shm/sem.NAME (NAME without
+ * the leading '/'; -EINVAL for an empty name or one with a '/'). Their identity is taken
+ * when the page opens and checked again right before the unlink: the name opened with
+ * O_PATH | O_NOFOLLOW (never following a link, never opening a FIFO), fstat'ed, and the
+ * name looked up again (no symlink) just before unlinkat - same device, inode and owner, a
+ * regular file. The name goes at once, the object when the last process closes or unmaps it.
+ */
+enum action_posix_kind { ACTION_PMQ, ACTION_PSHM, ACTION_PSEM };
+
+struct action_posix_id {
+	dev_t dev;
+	ino_t ino;
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;		/* permission bits */
+};
+
+/* The object name names now: 0; -ENOENT; -EINVAL when it is not a regular file (a link,
+ * a FIFO, a directory planted under that name). */
+int action_posix_identify(enum action_posix_kind kind, const char *name, struct action_posix_id *out);
+/* Unlinks name only while it still is want. */
+int action_remove_posix(enum action_posix_kind kind, const char *name, const struct action_posix_id *want);
 
 #endif
