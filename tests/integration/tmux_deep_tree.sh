@@ -5,9 +5,10 @@
 # deep_chain makes a chain of DEEP_CHAIN_N processes (2,000 by default: the machine's pid
 # space and fork rate are shared; raise it by hand), each the child of the one before. The
 # dashboard runs in a private tmux server (-L); once it has drawn, / finds the deepest
-# process, whose row shows the elided prefix ("…+N"), and q must end ipctop within 10 s with
-# the terminal given back (then exit with status 0). Then the chain is released (its stdin closed) and
-# every process of it is reaped (deep_chain exits 0).
+# process, whose row shows the elided prefix ("…+N"), and q must give the terminal back within
+# 10 s (ipctop then exits with status 0). Then the chain is released (its stdin closed) and
+# every process of it is reaped (deep_chain exits 0). The unit test (test_ui) covers 40,000
+# levels; this one shows the real path: probes, model and screen.
 . "${top_srcdir:-.}/tests/integration/lib.sh" || exit 99
 
 CHAIN=${top_builddir:-.}/tests/integration/deep_chain
