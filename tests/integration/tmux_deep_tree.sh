@@ -2,7 +2,7 @@
 # tests/integration/tmux_deep_tree.sh - the dashboard with a real deep chain of processes
 # (issue 11: a 40,000-deep tree used to draw no frame in 50 s at 790 MB).
 #
-# deep_chain makes a chain of DEEP_CHAIN_N processes (2,000 by default: the machine's pid
+# deep_chain makes a chain of DEEP_CHAIN_N processes (1,000 by default: the machine's pid
 # space and fork rate are shared; raise it by hand), each the child of the one before. The
 # dashboard runs in a private tmux server (-L); once it has drawn, / finds the deepest
 # process, whose row shows the elided prefix ("…+N"), and q must give the terminal back within
@@ -12,7 +12,7 @@
 . "${top_srcdir:-.}/tests/integration/lib.sh" || exit 99
 
 CHAIN=${top_builddir:-.}/tests/integration/deep_chain
-N=${DEEP_CHAIN_N:-2000}
+N=${DEEP_CHAIN_N:-1000}
 export LSAN_OPTIONS="suppressions=${top_srcdir:-.}/tests/integration/lsan-libproc2.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 D=$(mktemp -d "${TMPDIR:-/tmp}/ipctop-deep.XXXXXX")
 SOCK="ipctop-deep-$$-$RANDOM"
