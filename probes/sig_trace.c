@@ -457,6 +457,7 @@ void sig_trace_join(struct sig_trace_joiner *j, const char *line, size_t len,
 static volatile sig_atomic_t g_active;
 static int g_pipefd = -1;
 static int g_dirfd = -1;
+static volatile int g_filefd = -1;	/* a file of the instance open while setting it up */
 static char g_path[PATH_MAX];
 
 /* A forked child must not keep the instance busy (rmdir fails while any process holds one
@@ -479,6 +480,9 @@ void sig_trace_cleanup_signal_safe(void)
 	if (!g_active)
 		return;
 	g_active = 0;
+	if (g_filefd >= 0)
+		close(g_filefd);	/* an open file keeps the instance busy (EBUSY) */
+	g_filefd = -1;
 	if (g_pipefd >= 0)
 		close(g_pipefd);
 	if (g_dirfd >= 0)
@@ -523,7 +527,10 @@ static int write_file(int dirfd, const char *path, const char *text)
 
 	if (fd < 0)
 		return -errno;
+	if (dirfd == g_dirfd)
+		g_filefd = fd;
 	w = write(fd, text, n);
+	g_filefd = -1;
 	if (w < 0) {
 		int e = errno;
 
@@ -734,20 +741,24 @@ static int setup(struct sig_trace_state *st, struct probe_ctx *ctx)
 		return fail(st, -errno, "cannot open %s", inst);
 	remove_stale(instfd, ctx);
 	snprintf(name, sizeof(name), INSTANCE_PREFIX "%d", (int)getpid());
+	/* armed before it exists: a crash right after mkdir still removes it */
+	snprintf(g_path, sizeof(g_path), "%s/%s", inst, name);
+	g_active = 1;
 	if (mkdirat(instfd, name, 0700) < 0) {
 		rc = -errno;
+		g_active = 0;
 		close(instfd);
 		return fail(st, rc, "cannot create tracefs instance %s", name);
 	}
 	dirfd = openat(instfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	rc = dirfd < 0 ? -errno : 0;
 	if (rc < 0) {
+		g_active = 0;
 		unlinkat(instfd, name, AT_REMOVEDIR);
 		close(instfd);
 		return fail(st, rc, "cannot open tracefs instance %s", name);
 	}
 	close(instfd);
-	snprintf(g_path, sizeof(g_path), "%s/%s", inst, name);
 	g_dirfd = dirfd;
 	g_pipefd = -1;
 	g_active = 1;

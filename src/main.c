@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "demos/demo.h"
+#include "src/crash.h"
 #include "src/filter.h"
 #include "src/options.h"
 #include "src/output.h"
@@ -47,6 +48,9 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* a crash restores the terminal and removes the tracefs instance (src/crash.h) */
+	if (opts.mode == MODE_ONCE || opts.mode == MODE_BATCH || opts.mode == MODE_DASHBOARD)
+		crash_guard_init();
 	switch (opts.mode) {
 	case MODE_HELP:
 		options_usage(stdout);

@@ -1,10 +1,17 @@
 /*
  * output.c - `--once` / `--batch` (see output.h): sample, filter, diff, write, sleep until
  * the next deadline.
+ *
+ * Invariants: a snapshot reaches the output whole or not at all (it is rendered in memory,
+ * then written with write(2) to the end, restarting after signals); SIGINT, SIGTERM and
+ * SIGHUP only set a flag, looked at between snapshots, so a stopped batch tears down like a
+ * finished one (the sampler removes its tracefs instance) and then dies of the signal it
+ * got. SIGPIPE is ignored while writing: EPIPE ends the run the same way.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +24,100 @@
 #include "src/output.h"
 #include "src/sampler.h"
 #include "src/text_out.h"
+
+/* ---- stopping between snapshots ---- */
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define N_STOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
+static volatile sig_atomic_t stop_signo;
+
+static void on_stop(int signo)
+{
+	stop_signo = signo;
+}
+
+static void stop_signals_init(struct sigaction *old, struct sigaction *old_pipe)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESTART;	/* reads of /proc and writes go on; the sleep ends */
+	for (size_t i = 0; i < N_STOP; i++) {
+		sigaction(stop_signals[i], NULL, &old[i]);
+		if (old[i].sa_handler != SIG_IGN)	/* nohup, a background job: stays ignored */
+			sigaction(stop_signals[i], &sa, NULL);
+	}
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
+	sigaction(SIGPIPE, &sa, old_pipe);
+}
+
+static void stop_signals_fini(const struct sigaction *old, const struct sigaction *old_pipe)
+{
+	for (size_t i = 0; i < N_STOP; i++)
+		sigaction(stop_signals[i], &old[i], NULL);
+	sigaction(SIGPIPE, old_pipe, NULL);
+}
+
+/* Dies of the signal that stopped the run, as it would have without the handler (the shell
+ * sees 128 + signo), now that everything is cleaned up. */
+static void die_of_stop_signal(int signo)
+{
+	sigset_t set;
+
+	signal(signo, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, signo);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(signo);
+	_exit(128 + signo);	/* not reached */
+}
+
+/* Writes n bytes to fd, restarting after signals and short writes; 0 or -errno. */
+static int write_whole(int fd, const char *buf, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, buf, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* One snapshot rendered in memory, then written whole. */
+static int write_snapshot(FILE *out, const struct options *opts, long i,
+			  const struct snapshot *view, const struct snapshot_delta *delta)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int rc;
+
+	if (!mem)
+		return -errno;
+	if (opts->json) {
+		rc = json_out_write(mem, view, delta);
+	} else {
+		if (i > 0)
+			fputs("\n", mem);
+		rc = text_out_write(mem, view, delta);
+	}
+	if (fclose(mem) == EOF || rc < 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	rc = fflush(out) == EOF ? -errno : write_whole(fileno(out), buf, len);
+	free(buf);
+	return rc;
+}
 
 static void timespec_add(struct timespec *t, double seconds)
 {
@@ -43,7 +144,8 @@ static void sleep_until(struct timespec *deadline)
 		*deadline = now;
 		return;
 	}
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR)
+	while (!stop_signo &&
+	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR)
 		;
 }
 
@@ -60,6 +162,7 @@ int output_run(const struct options *opts, FILE *out)
 	struct snapshot *prev = NULL;
 	struct sampler *sm;
 	struct timespec deadline;
+	struct sigaction old[N_STOP], old_pipe;
 	int err = 0, status = 0;
 	long n = opts->mode == MODE_BATCH ? opts->iterations : 1;
 
@@ -69,8 +172,10 @@ int output_run(const struct options *opts, FILE *out)
 			opts->sysroot[strlen(opts->sysroot) - 1] == '/' ? "" : "/", strerror(-err));
 		return 1;
 	}
+	stop_signo = 0;
+	stop_signals_init(old, &old_pipe);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	for (long i = 0; n == 0 || i < n; i++) {
+	for (long i = 0; (n == 0 || i < n) && !stop_signo; i++) {
 		struct snapshot *snap = NULL, *view;
 		struct snapshot_delta *delta;
 		int rc;
@@ -78,6 +183,8 @@ int output_run(const struct options *opts, FILE *out)
 		if (i > 0) {
 			timespec_add(&deadline, opts->delay);
 			sleep_until(&deadline);
+			if (stop_signo)
+				break;
 		}
 		rc = sampler_take(sm, &snap);
 		if (rc < 0) {
@@ -93,23 +200,22 @@ int output_run(const struct options *opts, FILE *out)
 			view = snap;
 		}
 		delta = prev ? snapshot_diff(prev, view) : NULL;
-		if (opts->json)
-			rc = json_out_write(out, view, delta);
-		else {
-			if (i > 0)
-				fputs("\n", out);
-			rc = text_out_write(out, view, delta);
-		}
+		rc = write_snapshot(out, opts, i, view, delta);
 		snapshot_delta_free(delta);
 		snapshot_unref(prev);
 		prev = view;
-		if (rc < 0) {
-			fprintf(stderr, "ipctop: cannot write the output: %s\n", strerror(errno));
+		if (rc == -EPIPE) {
+			stop_signo = SIGPIPE;	/* the reader is gone: stop as a pipeline does */
+		} else if (rc < 0) {
+			fprintf(stderr, "ipctop: cannot write the output: %s\n", strerror(-rc));
 			status = 1;
 			break;
 		}
 	}
 	snapshot_unref(prev);
-	sampler_free(sm);
+	sampler_free(sm);	/* removes the tracefs instance */
+	stop_signals_fini(old, &old_pipe);
+	if (stop_signo)
+		die_of_stop_signal(stop_signo);
 	return status;
 }

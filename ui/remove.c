@@ -6,8 +6,11 @@
  *
  * Invariants:
  * - Nothing is removed without the confirmation; every other key keeps the object.
- * - A System V object is removed only while its id still names the object first shown
- *   (same key and creator uid): ids are reused.
+ * - The page shows the identity it will check: a System V object's key, creator and ctime;
+ *   a POSIX object's owner, mode and inode (taken through src/actions.c when the page
+ *   opens, and matched against the snapshot's inode). Right before removing, the actions
+ *   layer checks that same identity again; an id or name that now names another object is
+ *   not touched and the page says why (ids and names are reused).
  * - The result is always shown: removed, or the error with its text.
  */
 #include "config.h"
@@ -16,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "src/actions.h"
@@ -28,6 +32,10 @@ struct rmview {
 	bool sysv;
 	int32_t key;		/* System V: what the id named when the page opened */
 	uid_t cuid, uid;
+	int64_t ctime;
+	struct action_posix_id pid;	/* POSIX: what the name named when the page opened */
+	int pid_rc;		/* 0, or why the name could not be identified */
+	bool changed;		/* the name already named another object when the page opened */
 	bool seen;		/* the record was found at least once */
 	bool gone;		/* not in the newest snapshot */
 	bool done;		/* removed */
@@ -193,6 +201,46 @@ static void losses(struct rmview *rv, const struct snapshot *s, const void *rec)
 	}
 }
 
+static enum action_posix_kind posix_kind(enum fmt_kind k)
+{
+	return k == FMT_POSIX_MQUEUES ? ACTION_PMQ : k == FMT_POSIX_SHM ? ACTION_PSHM : ACTION_PSEM;
+}
+
+static uint64_t rec_inode(enum fmt_kind k, const void *rec)
+{
+	return k == FMT_POSIX_MQUEUES ? ((const struct pmq_rec *)rec)->inode
+	       : k == FMT_POSIX_SHM ? ((const struct pshm_rec *)rec)->inode
+	       : ((const struct psem_rec *)rec)->inode;
+}
+
+/* What the name names now (owner, mode, inode), and whether that is the snapshot's object. */
+static void posix_identity(struct rmview *rv, const void *rec)
+{
+	const char *name = strchr(rv->obj.id, ':') + 1;
+	uint64_t ino = rec_inode(rv->obj.kind, rec);
+
+	rv->pid_rc = action_posix_identify(posix_kind(rv->obj.kind), name, &rv->pid);
+	rv->changed = rv->pid_rc == 0 && ino && (uint64_t)rv->pid.ino != ino;
+}
+
+static void posix_fields(struct rmview *rv)
+{
+	struct page *pg = &rv->pg;
+
+	if (rv->pid_rc < 0) {
+		page_field_role(pg, ROLE_ERROR, "identity", "? (%s: %s) - it cannot be removed",
+				strerror(-rv->pid_rc), rv->pid_rc == -EINVAL ?
+				"the name is not a regular file now" : "cannot look at it");
+		return;
+	}
+	page_field(pg, "owner uid/gid", "%u / %u", (unsigned)rv->pid.uid, (unsigned)rv->pid.gid);
+	page_field(pg, "mode", "%04o", (unsigned)rv->pid.mode);
+	page_field_role(pg, rv->changed ? ROLE_ERROR : ROLE_NORMAL, "inode", "%llu%s",
+			(unsigned long long)rv->pid.ino, rv->changed ?
+			" - NOT the object in the snapshot: the name was reused; it will not be "
+			"removed" : ": removed only while the name still names this inode and owner");
+}
+
 /* Whether this user may remove a System V object (IPC_RMID: owner, creator or root). */
 static bool sysv_permitted(const struct rmview *rv)
 {
@@ -228,12 +276,28 @@ static void rm_update(struct view *v, const struct ui_frame *f)
 		rv->key = p->key;
 		rv->cuid = p->cuid;
 		rv->uid = p->uid;
+		rv->ctime = rv->obj.kind == FMT_MSG_QUEUES ? ((const struct msgq_rec *)rec)->ctime
+			  : rv->obj.kind == FMT_SHM_SEGMENTS ? ((const struct shm_rec *)rec)->ctime
+			  : ((const struct sem_rec *)rec)->ctime;
 	}
+	if (!rv->seen && !rv->sysv)
+		posix_identity(rv, rec);
 	rv->seen = true;
-	if (rv->sysv)
+	if (!rv->sysv)
+		posix_fields(rv);
+	if (rv->sysv) {
+		char when[64] = "never";
+		time_t t = (time_t)rv->ctime;
+		struct tm tm;
+
 		ui_page_sysv_perm(pg, rv->obj.kind == FMT_MSG_QUEUES ? &((const struct msgq_rec *)rec)->perm
 				      : rv->obj.kind == FMT_SHM_SEGMENTS ? &((const struct shm_rec *)rec)->perm
 				      : &((const struct sem_rec *)rec)->perm);
+		if (rv->ctime && localtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		page_field(pg, "changed (ctime)", "%s (%lld): removed only while key, creator and "
+			   "ctime still match", when, (long long)rv->ctime);
+	}
 	losses(rv, f->snap, rec);
 	page_section(pg, "Permission");
 	if (rv->sysv) {
@@ -282,12 +346,15 @@ static void do_remove(struct rmview *rv)
 	int rc;
 
 	switch (rv->obj.kind) {
-	case FMT_MSG_QUEUES: rc = action_remove_msgq(atoi(name), rv->key, rv->cuid); break;
-	case FMT_SHM_SEGMENTS: rc = action_remove_shm(atoi(name), rv->key, rv->cuid); break;
-	case FMT_SEM_SETS: rc = action_remove_sem(atoi(name), rv->key, rv->cuid); break;
-	case FMT_POSIX_MQUEUES: rc = action_remove_pmq(name); break;
-	case FMT_POSIX_SHM: rc = action_remove_pshm(name); break;
-	case FMT_POSIX_SEMS: rc = action_remove_psem(name); break;
+	case FMT_MSG_QUEUES: rc = action_remove_msgq(atoi(name), rv->key, rv->cuid, rv->ctime); break;
+	case FMT_SHM_SEGMENTS: rc = action_remove_shm(atoi(name), rv->key, rv->cuid, rv->ctime); break;
+	case FMT_SEM_SETS: rc = action_remove_sem(atoi(name), rv->key, rv->cuid, rv->ctime); break;
+	case FMT_POSIX_MQUEUES:
+	case FMT_POSIX_SHM:
+	case FMT_POSIX_SEMS:
+		rc = rv->pid_rc < 0 ? rv->pid_rc : rv->changed ? -ESTALE
+		     : action_remove_posix(posix_kind(rv->obj.kind), name, &rv->pid);
+		break;
 	default: rc = -EINVAL;
 	}
 	if (rc == 0) {
@@ -295,8 +362,9 @@ static void do_remove(struct rmview *rv)
 		snprintf(rv->msg, sizeof(rv->msg), "Removed %s.", rv->obj.id);
 		rv->msg_role = ROLE_NEW;
 	} else if (rc == -ESTALE) {
-		snprintf(rv->msg, sizeof(rv->msg), "Not removed: id %s now names another object.",
-			 name);
+		snprintf(rv->msg, sizeof(rv->msg), "Not removed: %s now names another object (%s "
+			 "changed since the page opened).", name, rv->sysv ? "key, creator or ctime"
+			 : "inode, owner or type");
 		rv->msg_role = ROLE_ERROR;
 	} else {
 		snprintf(rv->msg, sizeof(rv->msg), "Not removed: %s (%s).", strerror(-rc),

@@ -2,13 +2,16 @@
  * settings.c - reading and writing ipctoprc (see settings.h for the format).
  *
  * Invariant: settings_parse() either applies every line or none; the file on disk is only
- * ever replaced whole (written beside it, then renamed over it).
+ * ever replaced whole (written beside it, then renamed over it), only in a directory that is
+ * the user's alone, through a fresh O_EXCL | O_NOFOLLOW temporary: a symlink or file planted
+ * by another user (as under sudo -E with HOME in their directory) is never written through.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,43 +262,121 @@ static int make_dirs(const char *path)
 	return rc;
 }
 
-int settings_save(const struct settings *s, const char *path)
+/* err = "<doing><what>: <strerror>"; returns rc. */
+static int save_fail(char *err, size_t len, int rc, const char *doing, const char *what)
 {
-	char text[1024], *tmp;
-	size_t tlen = strlen(path) + 16, off = 0;
-	int fd, rc, n;
+	snprintf(err, len, "%s%s: %s", doing, what, strerror(-rc));
+	return rc;
+}
 
-	n = settings_format(s, text, sizeof(text));
-	if (n < 0 || (size_t)n >= sizeof(text))
-		return -EOVERFLOW;
-	rc = make_dirs(path);
-	if (rc < 0)
-		return rc;
-	tmp = xmalloc(tlen);
-	snprintf(tmp, tlen, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = -errno;
-		free(tmp);
-		return rc;
+/* Creates a fresh temporary "<base>.XXXXXX" in dirfd: O_EXCL | O_NOFOLLOW, so nothing planted
+ * there (a symlink, a FIFO, another user's file) is ever opened. */
+static int create_temp(int dirfd, const char *base, char *name, size_t len)
+{
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+	for (int attempt = 0; attempt < 100; attempt++) {
+		unsigned char rnd[8];
+		size_t off = (size_t)snprintf(name, len, "%s.", base);
+		int fd;
+
+		if (getentropy(rnd, sizeof(rnd)) < 0)
+			return -errno;
+		for (size_t i = 0; i < sizeof(rnd) && off + 1 < len; i++)
+			name[off++] = digits[rnd[i] % (sizeof(digits) - 1)];
+		name[off] = 0;
+		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : -errno;
 	}
-	while (off < (size_t)n) {
-		ssize_t w = write(fd, text + off, (size_t)n - off);
+	return -EEXIST;
+}
+
+static int write_all(int fd, const char *text, size_t n)
+{
+	size_t off = 0;
+
+	while (off < n) {
+		ssize_t w = write(fd, text + off, n - off);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = -errno;
-			break;
+			return -errno;
 		}
 		off += (size_t)w;
 	}
+	return 0;
+}
+
+int settings_save(const struct settings *s, const char *path, char *err, size_t len)
+{
+	char text[1024], *dir, tmp[NAME_MAX + 1];
+	const char *base = strrchr(path, '/');
+	uid_t me = geteuid();
+	struct stat st;
+	int dirfd, fd, rc, n;
+
+	n = settings_format(s, text, sizeof(text));
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return save_fail(err, len, -EOVERFLOW, "", path);
+	if (!base || !base[1] || strlen(base + 1) + 8 > NAME_MAX)
+		return save_fail(err, len, -EINVAL, "", path);
+	rc = make_dirs(path);
+	if (rc < 0)
+		return save_fail(err, len, rc, "cannot create the directory of ", path);
+	dir = xstrdup(path);
+	dir[base == path ? 1 : (size_t)(base - path)] = 0;	/* "/" or the directory part */
+	base++;
+	/* the directory must be the user's own and closed to others: in a directory another
+	 * user can write, they could swap the file between our check and our rename */
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0) {
+		rc = save_fail(err, len, -errno, "cannot open ", dir);
+		free(dir);
+		return rc;
+	}
+	if (fstat(dirfd, &st) < 0) {
+		rc = save_fail(err, len, -errno, "", dir);
+		goto out_dir;
+	}
+	if (st.st_uid != me || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(err, len, "refusing to write in %s: it belongs to uid %u%s, not to uid %u "
+			 "alone", dir, (unsigned)st.st_uid,
+			 st.st_mode & (S_IWGRP | S_IWOTH) ? " and others may write in it" : "",
+			 (unsigned)me);
+		rc = -EPERM;
+		goto out_dir;
+	}
+	/* an existing target: the user's own regular file, never a symlink to follow */
+	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    (!S_ISREG(st.st_mode) || st.st_uid != me)) {
+		snprintf(err, len, "refusing to replace %s: it is %s", path,
+			 S_ISLNK(st.st_mode) ? "a symbolic link" :
+			 !S_ISREG(st.st_mode) ? "not a regular file" : "another user's file");
+		rc = S_ISLNK(st.st_mode) ? -ELOOP : -EPERM;
+		goto out_dir;
+	}
+	fd = create_temp(dirfd, base, tmp, sizeof(tmp));
+	if (fd < 0) {
+		rc = save_fail(err, len, fd, "cannot create a temporary file in ", dir);
+		goto out_dir;
+	}
+	rc = write_all(fd, text, (size_t)n);
+	if (!rc && fsync(fd) < 0)
+		rc = -errno;
 	if (close(fd) < 0 && !rc)
 		rc = -errno;
-	if (!rc && rename(tmp, path) < 0)
+	if (!rc && renameat(dirfd, tmp, dirfd, base) < 0)
 		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	free(tmp);
+	if (rc) {
+		unlinkat(dirfd, tmp, 0);
+		save_fail(err, len, rc, "cannot write ", path);
+	} else {
+		fsync(dirfd);	/* the rename itself on disk */
+	}
+out_dir:
+	close(dirfd);
+	free(dir);
 	return rc;
 }

@@ -45,8 +45,11 @@ bool settings_path(char *buf, size_t len);
  * why, "line 2: ... (in PATH)"; s is at its defaults). */
 int settings_load(struct settings *s, const char *path, char *err, size_t len);
 /* Writes s to path, creating its directory (mode 0700) if needed; replaces the file in one
- * rename. 0 or -errno. */
-int settings_save(const struct settings *s, const char *path);
+ * rename, from a fresh temporary (O_EXCL | O_NOFOLLOW) beside it, fsynced. Refuses (-EPERM)
+ * a directory that is not the user's or that others may write, and a target that is a
+ * symlink (-ELOOP), not a regular file or not the user's (-EPERM). 0, or -errno with err
+ * saying what and where. */
+int settings_save(const struct settings *s, const char *path, char *err, size_t len);
 
 /* "auto", "8", "256", "mono"; "dashboard", "topology". */
 const char *settings_theme_name(enum term_theme t);

@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <term.h>
 #include <unistd.h>
 #include <wchar.h>
 #include <wctype.h>
 
+#include "src/crash.h"
 #include "src/format.h"
 #include "ui/term.h"
 
@@ -216,8 +219,45 @@ const char *term_palette(void)
 	return !colour ? "monochrome" : colour256 ? "256 colours" : "8 colours";
 }
 
+/* Appends terminfo capability cap (when the terminal has it) to buf. */
+static size_t add_cap(char *buf, size_t off, size_t cap, const char *name)
+{
+	const char *s = tigetstr(name);
+	size_t n;
+
+	if (!s || s == (const char *)-1)
+		return off;
+	n = strlen(s);
+	if (off + n >= cap)
+		return off;
+	memcpy(buf + off, s, n);
+	return off + n;
+}
+
+/* What a crash writes to leave the dashboard's modes (src/crash.h): mouse reporting off,
+ * keypad back to normal, attributes reset, the cursor shown, the alternate screen left. */
+static void arm_crash_restore(const struct termios *modes)
+{
+	static const char mouse_off[] = "\033[?1006l\033[?1003l\033[?1002l\033[?1000l";
+	char buf[512];
+	size_t off = 0;
+	const char *kmous = tigetstr("kmous");
+
+	if (kmous && kmous != (const char *)-1) {	/* ncurses reports the mouse xterm's way */
+		memcpy(buf, mouse_off, sizeof(mouse_off) - 1);
+		off = sizeof(mouse_off) - 1;
+	}
+	off = add_cap(buf, off, sizeof(buf), "rmkx");
+	off = add_cap(buf, off, sizeof(buf), "sgr0");
+	off = add_cap(buf, off, sizeof(buf), "cnorm");
+	off = add_cap(buf, off, sizeof(buf), "rmcup");
+	crash_guard_set_terminal(STDOUT_FILENO, buf, off, modes);
+}
+
 bool term_init(char *errbuf, size_t len)
 {
+	struct termios modes;
+	bool have_modes;
 	const char *cs = nl_langinfo(CODESET);
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -225,6 +265,7 @@ bool term_init(char *errbuf, size_t len)
 		return false;
 	}
 	utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+	have_modes = tcgetattr(STDOUT_FILENO, &modes) == 0;	/* the shell's, for a crash */
 	screen = newterm(NULL, stdout, stdin);
 	if (!screen) {
 		snprintf(errbuf, len, "cannot use terminal type \"%s\"",
@@ -245,6 +286,9 @@ bool term_init(char *errbuf, size_t len)
 	mouseinterval(0);
 	curs_set(0);
 	setup_roles();
+	fflush(stdout);
+	if (have_modes)
+		arm_crash_restore(&modes);
 	return true;
 }
 
@@ -252,6 +296,7 @@ void term_fini(void)
 {
 	if (!active)
 		return;
+	crash_guard_clear_terminal();
 	active = false;
 	curs_set(1);
 	endwin();

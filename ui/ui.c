@@ -424,15 +424,16 @@ static void save_settings(struct ui *ui)
 		.theme = term_theme(),
 		.view = in_stack(ui, "topology") ? SETTINGS_VIEW_TOPOLOGY : SETTINGS_VIEW_DASHBOARD,
 	};
+	char err[1200];
 	int rc;
 
 	if (!ui->cfg_path[0]) {
 		message(ui, "Settings not saved: neither XDG_CONFIG_HOME nor HOME is set");
 		return;
 	}
-	rc = settings_save(&cfg, ui->cfg_path);
+	rc = settings_save(&cfg, ui->cfg_path, err, sizeof(err));
 	if (rc < 0)
-		message(ui, "Settings not saved to %s: %s", ui->cfg_path, strerror(-rc));
+		message(ui, "Settings not saved: %s", err);
 	else
 		message(ui, "Saved to %s: refresh %gs, theme %s, view %s", ui->cfg_path, cfg.refresh,
 			settings_theme_name(cfg.theme), settings_view_name(cfg.view));

@@ -6,8 +6,10 @@
  * Invariants:
  * - Nothing is sent without the confirmation: only y or Y sends; every other key cancels.
  * - The result is always shown: "sent", or the error (EPERM, ESRCH, ...) with its text.
- * - The target is the process (pid + start time) the user selected: if the newest snapshot
- *   shows that pid belonging to another process (the pid was reused), nothing is sent.
+ * - The target is the process (pid + start time) the user selected, held by a pidfd taken
+ *   when the page opens (src/actions.h: its start time checked on the pidfd): a signal goes
+ *   to that process or nowhere, never to a process that got its pid later, however long the
+ *   page stays open (or the dashboard paused). A process gone says so.
  */
 #include "config.h"
 
@@ -35,6 +37,8 @@ struct killview {
 	struct sigmasks m;	/* the target's sets, from the newest snapshot */
 	bool gone;		/* not in the newest snapshot */
 	bool reused;		/* the pid belongs to another process now */
+	struct action_target target;	/* pidfd of the selected process, or -1 */
+	int open_rc;		/* why there is no pidfd: -ESRCH gone, -ESTALE reused, ... */
 	int sigs[MAX_SIGS];
 	size_t n_sigs;
 	size_t sel, top;
@@ -51,8 +55,8 @@ static void kill_update(struct view *v, const struct ui_frame *f)
 
 	if (!f->snap)
 		return;
-	kv->gone = !p;
-	kv->reused = p && kv->known && p->start_ticks != kv->start_ticks;
+	kv->gone = !p || kv->open_rc == -ESRCH;
+	kv->reused = (p && kv->known && p->start_ticks != kv->start_ticks) || kv->open_rc == -ESTALE;
 	if (p && !kv->reused)
 		view_signals_proc_masks(p, &kv->m);
 	else
@@ -152,7 +156,19 @@ static void send_selected(struct killview *kv)
 		kv->msg_role = ROLE_ERROR;
 		return;
 	}
-	rc = action_send_signal(kv->pid, sig);
+	if (kv->target.pidfd < 0) {
+		const char *name = strerrorname_np(-kv->open_rc);
+
+		snprintf(kv->msg, sizeof(kv->msg), "Not sent: %s",
+			 kv->open_rc == -ESRCH ? "the process has exited." :
+			 !kv->known ? "the process was not in the snapshot the page opened from." : "");
+		if (kv->known && kv->open_rc != -ESRCH)
+			snprintf(kv->msg, sizeof(kv->msg), "Not sent: cannot hold pid %d: %s (%s)",
+				 (int)kv->pid, strerror(-kv->open_rc), name ? name : "?");
+		kv->msg_role = ROLE_ERROR;
+		return;
+	}
+	rc = action_target_signal(&kv->target, sig);
 	if (rc == 0) {
 		snprintf(kv->msg, sizeof(kv->msg), "Sent %s to pid %d (%s).", label, (int)kv->pid,
 			 kv->comm);
@@ -163,7 +179,8 @@ static void send_selected(struct killview *kv)
 		snprintf(kv->msg, sizeof(kv->msg), "Sending %s to pid %d (%s) failed: %s (%s)%s",
 			 label, (int)kv->pid, kv->comm, strerror(-rc), name ? name : "?",
 			 rc == -EPERM ? " - it belongs to another user; run ipctop as root or as them"
-			 : rc == -ESRCH ? " - the process has exited" : "");
+			 : rc == -ESRCH ? " - the process has exited (its pid may be another's now: "
+					  "nothing else was signalled)" : "");
 		kv->msg_role = ROLE_ERROR;
 	}
 }
@@ -227,6 +244,9 @@ static const char *kill_hints(const struct view *v)
 
 static void kill_free(struct view *v)
 {
+	struct killview *kv = (struct killview *)v;
+
+	action_target_close(&kv->target);
 	free(v);
 }
 
@@ -246,9 +266,15 @@ struct view *view_kill_new(pid_t pid, const struct ui_frame *f)
 
 	kv->v.ops = &kill_ops;
 	kv->pid = pid;
+	kv->target.pidfd = -1;
+	kv->open_rc = -ESRCH;
 	if (p) {
 		kv->known = true;
 		kv->start_ticks = p->start_ticks;
+		/* held from now on: a pid reused later is never reached */
+		kv->open_rc = action_target_open(&kv->target, pid, p->start_ticks);
+		kv->gone = kv->open_rc == -ESRCH;
+		kv->reused = kv->open_rc == -ESTALE;
 	}
 	snprintf(kv->comm, sizeof(kv->comm), "%s", p && p->comm ? p->comm : "?");
 	kv->n_sigs = action_signal_list(kv->sigs, MAX_SIGS);

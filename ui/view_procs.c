@@ -5,6 +5,11 @@
  * The tree: children sorted by pid under their parent; a process whose parent is not in the
  * snapshot (or is hidden) is a root. Kernel threads are hidden unless the user asks (K), as
  * htop does: on a typical machine they outnumber everything else and use no IPC.
+ *
+ * Cost: linear in the number of processes, however deep the tree (issue 11: a 40,000-deep
+ * chain of processes a user can make must not stall root's dashboard). A row's prefix shows
+ * at most TREE_LEVELS_SHOWN levels: deeper rows start with "…+N", N the levels left out, so
+ * each row costs the same and the panel's memory stays proportional to its rows.
  */
 #include "config.h"
 
@@ -65,6 +70,9 @@ static const struct panel_col cols[] = {
 
 /* ---- the tree ---- */
 
+#define TREE_LEVELS_SHOWN 24	/* levels of prefix drawn; deeper rows elide the rest */
+#define TREE_PREFIX_MAX (8 * (TREE_LEVELS_SHOWN + 1) + 32)
+
 struct tree {
 	const struct snapshot *s;
 	size_t *first_child;	/* index + 1 of the first child, 0 none */
@@ -91,14 +99,19 @@ static void add_subtree(struct panel *p, const struct tree *t, size_t root)
 	t->stack[sp++] = root;
 	t->depth[root] = 0;
 	while (sp) {
-		size_t i = t->stack[--sp], d = t->depth[i], off = 0, c, start = sp;
+		size_t i = t->stack[--sp], d = t->depth[i], off = 0, c, start = sp, first;
 
 		if (t->shown[i])
 			continue;	/* a cycle in bad data: show each process once */
 		t->shown[i] = true;
 		t->more[d] = t->next_sibling[i] != 0;
 		t->prefix[0] = 0;
-		for (size_t k = 1; k < d; k++)
+		first = 1;
+		if (d > TREE_LEVELS_SHOWN) {	/* "…+N": the levels above not drawn */
+			first = d - TREE_LEVELS_SHOWN + 1;
+			off += (size_t)sprintf(t->prefix, "%s+%zu ", g->ellipsis, first - 1);
+		}
+		for (size_t k = first; k < d; k++)
 			off += (size_t)sprintf(t->prefix + off, "%s",
 					       t->more[k] ? g->tree_pipe : g->tree_blank);
 		if (d > 0)
@@ -139,7 +152,7 @@ static void build(struct panel *p, const struct ui_frame *f)
 	t.stack = xcalloc(n + 1, sizeof(size_t));
 	t.depth = xcalloc(n, sizeof(size_t));
 	t.more = xcalloc(n + 1, sizeof(bool));
-	t.prefix = xmalloc(8 * (n + 1) + 1);	/* a glyph pair is at most 6 bytes per level */
+	t.prefix = xmalloc(TREE_PREFIX_MAX);	/* a glyph pair is at most 6 bytes per level */
 	last_child = xcalloc(n, sizeof(size_t));
 
 	/* procs are sorted by pid, so appending keeps every child list sorted */

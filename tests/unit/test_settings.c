@@ -2,15 +2,20 @@
  * test_settings.c - ipctoprc (ui/settings.c): parsing good files, comments and spacing;
  * every kind of malformed file gives the defaults and a message naming the line; formatting
  * parses back to the same settings; save creates the directory and load reads it back; the
- * path follows XDG_CONFIG_HOME, then HOME.
+ * path follows XDG_CONFIG_HOME, then HOME. Saving beside a hostile user (issue 11): a symlink
+ * planted as the old temporary name, the target as a symlink, a directory another user owns
+ * or may write: nothing is written through a link, the victim file keeps its bytes.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include "tests/unit/testmain.h"
@@ -129,7 +134,7 @@ static void test_save_and_load(void)
 
 	/* save makes the directories, load reads it back */
 	snprintf(path, sizeof(path), "%s/cfg/ipctop/ipctoprc", tmpdir);
-	CU_ASSERT_EQUAL(settings_save(&a, path), 0);
+	CU_ASSERT_EQUAL(settings_save(&a, path, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(stat(path, &st), 0);
 	CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
 	CU_ASSERT_EQUAL(settings_load(&b, path, err, sizeof(err)), 0);
@@ -168,7 +173,115 @@ static void test_save_and_load(void)
 	assert_defaults(&b);
 	/* saving where a file is in the way of the directory fails with the errno */
 	snprintf(path, sizeof(path), "%s/cfg/ipctop/ipctoprc/sub/ipctoprc", tmpdir);
-	CU_ASSERT_TRUE(settings_save(&a, path) < 0);
+	CU_ASSERT_TRUE(settings_save(&a, path, err, sizeof(err)) < 0);
+}
+
+#define VICTIM_TEXT "root-only secret\n"
+
+/* A 0600 file only its owner may read, holding VICTIM_TEXT. */
+static void make_victim(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, VICTIM_TEXT, strlen(VICTIM_TEXT)), (ssize_t)strlen(VICTIM_TEXT));
+	close(fd);
+}
+
+static bool victim_intact(const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return n == (ssize_t)strlen(VICTIM_TEXT) && memcmp(buf, VICTIM_TEXT, (size_t)n) == 0;
+}
+
+/* The attacker (uid/gid 65534) makes dir (and its parents' last level) and plants link ->
+ * target in it, as a separate process. */
+static void attacker_plants(const char *dir, const char *link, const char *target)
+{
+	pid_t pid = fork();
+	int status = -1;
+
+	CU_ASSERT_TRUE_FATAL(pid >= 0);
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(3);
+		if (dir && mkdir(dir, 0755) < 0)
+			_exit(4);
+		_exit(symlink(target, link) < 0 ? 5 : 0);
+	}
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void test_save_hostile(void)
+{
+	struct settings a = { .refresh = 2, .theme = THEME_MONO, .view = SETTINGS_VIEW_DASHBOARD };
+	char dir[400], path[512], link[600], victim[512], err[1200];
+	struct stat st;
+
+	/* the old temporary name planted as a symlink to a file of ours: never written through */
+	snprintf(victim, sizeof(victim), "%s/victim1", tmpdir);
+	make_victim(victim);
+	snprintf(dir, sizeof(dir), "%s/own", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/ipctoprc", dir);
+	snprintf(link, sizeof(link), "%s.tmp", path);
+	CU_ASSERT_EQUAL_FATAL(symlink(victim, link), 0);
+	CU_ASSERT_EQUAL(settings_save(&a, path, err, sizeof(err)), 0);
+	CU_ASSERT_TRUE(victim_intact(victim));
+	CU_ASSERT_EQUAL(lstat(path, &st), 0);
+	CU_ASSERT_TRUE(S_ISREG(st.st_mode));
+	CU_ASSERT_EQUAL(lstat(link, &st), 0);	/* left alone: not ours */
+	CU_ASSERT_TRUE(S_ISLNK(st.st_mode));
+
+	/* the target itself a symlink: refused, named */
+	CU_ASSERT_EQUAL(unlink(path), 0);
+	CU_ASSERT_EQUAL(symlink(victim, path), 0);
+	CU_ASSERT_EQUAL(settings_save(&a, path, err, sizeof(err)), -ELOOP);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "symbolic link"));
+	CU_ASSERT_TRUE(victim_intact(victim));
+
+	/* a directory others may write: refused */
+	snprintf(dir, sizeof(dir), "%s/shared", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0700), 0);
+	CU_ASSERT_EQUAL(chmod(dir, 0777), 0);
+	snprintf(path, sizeof(path), "%s/ipctoprc", dir);
+	CU_ASSERT_EQUAL(settings_save(&a, path, err, sizeof(err)), -EPERM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "others may write"));
+	CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+
+	if (geteuid() != 0)
+		return;	/* the rest needs another user: root only */
+	CU_ASSERT_EQUAL(chmod(tmpdir, 0755), 0);	/* the attacker reaches home/ */
+	/* HOME in a directory another user controls (sudo -E): the attacker made the config
+	 * directory and planted the old temporary name as a link to a root-only file */
+	snprintf(victim, sizeof(victim), "%s/victim2", tmpdir);
+	make_victim(victim);
+	snprintf(dir, sizeof(dir), "%s/home", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(chown(dir, 65534, 65534), 0);
+	snprintf(dir, sizeof(dir), "%s/home/ipctop", tmpdir);
+	snprintf(path, sizeof(path), "%s/ipctoprc", dir);
+	snprintf(link, sizeof(link), "%s.tmp", path);
+	attacker_plants(dir, link, victim);
+	CU_ASSERT_EQUAL(settings_save(&a, path, err, sizeof(err)), -EPERM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "belongs to uid 65534"));
+	CU_ASSERT_TRUE(victim_intact(victim));
+	CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+
+	/* in our own directory, an existing ipctoprc that is another user's: refused */
+	snprintf(path, sizeof(path), "%s/own/ipctoprc", tmpdir);
+	CU_ASSERT_EQUAL(unlink(path), 0);
+	make_victim(path);
+	CU_ASSERT_EQUAL(chown(path, 65534, 65534), 0);
+	CU_ASSERT_EQUAL(settings_save(&a, path, err, sizeof(err)), -EPERM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "another user's file"));
+	CU_ASSERT_TRUE(victim_intact(path));
 }
 
 static void test_path(void)
@@ -205,5 +318,6 @@ void test_register(void)
 		   "malformed files: defaults and the line", test_parse_malformed,
 		   "format parses back", test_format_round_trip,
 		   "save, load, errors", test_save_and_load,
+		   "save beside a hostile user", test_save_hostile,
 		   "XDG_CONFIG_HOME, then HOME", test_path);
 }

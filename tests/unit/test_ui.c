@@ -464,6 +464,41 @@ static void test_whole_numbers_and_names(void)
 	snapshot_unref(s);
 }
 
+/* issue 11: a 40,000-deep chain (what one user can make): every process once, in order,
+ * and each row's prefix bounded - the deepest elides the levels above ("~+N") - so the
+ * panel is linear in time and memory (the old prefix was 2 bytes per level per row). */
+static void test_deep_tree(void)
+{
+	enum { DEPTH = 40000 };
+	struct snapshot *s = snapshot_new();
+	struct panel p;
+	struct ui_frame f;
+	char want[256];
+	size_t longest = 0;
+
+	for (pid_t pid = 1; pid <= DEPTH; pid++)
+		add_proc(s, pid, pid - 1, "deep", false);
+	snapshot_seal(s);
+	panel_init(&p, &view_procs_panel);
+	f = frame(s);
+	panel_update(&p, &f);
+	CU_ASSERT_EQUAL_FATAL(p.n_rows, DEPTH);
+	for (size_t i = 0; i < p.n_rows; i++) {
+		size_t len = p.rows[i].indent ? strlen(p.rows[i].indent) : 0;
+
+		CU_ASSERT_EQUAL(((const struct proc_rec *)p.rows[i].rec)->pid, (pid_t)i + 1);
+		longest = len > longest ? len : longest;
+	}
+	CU_ASSERT_TRUE(longest <= 64);
+	/* depth 39,999: 39,975 levels elided, 23 drawn blank (no siblings), then the last-child
+	 * glyph */
+	snprintf(want, sizeof(want), "~+39975 %*s`-", 46, "");
+	CU_ASSERT_STRING_EQUAL(p.rows[DEPTH - 1].indent, want);
+	CU_ASSERT_STRING_EQUAL(p.rows[1].indent, "`-");
+	panel_fini(&p);
+	snapshot_unref(s);
+}
+
 void test_register(void)
 {
 	TEST_SUITE("ui_panel", NULL, NULL,
@@ -471,6 +506,7 @@ void test_register(void)
 		   "selection follows the object id", test_selection_follows_id,
 		   "page up/down, end", test_page_keys,
 		   "process tree", test_process_tree,
+		   "a 40,000-deep tree: linear, bounded prefixes", test_deep_tree,
 		   "errors and names", test_error_about);
 	TEST_SUITE("ui_screen", ui_screen_init, ui_screen_clean,
 		   "dashboard at 80x24", test_dashboard_80x24,
