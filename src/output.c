@@ -14,9 +14,41 @@
 #include "src/diff.h"
 #include "src/filter.h"
 #include "src/json_out.h"
+#include "src/openmetrics_out.h"
 #include "src/output.h"
 #include "src/sampler.h"
 #include "src/text_out.h"
+#include "src/textfile.h"
+
+/* --textfile: SIGINT/SIGTERM/SIGHUP end the run between two files, never inside one (no
+ * half-written temporary left behind); 0 = none came. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int signo)
+{
+	stop_signal = signo;
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;		/* no SA_RESTART: the sleep wakes up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* After the run: die of the signal that stopped it, as without the handler. */
+static void reraise_stop_signal(void)
+{
+	if (!stop_signal)
+		return;
+	signal(stop_signal, SIG_DFL);
+	raise(stop_signal);
+}
 
 static void timespec_add(struct timespec *t, double seconds)
 {
@@ -43,7 +75,8 @@ static void sleep_until(struct timespec *deadline)
 		*deadline = now;
 		return;
 	}
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR)
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR &&
+	       !stop_signal)
 		;
 }
 
@@ -58,19 +91,31 @@ int output_run(const struct options *opts, FILE *out)
 		.trace_signals = opts->mode == MODE_BATCH,
 	};
 	struct snapshot *prev = NULL;
+	struct textfile *tf = NULL;
 	struct sampler *sm;
 	struct timespec deadline;
 	int err = 0, status = 0;
 	long n = opts->mode == MODE_BATCH ? opts->iterations : 1;
 
+	if (opts->textfile) {
+		char msg[512];
+
+		tf = textfile_open(opts->textfile, msg, sizeof(msg));
+		if (!tf) {
+			fprintf(stderr, "ipctop: %s\n", msg);
+			return 2;
+		}
+		catch_stop_signals();
+	}
 	sm = sampler_new(&copts, &err);
 	if (!sm) {
+		textfile_free(tf);
 		fprintf(stderr, "ipctop: cannot read %s%sproc: %s\n", opts->sysroot,
 			opts->sysroot[strlen(opts->sysroot) - 1] == '/' ? "" : "/", strerror(-err));
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	for (long i = 0; n == 0 || i < n; i++) {
+	for (long i = 0; (n == 0 || i < n) && !stop_signal; i++) {
 		struct snapshot *snap = NULL, *view;
 		struct snapshot_delta *delta;
 		int rc;
@@ -78,6 +123,8 @@ int output_run(const struct options *opts, FILE *out)
 		if (i > 0) {
 			timespec_add(&deadline, opts->delay);
 			sleep_until(&deadline);
+			if (stop_signal)
+				break;
 		}
 		rc = sampler_take(sm, &snap);
 		if (rc < 0) {
@@ -93,9 +140,17 @@ int output_run(const struct options *opts, FILE *out)
 			view = snap;
 		}
 		delta = prev ? snapshot_diff(prev, view) : NULL;
-		if (opts->json)
+		if (tf) {
+			char msg[512];
+
+			rc = textfile_write(tf, view, msg, sizeof(msg));
+			if (rc < 0)
+				fprintf(stderr, "ipctop: %s\n", msg);
+		} else if (opts->format == FORMAT_JSON) {
 			rc = json_out_write(out, view, delta);
-		else {
+		} else if (opts->format == FORMAT_OPENMETRICS) {
+			rc = openmetrics_out_write(out, view);
+		} else {
 			if (i > 0)
 				fputs("\n", out);
 			rc = text_out_write(out, view, delta);
@@ -104,12 +159,15 @@ int output_run(const struct options *opts, FILE *out)
 		snapshot_unref(prev);
 		prev = view;
 		if (rc < 0) {
-			fprintf(stderr, "ipctop: cannot write the output: %s\n", strerror(errno));
+			if (!tf)
+				fprintf(stderr, "ipctop: cannot write the output: %s\n", strerror(errno));
 			status = 1;
 			break;
 		}
 	}
 	snapshot_unref(prev);
 	sampler_free(sm);
+	textfile_free(tf);
+	reraise_stop_signal();
 	return status;
 }
