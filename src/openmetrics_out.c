@@ -13,6 +13,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -518,213 +519,217 @@ static void om_aggregates(FILE *out, const struct snapshot *s)
 			    f[queue_kinds[i]].unknown);
 }
 
-static void om_sysv(FILE *out, const struct snapshot *s)
+/* ---- per-object series ------------------------------------------------------------------------ */
+
+/* The labels of one object's series (id, and key for System V objects). */
+struct om_labels {
+	struct om_label l[2];
+	size_t n;
+	char id[FMT_ID_MAX];
+	char key[16];
+};
+
+typedef void (*om_label_fn)(const void *rec, struct om_labels *out);
+
+/* One per-object family: the value is the int64_t at `offset` in the record, or get(rec). */
+struct om_object_family {
+	const char *name, *unit, *help;
+	size_t offset;
+	int64_t (*get)(const void *rec);
+};
+
+static void sysv_labels(const struct sysv_perm *perm, struct om_labels *o,
+			const char *(*idfn)(int, char *, size_t))
 {
-	size_t kept;
-	const void **v;
-
-#define SYSV_LABELS(perm, idfn)                                                 \
-	char id[FMT_ID_MAX], key[16];                                           \
-	struct om_label l[] = { { "id", idfn((perm).id, id, sizeof(id)) },     \
-				{ "key", key } };                               \
-	snprintf(key, sizeof(key), "%" PRId32, (perm).key)
-
-	v = rank(s->msgqs, s->n_msgqs, sizeof(*s->msgqs), cmp_msgq, &kept);
-	om_family(out, "ipctop_msg_queue_bytes", "bytes", "Bytes queued in a System V message queue.");
-	for (size_t i = 0; i < kept; i++) {
-		const struct msgq_rec *q = v[i];
-		SYSV_LABELS(q->perm, fmt_id_msgq);
-		om_int(out, "ipctop_msg_queue_bytes", l, 2, q->bytes);
-	}
-	om_family(out, "ipctop_msg_queue_messages", NULL,
-		  "Messages queued in a System V message queue.");
-	for (size_t i = 0; i < kept; i++) {
-		const struct msgq_rec *q = v[i];
-		SYSV_LABELS(q->perm, fmt_id_msgq);
-		om_int(out, "ipctop_msg_queue_messages", l, 2, q->messages);
-	}
-	om_family(out, "ipctop_msg_queue_max_bytes", "bytes",
-		  "The most bytes a System V message queue holds (msg_qbytes).");
-	for (size_t i = 0; i < kept; i++) {
-		const struct msgq_rec *q = v[i];
-		SYSV_LABELS(q->perm, fmt_id_msgq);
-		om_int(out, "ipctop_msg_queue_max_bytes", l, 2, q->max_bytes);
-	}
-	free(v);
-
-	v = rank(s->shms, s->n_shms, sizeof(*s->shms), cmp_shm, &kept);
-	om_family(out, "ipctop_shm_segment_size_bytes", "bytes",
-		  "Size of a System V shared memory segment.");
-	for (size_t i = 0; i < kept; i++) {
-		const struct shm_rec *m = v[i];
-		SYSV_LABELS(m->perm, fmt_id_shm);
-		om_int(out, "ipctop_shm_segment_size_bytes", l, 2, m->size);
-	}
-	om_family(out, "ipctop_shm_segment_attached_processes", NULL,
-		  "Attachments of a System V shared memory segment (nattch).");
-	for (size_t i = 0; i < kept; i++) {
-		const struct shm_rec *m = v[i];
-		SYSV_LABELS(m->perm, fmt_id_shm);
-		om_int(out, "ipctop_shm_segment_attached_processes", l, 2, m->nattch);
-	}
-	om_family(out, "ipctop_shm_segment_resident_bytes", "bytes",
-		  "Resident bytes of a System V shared memory segment.");
-	for (size_t i = 0; i < kept; i++) {
-		const struct shm_rec *m = v[i];
-		SYSV_LABELS(m->perm, fmt_id_shm);
-		om_int(out, "ipctop_shm_segment_resident_bytes", l, 2, m->rss);
-	}
-	free(v);
-
-	v = rank(s->sems, s->n_sems, sizeof(*s->sems), cmp_sem, &kept);
-	om_family(out, "ipctop_sem_set_semaphores", NULL, "Semaphores in a System V semaphore set.");
-	for (size_t i = 0; i < kept; i++) {
-		const struct sem_rec *m = v[i];
-		SYSV_LABELS(m->perm, fmt_id_sem);
-		om_int(out, "ipctop_sem_set_semaphores", l, 2, m->nsems);
-	}
-	om_family(out, "ipctop_sem_set_waiting_processes", NULL,
-		  "Processes waiting on a System V semaphore set (semncnt plus semzcnt of its "
-		  "semaphores).");
-	for (size_t i = 0; i < kept; i++) {
-		const struct sem_rec *m = v[i];
-		SYSV_LABELS(m->perm, fmt_id_sem);
-		om_int(out, "ipctop_sem_set_waiting_processes", l, 2, sem_waiters(m));
-	}
-	free(v);
-#undef SYSV_LABELS
+	snprintf(o->key, sizeof(o->key), "%" PRId32, perm->key);
+	o->l[0] = (struct om_label){ "id", idfn(perm->id, o->id, sizeof(o->id)) };
+	o->l[1] = (struct om_label){ "key", o->key };
+	o->n = 2;
 }
 
-static void om_posix(FILE *out, const struct snapshot *s)
+static void msgq_labels(const void *rec, struct om_labels *o)
 {
-	size_t kept;
-	const void **v;
-
-#define POSIX_LABEL(name, idfn)                                                 \
-	char id[FMT_ID_MAX];                                                    \
-	struct om_label l = { "id", idfn((name), id, sizeof(id)) }
-
-	v = rank(s->pmqs, s->n_pmqs, sizeof(*s->pmqs), cmp_pmq, &kept);
-	om_family(out, "ipctop_posix_mqueue_bytes", "bytes", "Bytes queued in a POSIX message queue.");
-	for (size_t i = 0; i < kept; i++) {
-		const struct pmq_rec *q = v[i];
-		POSIX_LABEL(q->name, fmt_id_pmq);
-		om_int(out, "ipctop_posix_mqueue_bytes", &l, 1, q->bytes);
-	}
-	om_family(out, "ipctop_posix_mqueue_messages", NULL, "Messages in a POSIX message queue.");
-	for (size_t i = 0; i < kept; i++) {
-		const struct pmq_rec *q = v[i];
-		POSIX_LABEL(q->name, fmt_id_pmq);
-		om_int(out, "ipctop_posix_mqueue_messages", &l, 1, q->messages);
-	}
-	om_family(out, "ipctop_posix_mqueue_max_messages", NULL,
-		  "The most messages a POSIX message queue holds (mq_maxmsg).");
-	for (size_t i = 0; i < kept; i++) {
-		const struct pmq_rec *q = v[i];
-		POSIX_LABEL(q->name, fmt_id_pmq);
-		om_int(out, "ipctop_posix_mqueue_max_messages", &l, 1, q->max_messages);
-	}
-	free(v);
-
-	v = rank(s->pshms, s->n_pshms, sizeof(*s->pshms), cmp_pshm, &kept);
-	om_family(out, "ipctop_posix_shm_size_bytes", "bytes", "Size of a POSIX shared memory object.");
-	for (size_t i = 0; i < kept; i++) {
-		const struct pshm_rec *m = v[i];
-		POSIX_LABEL(m->name, fmt_id_pshm);
-		om_int(out, "ipctop_posix_shm_size_bytes", &l, 1, m->size);
-	}
-	om_family(out, "ipctop_posix_shm_mapped_processes", NULL,
-		  "Processes that map a POSIX shared memory object.");
-	for (size_t i = 0; i < kept; i++) {
-		const struct pshm_rec *m = v[i];
-		POSIX_LABEL(m->name, fmt_id_pshm);
-		om_int(out, "ipctop_posix_shm_mapped_processes", &l, 1, (int64_t)m->n_mapped);
-	}
-	free(v);
-
-	v = rank(s->psems, s->n_psems, sizeof(*s->psems), cmp_psem, &kept);
-	om_family(out, "ipctop_posix_sem_value", NULL, "Value of a POSIX named semaphore.");
-	for (size_t i = 0; i < kept; i++) {
-		const struct psem_rec *m = v[i];
-		POSIX_LABEL(m->name, fmt_id_psem);
-		om_int(out, "ipctop_posix_sem_value", &l, 1, m->value);
-	}
-	om_family(out, "ipctop_posix_sem_mapped_processes", NULL,
-		  "Processes that map a POSIX named semaphore.");
-	for (size_t i = 0; i < kept; i++) {
-		const struct psem_rec *m = v[i];
-		POSIX_LABEL(m->name, fmt_id_psem);
-		om_int(out, "ipctop_posix_sem_mapped_processes", &l, 1, (int64_t)m->n_mapped);
-	}
-	free(v);
-#undef POSIX_LABEL
+	sysv_labels(&((const struct msgq_rec *)rec)->perm, o, fmt_id_msgq);
 }
 
-static void om_channels(FILE *out, const struct snapshot *s)
+static void shm_labels(const void *rec, struct om_labels *o)
+{
+	sysv_labels(&((const struct shm_rec *)rec)->perm, o, fmt_id_shm);
+}
+
+static void sem_labels(const void *rec, struct om_labels *o)
+{
+	sysv_labels(&((const struct sem_rec *)rec)->perm, o, fmt_id_sem);
+}
+
+static void id_label(struct om_labels *o, const char *id)
+{
+	o->l[0] = (struct om_label){ "id", id };
+	o->n = 1;
+}
+
+static void pmq_labels(const void *rec, struct om_labels *o)
+{
+	id_label(o, fmt_id_pmq(((const struct pmq_rec *)rec)->name, o->id, sizeof(o->id)));
+}
+
+static void pshm_labels(const void *rec, struct om_labels *o)
+{
+	id_label(o, fmt_id_pshm(((const struct pshm_rec *)rec)->name, o->id, sizeof(o->id)));
+}
+
+static void psem_labels(const void *rec, struct om_labels *o)
+{
+	id_label(o, fmt_id_psem(((const struct psem_rec *)rec)->name, o->id, sizeof(o->id)));
+}
+
+static void pipe_labels(const void *rec, struct om_labels *o)
+{
+	id_label(o, fmt_id_pipe(rec, o->id, sizeof(o->id)));
+}
+
+static void usock_labels(const void *rec, struct om_labels *o)
+{
+	id_label(o, fmt_id_usock(((const struct usock_rec *)rec)->inode, o->id, sizeof(o->id)));
+}
+
+static int64_t sem_nsems(const void *rec)
+{
+	return ((const struct sem_rec *)rec)->nsems;
+}
+
+static int64_t sem_waiting(const void *rec)
+{
+	return sem_waiters(rec);
+}
+
+static int64_t pshm_mapped(const void *rec)
+{
+	return (int64_t)((const struct pshm_rec *)rec)->n_mapped;
+}
+
+static int64_t psem_mapped(const void *rec)
+{
+	return (int64_t)((const struct psem_rec *)rec)->n_mapped;
+}
+
+#define FIELD(type, field) offsetof(struct type, field), NULL
+#define GETTER(fn) 0, (fn)
+
+static const struct om_object_family msgq_families[] = {
+	{ "ipctop_msg_queue_bytes", "bytes", "Bytes queued in a System V message queue.",
+	  FIELD(msgq_rec, bytes) },
+	{ "ipctop_msg_queue_messages", NULL, "Messages queued in a System V message queue.",
+	  FIELD(msgq_rec, messages) },
+	{ "ipctop_msg_queue_max_bytes", "bytes",
+	  "The most bytes a System V message queue holds (msg_qbytes).",
+	  FIELD(msgq_rec, max_bytes) },
+};
+
+static const struct om_object_family shm_families[] = {
+	{ "ipctop_shm_segment_size_bytes", "bytes", "Size of a System V shared memory segment.",
+	  FIELD(shm_rec, size) },
+	{ "ipctop_shm_segment_attached_processes", NULL,
+	  "Attachments of a System V shared memory segment (nattch).", FIELD(shm_rec, nattch) },
+	{ "ipctop_shm_segment_resident_bytes", "bytes",
+	  "Resident bytes of a System V shared memory segment.", FIELD(shm_rec, rss) },
+};
+
+static const struct om_object_family sem_families[] = {
+	{ "ipctop_sem_set_semaphores", NULL, "Semaphores in a System V semaphore set.",
+	  GETTER(sem_nsems) },
+	{ "ipctop_sem_set_waiting_processes", NULL,
+	  "Processes waiting on a System V semaphore set (semncnt plus semzcnt of its "
+	  "semaphores).", GETTER(sem_waiting) },
+};
+
+static const struct om_object_family pmq_families[] = {
+	{ "ipctop_posix_mqueue_bytes", "bytes", "Bytes queued in a POSIX message queue.",
+	  FIELD(pmq_rec, bytes) },
+	{ "ipctop_posix_mqueue_messages", NULL, "Messages in a POSIX message queue.",
+	  FIELD(pmq_rec, messages) },
+	{ "ipctop_posix_mqueue_max_messages", NULL,
+	  "The most messages a POSIX message queue holds (mq_maxmsg).",
+	  FIELD(pmq_rec, max_messages) },
+};
+
+static const struct om_object_family pshm_families[] = {
+	{ "ipctop_posix_shm_size_bytes", "bytes", "Size of a POSIX shared memory object.",
+	  FIELD(pshm_rec, size) },
+	{ "ipctop_posix_shm_mapped_processes", NULL,
+	  "Processes that map a POSIX shared memory object.", GETTER(pshm_mapped) },
+};
+
+static const struct om_object_family psem_families[] = {
+	{ "ipctop_posix_sem_value", NULL, "Value of a POSIX named semaphore.",
+	  FIELD(psem_rec, value) },
+	{ "ipctop_posix_sem_mapped_processes", NULL,
+	  "Processes that map a POSIX named semaphore.", GETTER(psem_mapped) },
+};
+
+static const struct om_object_family pipe_families[] = {
+	{ "ipctop_pipe_queued_bytes", "bytes",
+	  "Bytes waiting to be read in a pipe or FIFO (the fullest only).",
+	  FIELD(pipe_rec, queued_bytes) },
+	{ "ipctop_pipe_capacity_bytes", "bytes",
+	  "Capacity of a pipe or FIFO (F_GETPIPE_SZ; the fullest only).",
+	  FIELD(pipe_rec, capacity) },
+};
+
+static const struct om_object_family usock_families[] = {
+	{ "ipctop_unix_socket_queued_bytes", "bytes",
+	  "Unread bytes of a Unix socket (the ones with the most only).",
+	  FIELD(usock_rec, queued_bytes) },
+	{ "ipctop_unix_socket_pending_connections", NULL,
+	  "Connections waiting in a listening Unix socket's accept queue.",
+	  FIELD(usock_rec, pending_conns) },
+	{ "ipctop_unix_socket_backlog_connections", NULL,
+	  "The accept queue's limit of a listening Unix socket (listen backlog).",
+	  FIELD(usock_rec, backlog) },
+};
+
+/* The families of one kind, for its OPENMETRICS_TOP first records in cmp's order. */
+static void om_objects(FILE *out, const void *base, size_t n, size_t size,
+		       int (*cmp)(const void *, const void *), om_label_fn labels,
+		       const struct om_object_family *fam, size_t n_fam)
 {
 	size_t kept;
-	const void **v;
+	const void **v = rank(base, n, size, cmp, &kept);
 
-	v = rank(s->pipes, s->n_pipes, sizeof(*s->pipes), cmp_pipe, &kept);
-	om_family(out, "ipctop_pipe_queued_bytes", "bytes",
-		  "Bytes waiting to be read in a pipe or FIFO (the fullest only).");
-	for (size_t i = 0; i < kept; i++) {
-		char id[FMT_ID_MAX];
-		struct om_label l = { "id", fmt_id_pipe(v[i], id, sizeof(id)) };
+	for (size_t f = 0; f < n_fam; f++) {
+		om_family(out, fam[f].name, fam[f].unit, fam[f].help);
+		for (size_t i = 0; i < kept; i++) {
+			struct om_labels l;
+			int64_t value;
 
-		om_int(out, "ipctop_pipe_queued_bytes", &l, 1,
-		       ((const struct pipe_rec *)v[i])->queued_bytes);
-	}
-	om_family(out, "ipctop_pipe_capacity_bytes", "bytes",
-		  "Capacity of a pipe or FIFO (F_GETPIPE_SZ; the fullest only).");
-	for (size_t i = 0; i < kept; i++) {
-		char id[FMT_ID_MAX];
-		struct om_label l = { "id", fmt_id_pipe(v[i], id, sizeof(id)) };
-
-		om_int(out, "ipctop_pipe_capacity_bytes", &l, 1,
-		       ((const struct pipe_rec *)v[i])->capacity);
-	}
-	free(v);
-
-	v = rank(s->usocks, s->n_usocks, sizeof(*s->usocks), cmp_usock, &kept);
-	om_family(out, "ipctop_unix_socket_queued_bytes", "bytes",
-		  "Unread bytes of a Unix socket (the ones with the most only).");
-	for (size_t i = 0; i < kept; i++) {
-		const struct usock_rec *u = v[i];
-		char id[FMT_ID_MAX];
-		struct om_label l = { "id", fmt_id_usock(u->inode, id, sizeof(id)) };
-
-		om_int(out, "ipctop_unix_socket_queued_bytes", &l, 1, u->queued_bytes);
-	}
-	om_family(out, "ipctop_unix_socket_pending_connections", NULL,
-		  "Connections waiting in a listening Unix socket's accept queue.");
-	for (size_t i = 0; i < kept; i++) {
-		const struct usock_rec *u = v[i];
-		char id[FMT_ID_MAX];
-		struct om_label l = { "id", fmt_id_usock(u->inode, id, sizeof(id)) };
-
-		om_int(out, "ipctop_unix_socket_pending_connections", &l, 1, u->pending_conns);
-	}
-	om_family(out, "ipctop_unix_socket_backlog_connections", NULL,
-		  "The accept queue's limit of a listening Unix socket (listen backlog).");
-	for (size_t i = 0; i < kept; i++) {
-		const struct usock_rec *u = v[i];
-		char id[FMT_ID_MAX];
-		struct om_label l = { "id", fmt_id_usock(u->inode, id, sizeof(id)) };
-
-		om_int(out, "ipctop_unix_socket_backlog_connections", &l, 1, u->backlog);
+			if (fam[f].get)
+				value = fam[f].get(v[i]);
+			else
+				memcpy(&value, (const char *)v[i] + fam[f].offset, sizeof(value));
+			labels(v[i], &l);
+			om_int(out, fam[f].name, l.l, l.n, value);
+		}
 	}
 	free(v);
 }
+
+#define OM_OBJECTS(out, s, arr, cmp, labels, fam) \
+	om_objects((out), (s)->arr, (s)->n_##arr, sizeof(*(s)->arr), (cmp), (labels), \
+		   (fam), sizeof(fam) / sizeof((fam)[0]))
 
 int openmetrics_out_write(FILE *out, const struct snapshot *s)
 {
 	om_header(out, s);
 	om_stuck(out, s);
 	om_aggregates(out, s);
-	om_sysv(out, s);
-	om_posix(out, s);
-	om_channels(out, s);
+	OM_OBJECTS(out, s, msgqs, cmp_msgq, msgq_labels, msgq_families);
+	OM_OBJECTS(out, s, shms, cmp_shm, shm_labels, shm_families);
+	OM_OBJECTS(out, s, sems, cmp_sem, sem_labels, sem_families);
+	OM_OBJECTS(out, s, pmqs, cmp_pmq, pmq_labels, pmq_families);
+	OM_OBJECTS(out, s, pshms, cmp_pshm, pshm_labels, pshm_families);
+	OM_OBJECTS(out, s, psems, cmp_psem, psem_labels, psem_families);
+	OM_OBJECTS(out, s, pipes, cmp_pipe, pipe_labels, pipe_families);
+	OM_OBJECTS(out, s, usocks, cmp_usock, usock_labels, usock_families);
 	fputs("# EOF\n", out);
 	return fflush(out) == EOF || ferror(out) ? -1 : 0;
 }
