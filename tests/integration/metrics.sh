@@ -12,8 +12,8 @@
 #   by another user (nobody) as DIR/ipctop.prom in a sticky shared directory (its target
 #   stays untouched), DIR itself a symlink, a world-writable directory without the sticky bit.
 . "${top_srcdir:-.}/tests/integration/lib.sh" || exit 99
+. "${top_srcdir:-.}/tests/integration/queue_fixture.sh" || exit 99
 
-HOLDER=${top_builddir:-.}/tests/integration/msgq_holder
 RULES=${top_srcdir:-.}/contrib/prometheus/ipctop-alerts.yml
 RULES_TEST=${top_srcdir:-.}/contrib/prometheus/ipctop-alerts.test.yml
 export LSAN_OPTIONS="suppressions=${top_srcdir:-.}/tests/integration/lsan-libproc2.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
@@ -39,17 +39,8 @@ EOF
 have_om_parser=false
 /usr/bin/python3 -c 'import prometheus_client.openmetrics.parser' 2>/dev/null && have_om_parser=true
 
-# The queue: the holder prints its id, keeps the queue until SIGTERM or its stdin closes.
-coproc QH { exec "$HOLDER" 3 100; }
-holder_pid=$QH_PID
-on_exit "kill -TERM $holder_pid 2>/dev/null; wait $holder_pid 2>/dev/null"
-qid=""
-read -r -t 10 -u "${QH[0]}" qid
-if ! [[ $qid =~ ^[0-9]+$ ]]; then
-	fail "test queue created" "msgq_holder printed '$qid'"
-	finish
-fi
-ok "test queue created (msg:$qid)"
+# The queue: 3 messages of 100 bytes, removed when the test ends.
+start_msgq_holder 3 100 || finish
 # its key and limit, as the kernel says
 key=$(awk -v id="$qid" '$2 == id { print $1 }' /proc/sysvipc/msg)
 qbytes=$(cat /proc/sys/kernel/msgmnb)

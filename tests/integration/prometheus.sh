@@ -10,8 +10,8 @@
 # their data in a temporary directory, and are plain processes this test starts and stops
 # by PID (no systemd), also on SIGINT/SIGTERM. Every wait polls with a deadline.
 . "${top_srcdir:-.}/tests/integration/lib.sh" || exit 99
+. "${top_srcdir:-.}/tests/integration/queue_fixture.sh" || exit 99
 
-HOLDER=${top_builddir:-.}/tests/integration/msgq_holder
 RULES=$(cd "${top_srcdir:-.}/contrib/prometheus" && pwd)/ipctop-alerts.yml
 export LSAN_OPTIONS="suppressions=${top_srcdir:-.}/tests/integration/lsan-libproc2.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 D=$(mktemp -d "${TMPDIR:-/tmp}/ipctop-prometheus.XXXXXX") || exit 99
@@ -66,17 +66,8 @@ start_server() {
 	return 1
 }
 
-# The queue: the holder prints its id, keeps the queue until SIGTERM or its stdin closes.
-coproc QH { exec "$HOLDER" 3 100; }
-holder_pid=$QH_PID
-on_exit "kill -TERM $holder_pid 2>/dev/null; wait $holder_pid 2>/dev/null"
-qid=""
-read -r -t 10 -u "${QH[0]}" qid
-if ! [[ $qid =~ ^[0-9]+$ ]]; then
-	fail "test queue created" "msgq_holder printed '$qid'"
-	finish
-fi
-ok "test queue created (msg:$qid)"
+# The queue: 3 messages of 100 bytes, removed when the test ends.
+start_msgq_holder 3 100 || finish
 qbytes=$(cat /proc/sys/kernel/msgmnb)
 
 # ipctop writes the textfile every half second (--pid: the holder's view only, so the queue
