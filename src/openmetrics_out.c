@@ -22,20 +22,20 @@
 
 /* The `kind` label of the aggregates: the JSON list names of CONTRACT.md. */
 enum om_kind {
-	OK_PIPES, OK_UNIX_SOCKETS, OK_MSG_QUEUES, OK_SHM_SEGMENTS, OK_SEM_SETS,
-	OK_POSIX_MQUEUES, OK_POSIX_SHM, OK_POSIX_SEMS, OK_COUNT
+	OMK_PIPES, OMK_UNIX_SOCKETS, OMK_MSG_QUEUES, OMK_SHM_SEGMENTS, OMK_SEM_SETS,
+	OMK_POSIX_MQUEUES, OMK_POSIX_SHM, OMK_POSIX_SEMS, OMK_COUNT
 };
 
-static const char *const kind_names[OK_COUNT] = {
-	[OK_PIPES] = "pipes", [OK_UNIX_SOCKETS] = "unix_sockets", [OK_MSG_QUEUES] = "msg_queues",
-	[OK_SHM_SEGMENTS] = "shm_segments", [OK_SEM_SETS] = "sem_sets",
-	[OK_POSIX_MQUEUES] = "posix_mqueues", [OK_POSIX_SHM] = "posix_shm",
-	[OK_POSIX_SEMS] = "posix_sems",
+static const char *const kind_names[OMK_COUNT] = {
+	[OMK_PIPES] = "pipes", [OMK_UNIX_SOCKETS] = "unix_sockets", [OMK_MSG_QUEUES] = "msg_queues",
+	[OMK_SHM_SEGMENTS] = "shm_segments", [OMK_SEM_SETS] = "sem_sets",
+	[OMK_POSIX_MQUEUES] = "posix_mqueues", [OMK_POSIX_SHM] = "posix_shm",
+	[OMK_POSIX_SEMS] = "posix_sems",
 };
 
 /* The kinds that have a fill (queued bytes or messages against a limit). */
 static const enum om_kind queue_kinds[] = {
-	OK_PIPES, OK_UNIX_SOCKETS, OK_MSG_QUEUES, OK_POSIX_MQUEUES,
+	OMK_PIPES, OMK_UNIX_SOCKETS, OMK_MSG_QUEUES, OMK_POSIX_MQUEUES,
 };
 #define N_QUEUE_KINDS (sizeof(queue_kinds) / sizeof(queue_kinds[0]))
 
@@ -335,35 +335,35 @@ static void fill_add(struct kind_fill *f, int64_t queued, int64_t used, int64_t 
 		f->full++;
 }
 
-static void fills(const struct snapshot *s, struct kind_fill f[OK_COUNT])
+static void fills(const struct snapshot *s, struct kind_fill f[OMK_COUNT])
 {
-	memset(f, 0, OK_COUNT * sizeof(*f));
+	memset(f, 0, OMK_COUNT * sizeof(*f));
 	for (size_t i = 0; i < s->n_pipes; i++) {
 		const struct pipe_rec *p = &s->pipes[i];
 
-		fill_add(&f[OK_PIPES], p->queued_bytes, p->queued_bytes, p->capacity);
+		fill_add(&f[OMK_PIPES], p->queued_bytes, p->queued_bytes, p->capacity);
 	}
 	for (size_t i = 0; i < s->n_usocks; i++) {
 		const struct usock_rec *u = &s->usocks[i];
 
 		if (u->queued_bytes >= 0)
-			f[OK_UNIX_SOCKETS].queued += u->queued_bytes;
+			f[OMK_UNIX_SOCKETS].queued += u->queued_bytes;
 		else
-			f[OK_UNIX_SOCKETS].unknown++;
+			f[OMK_UNIX_SOCKETS].unknown++;
 		/* a listener's accept queue is full once pending exceeds the backlog (the
 		 * kernel's unix_recvq_full); other sockets report no limit */
 		if (u->pending_conns >= 0 && u->backlog >= 0 && u->pending_conns > u->backlog)
-			f[OK_UNIX_SOCKETS].full++;
+			f[OMK_UNIX_SOCKETS].full++;
 	}
 	for (size_t i = 0; i < s->n_msgqs; i++) {
 		const struct msgq_rec *q = &s->msgqs[i];
 
-		fill_add(&f[OK_MSG_QUEUES], q->bytes, q->bytes, q->max_bytes);
+		fill_add(&f[OMK_MSG_QUEUES], q->bytes, q->bytes, q->max_bytes);
 	}
 	for (size_t i = 0; i < s->n_pmqs; i++) {
 		const struct pmq_rec *q = &s->pmqs[i];
 
-		fill_add(&f[OK_POSIX_MQUEUES], q->bytes, q->messages, q->max_messages);
+		fill_add(&f[OMK_POSIX_MQUEUES], q->bytes, q->messages, q->max_messages);
 	}
 }
 
@@ -483,22 +483,22 @@ static void om_stuck(FILE *out, const struct snapshot *s)
 
 static void om_aggregates(FILE *out, const struct snapshot *s)
 {
-	const size_t counts[OK_COUNT] = {
-		[OK_PIPES] = s->n_pipes, [OK_UNIX_SOCKETS] = s->n_usocks,
-		[OK_MSG_QUEUES] = s->n_msgqs, [OK_SHM_SEGMENTS] = s->n_shms,
-		[OK_SEM_SETS] = s->n_sems, [OK_POSIX_MQUEUES] = s->n_pmqs,
-		[OK_POSIX_SHM] = s->n_pshms, [OK_POSIX_SEMS] = s->n_psems,
+	const size_t counts[OMK_COUNT] = {
+		[OMK_PIPES] = s->n_pipes, [OMK_UNIX_SOCKETS] = s->n_usocks,
+		[OMK_MSG_QUEUES] = s->n_msgqs, [OMK_SHM_SEGMENTS] = s->n_shms,
+		[OMK_SEM_SETS] = s->n_sems, [OMK_POSIX_MQUEUES] = s->n_pmqs,
+		[OMK_POSIX_SHM] = s->n_pshms, [OMK_POSIX_SEMS] = s->n_psems,
 	};
-	struct kind_fill f[OK_COUNT];
+	struct kind_fill f[OMK_COUNT];
 
 	om_family(out, "ipctop_objects", NULL,
 		  "IPC objects of each kind (kind is the JSON list: pipes counts FIFOs too).");
-	for (int k = 0; k < OK_COUNT; k++)
+	for (int k = 0; k < OMK_COUNT; k++)
 		om_per_kind(out, "ipctop_objects", (enum om_kind)k, (int64_t)counts[k]);
 	om_family(out, "ipctop_objects_not_exported", NULL,
 		  "Objects of each kind left out of the per-object series (only the fullest are "
 		  "exported); the aggregates count them.");
-	for (int k = 0; k < OK_COUNT; k++)
+	for (int k = 0; k < OMK_COUNT; k++)
 		om_per_kind(out, "ipctop_objects_not_exported", (enum om_kind)k,
 			    counts[k] > OPENMETRICS_TOP ? (int64_t)(counts[k] - OPENMETRICS_TOP) : 0);
 
