@@ -34,7 +34,10 @@ static void catch_stop_signals(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;		/* no SA_RESTART: the sleep wakes up */
+	sa.sa_handler = on_stop_signal;
+	/* the probes' system calls go on; clock_nanosleep returns EINTR all the same
+	 * (never restarted after a handler, signal(7)), so the sleep ends at once */
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

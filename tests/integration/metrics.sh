@@ -116,6 +116,18 @@ check "--textfile --batch: SIGTERM ends it as SIGTERM (status 143)" test "$rc" -
 check "--textfile after SIGTERM: only ipctop.prom in DIR" eval "[ \"\$(ls -A '$D/tf')\" = ipctop.prom ]"
 check "--textfile after SIGTERM: the file is whole" eval "[ \"\$(tail -n 1 '$D/tf/ipctop.prom')\" = '# EOF' ]"
 
+# SIGTERM while it sleeps between snapshots (-d 60): it ends at once, not a minute later
+rm -f "$D/tf/ipctop.prom"
+"$IPCTOP" --batch -d 60 --textfile "$D/tf" --pid "$holder_pid" 2>"$D/sleep.err" &
+sleeper=$!
+on_exit "kill -KILL $sleeper 2>/dev/null"
+check "--textfile -d 60: the first file is there" wait_for 20 test -s "$D/tf/ipctop.prom"
+kill -TERM "$sleeper"
+check "--textfile -d 60: SIGTERM during the sleep ends it within 5 seconds" \
+	wait_for 5 eval "! kill -0 $sleeper 2>/dev/null"
+wait "$sleeper"
+check "--textfile -d 60: died of SIGTERM (143)" test $? -eq 143
+
 # the attacker: another user plants a symlink as ipctop.prom in a shared sticky directory
 mkdir -m 1777 "$D/shared"
 echo "precious" >"$D/precious"
