@@ -25,6 +25,8 @@ enum {
 	LOPT_PID,
 	LOPT_SYSROOT,
 	LOPT_DEMO,
+	LOPT_FORMAT,
+	LOPT_TEXTFILE,
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +36,8 @@ static const struct option long_opts[] = {
 	{ "pid", required_argument, NULL, LOPT_PID },
 	{ "sysroot", required_argument, NULL, LOPT_SYSROOT },
 	{ "demo", required_argument, NULL, LOPT_DEMO },
+	{ "format", required_argument, NULL, LOPT_FORMAT },
+	{ "textfile", required_argument, NULL, LOPT_TEXTFILE },
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "delay", required_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, 'h' },
@@ -133,10 +137,53 @@ static int add_pids(struct options *opts, const char *arg)
 	return OPT_OK;
 }
 
+/* --format FMT: one of the names below. */
+static int parse_format(struct options *opts, const char *arg)
+{
+	static const char *const names[] = {
+		[FORMAT_TEXT] = "text", [FORMAT_JSON] = "json", [FORMAT_OPENMETRICS] = "openmetrics",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(arg, names[i]) == 0) {
+			opts->format = (enum out_format)i;
+			return OPT_OK;
+		}
+	}
+	return usage_error(opts, "--format '%s': expected text, json or openmetrics", arg);
+}
+
+/* --json is --format json; --textfile writes metrics. Output options need --once/--batch. */
+static int check_format(struct options *opts, const char *format_arg, bool headless)
+{
+	if (opts->json && format_arg && opts->format != FORMAT_JSON)
+		return usage_error(opts, "--json: cannot be combined with --format %s", format_arg);
+	if (opts->json)
+		opts->format = FORMAT_JSON;
+	if (opts->textfile) {
+		if (format_arg && opts->format != FORMAT_OPENMETRICS)
+			return usage_error(opts, "--textfile: writes openmetrics, not --format %s",
+					   format_arg);
+		if (opts->json)
+			return usage_error(opts, "--textfile: writes openmetrics, not --json");
+		opts->format = FORMAT_OPENMETRICS;
+	}
+	opts->json = opts->format == FORMAT_JSON;
+	if (!headless) {
+		if (opts->textfile)
+			return usage_error(opts, "--textfile: needs --batch or --once");
+		if (format_arg)
+			return usage_error(opts, "--format: needs --once or --batch");
+		if (opts->json)
+			return usage_error(opts, "--json: needs --once or --batch");
+	}
+	return OPT_OK;
+}
+
 int options_parse(struct options *opts, int argc, char **argv)
 {
 	bool once = false, batch = false, delay_given = false;
-	const char *delay_arg = NULL;
+	const char *delay_arg = NULL, *format_arg = NULL;
 	int c, rc;
 
 	memset(opts, 0, sizeof(*opts));
@@ -159,6 +206,17 @@ int options_parse(struct options *opts, int argc, char **argv)
 			break;
 		case LOPT_JSON:
 			opts->json = true;
+			break;
+		case LOPT_FORMAT:
+			rc = parse_format(opts, optarg);
+			if (rc != OPT_OK)
+				return rc;
+			format_arg = optarg;
+			break;
+		case LOPT_TEXTFILE:
+			if (!*optarg)
+				return usage_error(opts, "--textfile '': expected a directory");
+			opts->textfile = optarg;
 			break;
 		case 'n':
 			if (!parse_long(optarg, 0, INT_MAX, &v))
@@ -226,8 +284,9 @@ int options_parse(struct options *opts, int argc, char **argv)
 		opts->mode = MODE_ONCE;
 	else if (batch)
 		opts->mode = MODE_BATCH;
-	if (opts->json && !once && !batch)
-		return usage_error(opts, "--json: needs --once or --batch");
+	rc = check_format(opts, format_arg, once || batch);
+	if (rc != OPT_OK)
+		return rc;
 	if (opts->demo && (once || batch))	/* headless: `ipctop demo run NAME` */
 		return usage_error(opts, "--demo: needs the dashboard (without --once or --batch; "
 				   "'ipctop demo run %s' runs it without one)", opts->demo);
@@ -280,8 +339,9 @@ static void print_wrapped(FILE *out, const char *keys, const char *what)
 void options_usage(FILE *out)
 {
 	fputs("Usage: ipctop [OPTION]...                     the interactive dashboard\n"
-	      "       ipctop --once [--json] [OPTION]...     one snapshot, then exit\n"
-	      "       ipctop --batch [-n N] [-d SECONDS] [--json] [OPTION]...\n"
+	      "       ipctop --once [--json | --format FMT] [OPTION]...\n"
+	      "       ipctop --batch [-n N] [-d SECONDS] [--json | --format FMT] [OPTION]...\n"
+	      "       ipctop --batch [-d SECONDS] --textfile DIR [OPTION]...\n"
 	      "       ipctop demo list | cleanup\n"
 	      "       ipctop demo run NAME [--speed X] [--seconds S] [--control FD]\n"
 	      "\n"
@@ -289,9 +349,15 @@ void options_usage(FILE *out)
 	      "POSIX IPC and signals, live.\n"
 	      "\n"
 	      "Modes:\n"
-	      "      --once              print one snapshot (text tables, or JSON with --json)\n"
+	      "      --once              print one snapshot (text tables, or see --format)\n"
 	      "      --batch             print snapshots repeatedly (see -n and -d)\n"
 	      "      --json              with --once/--batch: JSON, one object per line\n"
+	      "                          (the same as --format json)\n"
+	      "      --format FMT        with --once/--batch: text (default), json or\n"
+	      "                          openmetrics (Prometheus metrics, ending in '# EOF')\n"
+	      "      --textfile DIR      with --batch/--once: metrics replace DIR/ipctop.prom\n"
+	      "                          atomically each snapshot (the node exporter's textfile\n"
+	      "                          collector), nothing on stdout\n"
 	      "  -n, --iterations N      --batch: stop after N snapshots (default 0: run until\n"
 	      "                          interrupted)\n"
 	      "  -d, --delay SECONDS     seconds between snapshots, fractions allowed (default 1);\n"

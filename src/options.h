@@ -21,9 +21,14 @@ enum run_mode {
 	MODE_DEMO,		/* `ipctop demo ...`: demo_argc/demo_argv hold the rest */
 };
 
+/* What --once/--batch write: --format FMT (--json is --format json). */
+enum out_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_OPENMETRICS };
+
 struct options {
 	enum run_mode mode;
-	bool json;		/* --json */
+	bool json;		/* --json or --format json (format == FORMAT_JSON) */
+	enum out_format format;	/* --format; --textfile implies openmetrics */
+	const char *textfile;	/* --textfile DIR: metrics go to DIR/ipctop.prom, not stdout */
 	int iterations;		/* -n N (batch); 0 = unlimited */
 	double delay;		/* -d SECONDS; default 1.0; 0 allowed in batch */
 	bool delay_given;	/* -d was on the command line (it wins over saved settings) */

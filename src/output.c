@@ -21,9 +21,11 @@
 #include "src/diff.h"
 #include "src/filter.h"
 #include "src/json_out.h"
+#include "src/openmetrics_out.h"
 #include "src/output.h"
 #include "src/sampler.h"
 #include "src/text_out.h"
+#include "src/textfile.h"
 
 /* ---- stopping between snapshots ---- */
 
@@ -103,8 +105,10 @@ static int write_snapshot(FILE *out, const struct options *opts, long i,
 
 	if (!mem)
 		return -errno;
-	if (opts->json) {
+	if (opts->format == FORMAT_JSON) {
 		rc = json_out_write(mem, view, delta);
+	} else if (opts->format == FORMAT_OPENMETRICS) {
+		rc = openmetrics_out_write(mem, view);
 	} else {
 		if (i > 0)
 			fputs("\n", mem);
@@ -160,14 +164,25 @@ int output_run(const struct options *opts, FILE *out)
 		.trace_signals = opts->mode == MODE_BATCH,
 	};
 	struct snapshot *prev = NULL;
+	struct textfile *tf = NULL;
 	struct sampler *sm;
 	struct timespec deadline;
 	struct sigaction old[N_STOP], old_pipe;
 	int err = 0, status = 0;
 	long n = opts->mode == MODE_BATCH ? opts->iterations : 1;
 
+	if (opts->textfile) {
+		char msg[512];
+
+		tf = textfile_open(opts->textfile, msg, sizeof(msg));
+		if (!tf) {
+			fprintf(stderr, "ipctop: %s\n", msg);
+			return 2;
+		}
+	}
 	sm = sampler_new(&copts, &err);
 	if (!sm) {
+		textfile_free(tf);
 		fprintf(stderr, "ipctop: cannot read %s%sproc: %s\n", opts->sysroot,
 			opts->sysroot[strlen(opts->sysroot) - 1] == '/' ? "" : "/", strerror(-err));
 		return 1;
@@ -200,20 +215,30 @@ int output_run(const struct options *opts, FILE *out)
 			view = snap;
 		}
 		delta = prev ? snapshot_diff(prev, view) : NULL;
-		rc = write_snapshot(out, opts, i, view, delta);
+		if (tf) {
+			char msg[512];
+
+			rc = textfile_write(tf, view, msg, sizeof(msg));
+			if (rc < 0)
+				fprintf(stderr, "ipctop: %s\n", msg);
+		} else {
+			rc = write_snapshot(out, opts, i, view, delta);
+		}
 		snapshot_delta_free(delta);
 		snapshot_unref(prev);
 		prev = view;
-		if (rc == -EPIPE) {
+		if (rc == -EPIPE && !tf) {
 			stop_signo = SIGPIPE;	/* the reader is gone: stop as a pipeline does */
 		} else if (rc < 0) {
-			fprintf(stderr, "ipctop: cannot write the output: %s\n", strerror(-rc));
+			if (!tf)
+				fprintf(stderr, "ipctop: cannot write the output: %s\n", strerror(-rc));
 			status = 1;
 			break;
 		}
 	}
 	snapshot_unref(prev);
 	sampler_free(sm);	/* removes the tracefs instance */
+	textfile_free(tf);
 	stop_signals_fini(old, &old_pipe);
 	if (stop_signo)
 		die_of_stop_signal(stop_signo);

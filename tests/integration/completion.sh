@@ -125,6 +125,20 @@ check "--sysroot=DIR completes too" only "$TMP/root/proc"
 complete_words -n ""
 check "-n takes a number: nothing offered" only
 
+# --format: the formats; --textfile: directories (issue 18)
+complete_words --once --format ""
+check "--format offers text json openmetrics" only json openmetrics text
+complete_words --once --format o
+check "--format o completes to openmetrics" only openmetrics
+complete_words --batch --format = j
+check "--format=j completes to json" only json
+complete_words --batch --textfile "$TMP/root/"
+check "--textfile offers directories, not files" only "$TMP/root/other dir" "$TMP/root/proc"
+complete_words --batch --textfile "$TMP/root/proc" ""
+check "after --textfile DIR, words are the subcommand again" only demo
+complete_words --batch --format openmetrics ""
+check "after --format FMT, a bare word offers the subcommand" only demo
+
 # without a runnable program the fixed option list is used
 saved=$IPCTOP
 IPCTOP=$TMP/no-such-dir/ipctop

@@ -1,7 +1,8 @@
 # tests/integration/manpage.sh - doc/ipctop.1 renders without warnings and documents what the
 # program has: every option of --help, every demo of `demo list`, the version, the schema-1
 # keys of the JSON output (and, where ../shared/CONTRACT.md is beside the source tree, every
-# key the contract names).
+# key the contract names), and every metric family of --format openmetrics (also in
+# doc/CONTRACT.md).
 . "${top_srcdir:-.}/tests/integration/lib.sh" || exit 99
 
 MAN="${top_srcdir:-.}/doc/ipctop.1"
@@ -22,7 +23,7 @@ if command -v groff >/dev/null 2>&1; then
 	[ -s "$TMP/groff" ] && head -n 10 "$TMP/groff"
 	LC_ALL=C groff -man -Tascii "$MAN" 2>/dev/null | col -b >"$TMP/text" 2>/dev/null ||
 		LC_ALL=C groff -man -Tascii -P-c -P-b -P-u "$MAN" >"$TMP/text" 2>/dev/null
-	for s in NAME SYNOPSIS DESCRIPTION OPTIONS DASHBOARD DEMOS "JSON OUTPUT" "EXIT STATUS" \
+	for s in NAME SYNOPSIS DESCRIPTION OPTIONS DASHBOARD DEMOS "JSON OUTPUT" METRICS "EXIT STATUS" \
 		ENVIRONMENT FILES PRIVILEGES EXAMPLES "SEE ALSO"; do
 		check "rendered page has the section $s" grep -qx "$s" "$TMP/text"
 	done
@@ -77,6 +78,21 @@ else
 fi
 check "the page documents schema 1 and the output says schema 1" eval \
 	"printf '%s\n' '$json' | jq -e '.schema == 1' >/dev/null"
+
+# the METRICS section and doc/CONTRACT.md name every metric family the program writes
+families=$("$IPCTOP" --once --format openmetrics --sysroot "${top_srcdir:-.}/tests/fixtures/sysv-basic" \
+	2>/dev/null | sed -n 's/^# TYPE \([a-z_]*\) .*/\1/p')
+msect=$(sed -n '/^\.SH METRICS/,/^\.SH /p' "$MAN")
+missing=""
+for f in $families; do
+	printf '%s\n' "$msect" | grep -qw -- "$f" || missing="$missing $f"
+	grep -qw -- "$f" "${top_srcdir:-.}/doc/CONTRACT.md" || missing="$missing $f(CONTRACT.md)"
+done
+if [ -n "$families" ] && [ -z "$missing" ]; then
+	ok "every metric family is in METRICS and doc/CONTRACT.md ($(echo $families | wc -w))"
+else
+	fail "every metric family is in METRICS and doc/CONTRACT.md" "missing:$missing"
+fi
 
 # the contract, where it is beside the source tree (a checkout; not in a tarball)
 CONTRACT="${top_srcdir:-.}/../shared/CONTRACT.md"

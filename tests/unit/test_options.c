@@ -106,6 +106,59 @@ static void test_batch(void)
 	options_fini(&o);
 }
 
+/* --format and --textfile (issue 18); --json is --format json. */
+static void test_format_textfile(void)
+{
+	struct options o;
+
+	CU_ASSERT_EQUAL(parse(&o, "--once", NULL), OPT_OK);
+	CU_ASSERT_EQUAL(o.format, FORMAT_TEXT);
+	CU_ASSERT_PTR_NULL(o.textfile);
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "--once", "--format", "openmetrics", NULL), OPT_OK);
+	CU_ASSERT_EQUAL(o.format, FORMAT_OPENMETRICS);
+	CU_ASSERT_FALSE(o.json);
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "--batch", "--format=json", NULL), OPT_OK);
+	CU_ASSERT_EQUAL(o.format, FORMAT_JSON);
+	CU_ASSERT_TRUE(o.json);
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "--once", "--json", NULL), OPT_OK);
+	CU_ASSERT_EQUAL(o.format, FORMAT_JSON);
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "--once", "--json", "--format", "json", NULL), OPT_OK);
+	CU_ASSERT_EQUAL(o.format, FORMAT_JSON);
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "--once", "--format", "text", NULL), OPT_OK);
+	CU_ASSERT_EQUAL(o.format, FORMAT_TEXT);
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "--batch", "-d", "15", "--textfile", "/var/lib/x", NULL), OPT_OK);
+	CU_ASSERT_EQUAL(o.format, FORMAT_OPENMETRICS);
+	CU_ASSERT_STRING_EQUAL(o.textfile, "/var/lib/x");
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "--once", "--textfile=d", "--format", "openmetrics", NULL), OPT_OK);
+	CU_ASSERT_EQUAL(o.format, FORMAT_OPENMETRICS);
+	options_fini(&o);
+
+	ASSERT_USAGE(&o, parse(&o, "--once", "--format", "xml", NULL), "--format 'xml'");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--once", "--format", NULL), "--format");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--once", "--json", "--format", "text", NULL), "--json");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--format", "openmetrics", NULL), "--format: needs --once");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--textfile", "/tmp", NULL), "--textfile: needs --batch");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--batch", "--textfile", "", NULL), "--textfile ''");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--batch", "--textfile", "d", "--format", "json", NULL),
+		     "--textfile");
+	options_fini(&o);
+	ASSERT_USAGE(&o, parse(&o, "--batch", "--textfile", "d", "--json", NULL), "--textfile");
+	options_fini(&o);
+}
+
 static void test_pids(void)
 {
 	struct options o;
@@ -279,6 +332,7 @@ void test_register(void)
 		   "defaults", test_defaults,
 		   "--once --json", test_once_json,
 		   "--batch -n -d", test_batch,
+		   "--format --textfile", test_format_textfile,
 		   "--pid lists", test_pids,
 		   "--sysroot --demo", test_sysroot_demo,
 		   "--help --version", test_help_version,
