@@ -10,6 +10,7 @@
 #include "demos/demo.h"
 #include "src/options.h"
 #include "src/output.h"
+#include "src/record.h"
 #include "ui/ui.h"
 
 int main(int argc, char **argv)
@@ -44,6 +45,12 @@ int main(int argc, char **argv)
 		break;
 	case MODE_DASHBOARD:
 		status = ui_run(&opts);
+		break;
+	case MODE_RECORD:
+		status = record_run(&opts);
+		break;
+	case MODE_REPLAY:
+		status = opts.replay_out == REPLAY_DASHBOARD ? ui_run(&opts) : replay_print(&opts);
 		break;
 	case MODE_DEMO:
 		status = demo_cli_main(opts.demo_argc, opts.demo_argv);

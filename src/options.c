@@ -26,6 +26,8 @@ enum {
 	LOPT_PID,
 	LOPT_SYSROOT,
 	LOPT_DEMO,
+	LOPT_MAX_SIZE,		/* issue 17: record --max-size, replay --at */
+	LOPT_AT,
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +37,8 @@ static const struct option long_opts[] = {
 	{ "pid", required_argument, NULL, LOPT_PID },
 	{ "sysroot", required_argument, NULL, LOPT_SYSROOT },
 	{ "demo", required_argument, NULL, LOPT_DEMO },
+	{ "max-size", required_argument, NULL, LOPT_MAX_SIZE },
+	{ "at", required_argument, NULL, LOPT_AT },
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "delay", required_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, 'h' },
@@ -119,29 +123,53 @@ static int add_pids(struct options *opts, const char *arg)
 	return OPT_OK;
 }
 
-int options_parse(struct options *opts, int argc, char **argv)
-{
-	bool once = false, batch = false, delay_given = false;
-	const char *delay_arg = NULL;
-	int c, rc;
+/* What the option words said, before the mode is decided. */
+struct opt_flags {
+	bool once, batch;
+	const char *delay_arg;
+};
 
-	memset(opts, 0, sizeof(*opts));
-	opts->mode = MODE_DASHBOARD;
-	opts->delay = 1.0;
-	opts->sysroot = "/";
+/* "100M", "2G", "4096": bytes (K, M, G: powers of 1024). */
+static bool parse_size(const char *s, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v, mul = 1;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	if (*end && !end[1] && strchr("kKmMgG", *end))
+		mul = *end == 'k' || *end == 'K' ? 1ULL << 10 : *end == 'm' || *end == 'M' ? 1ULL << 20 : 1ULL << 30;
+	else if (*end)
+		return false;
+	if (v == 0 || v > (1ULL << 50) / mul)
+		return false;
+	*out = v * mul;
+	return true;
+}
+
+/* One getopt pass over argv (from argv[1]); short_opts decides whether it stops at the first
+ * word that is no option. */
+static int parse_words(struct options *opts, struct opt_flags *fl, int argc, char **argv,
+		       const char *shorts)
+{
+	int c, rc;
 
 	optind = 0;		/* glibc: full re-initialisation (options_parse may run twice) */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, long_opts, NULL)) != -1) {
 		const char *bad = argv[optind - 1];
 		long v;
 
 		switch (c) {
 		case LOPT_ONCE:
-			once = true;
+			fl->once = true;
 			break;
 		case LOPT_BATCH:
-			batch = true;
+			fl->batch = true;
 			break;
 		case LOPT_JSON:
 			opts->json = true;
@@ -155,9 +183,8 @@ int options_parse(struct options *opts, int argc, char **argv)
 		case 'd':
 			if (!parse_seconds(optarg, &opts->delay))
 				return usage_error(opts, "-d '%s': expected seconds >= 0 (e.g. 0.5)", optarg);
-			delay_given = true;
 			opts->delay_given = true;
-			delay_arg = optarg;
+			fl->delay_arg = optarg;
 			break;
 		case LOPT_PID:
 			rc = add_pids(opts, optarg);
@@ -173,6 +200,16 @@ int options_parse(struct options *opts, int argc, char **argv)
 			if (!*optarg)
 				return usage_error(opts, "--demo '': expected a demo name");
 			opts->demo = optarg;
+			break;
+		case LOPT_MAX_SIZE:
+			if (!parse_size(optarg, &opts->max_size))
+				return usage_error(opts, "--max-size '%s': expected bytes > 0 (e.g. 100M, 2G)",
+						   optarg);
+			break;
+		case LOPT_AT:
+			if (!*optarg)
+				return usage_error(opts, "--at '': expected #N or a time (HH:MM:SS, -5m)");
+			opts->at = optarg;
 			break;
 		case 'h':
 			opts->mode = MODE_HELP;
@@ -192,9 +229,82 @@ int options_parse(struct options *opts, int argc, char **argv)
 		}
 	}
 
+	return OPT_OK;
+}
+
+/* Issue 17: `record [options] FILE` and `replay FILE [options]`, options anywhere. */
+static int parse_record_replay(struct options *opts, struct opt_flags *fl, int argc, char **argv)
+{
+	bool record = strcmp(argv[0], "record") == 0;
+	int rc = parse_words(opts, fl, argc, argv, ":n:d:hV");
+
+	if (rc != OPT_OK || opts->mode == MODE_HELP || opts->mode == MODE_VERSION)
+		return rc;
+	if (optind >= argc)
+		return usage_error(opts, "%s: expected a FILE (- for standard %s)", argv[0],
+				   record ? "output" : "input");
+	if (optind + 1 < argc)
+		return usage_error(opts, "%s: '%s': unexpected argument after FILE", argv[0],
+				   argv[optind + 1]);
+	opts->file = argv[optind];
+	if (record) {
+		if (fl->once || fl->batch || opts->json || opts->at || opts->demo)
+			return usage_error(opts, "record: %s does not apply", fl->once ? "--once" :
+					   fl->batch ? "--batch" : opts->json ? "--json" :
+					   opts->at ? "--at" : "--demo");
+		if (opts->max_size && strcmp(opts->file, "-") == 0)
+			return usage_error(opts, "record: --max-size needs a file (a stream cannot "
+					   "drop what it has sent)");
+		opts->mode = MODE_RECORD;
+		return OPT_OK;
+	}
+	if (opts->max_size || opts->n_pids || opts->demo || opts->delay_given ||
+	    strcmp(opts->sysroot, "/") != 0 || opts->iterations)
+		return usage_error(opts, "replay: only --once, --batch, --json and --at apply "
+				   "(the recording decides the rest)");
+	if (fl->once && fl->batch)
+		return usage_error(opts, "--batch: cannot be combined with --once");
+	if ((fl->once || fl->batch) && !opts->json)
+		return usage_error(opts, "replay: --once and --batch need --json (the recording "
+				   "holds JSON)");
+	if (opts->json && !fl->once && !fl->batch)
+		return usage_error(opts, "--json: needs --once or --batch");
+	if (opts->at && fl->batch)
+		return usage_error(opts, "--at: needs --once (--batch prints every snapshot)");
+	opts->mode = MODE_REPLAY;
+	opts->replay_out = fl->once ? REPLAY_ONCE : fl->batch ? REPLAY_BATCH : REPLAY_DASHBOARD;
+	return OPT_OK;
+}
+
+int options_parse(struct options *opts, int argc, char **argv)
+{
+	struct opt_flags fl = { 0 };
+	bool once, batch, delay_given;
+	const char *delay_arg;
+	int rc;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->mode = MODE_DASHBOARD;
+	opts->delay = 1.0;
+	opts->sysroot = "/";
+
+	rc = parse_words(opts, &fl, argc, argv, short_opts);
+	if (rc != OPT_OK || opts->mode == MODE_HELP || opts->mode == MODE_VERSION)
+		return rc;
+	if (optind < argc && (strcmp(argv[optind], "record") == 0 ||
+			      strcmp(argv[optind], "replay") == 0)) {
+		rc = parse_record_replay(opts, &fl, argc - optind, argv + optind);
+		if (rc != OPT_OK || opts->mode != MODE_DASHBOARD)
+			return rc;
+	}
+	once = fl.once;
+	batch = fl.batch;
+	delay_arg = fl.delay_arg;
+	delay_given = opts->delay_given;
+
 	if (optind < argc) {
 		if (strcmp(argv[optind], "demo") != 0)
-			return usage_error(opts, "'%s': unexpected argument (the only command is 'demo')",
+			return usage_error(opts, "'%s': unexpected argument (commands: demo, record, replay)",
 					   argv[optind]);
 		if (once || batch)
 			return usage_error(opts, "demo: cannot be combined with %s",
@@ -205,6 +315,9 @@ int options_parse(struct options *opts, int argc, char **argv)
 		return OPT_OK;
 	}
 
+	if (opts->max_size || opts->at)
+		return usage_error(opts, "%s: only with %s", opts->at ? "--at" : "--max-size",
+				   opts->at ? "replay" : "record");
 	if (once && batch)
 		return usage_error(opts, "--batch: cannot be combined with --once");
 	if (once)

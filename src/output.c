@@ -30,10 +30,10 @@ static void timespec_add(struct timespec *t, double seconds)
 	}
 }
 
-/* Sleeps until the absolute monotonic deadline (restarting after signal handlers). A
+/* Sleeps until the absolute monotonic deadline (restarting after signal handlers, unless *stop was set). A
  * deadline already missed (a collection slower than -d) moves to now: the snapshots after
  * a slow one are not fired back to back to catch up. */
-static void sleep_until(struct timespec *deadline)
+static void sleep_until(struct timespec *deadline, volatile sig_atomic_t *stop)
 {
 	struct timespec now;
 
@@ -43,11 +43,32 @@ static void sleep_until(struct timespec *deadline)
 		*deadline = now;
 		return;
 	}
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR)
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR &&
+	       !(stop && *stop))
 		;
 }
 
+/* --once/--batch's sink: text or JSON to a FILE. */
+static int emit_stream(void *ctx, const struct options *opts, long i, const struct snapshot *view,
+		       const struct snapshot_delta *delta)
+{
+	FILE *out = ctx;
+
+	if (opts->json)
+		return json_out_write(out, view, delta);
+	if (i > 0)
+		fputs("\n", out);
+	return text_out_write(out, view, delta);
+}
+
 int output_run(const struct options *opts, FILE *out)
+{
+	return output_loop(opts, opts->mode == MODE_ONCE ? 1 : opts->iterations, emit_stream, out,
+			   NULL);
+}
+
+int output_loop(const struct options *opts, long n, output_emit_fn emit, void *ctx,
+		volatile sig_atomic_t *stop)
 {
 	pid_t self = getpid();
 	struct collect_opts copts = {
@@ -55,13 +76,12 @@ int output_run(const struct options *opts, FILE *out)
 		/* ipctop leaves itself out unless --pid names it */
 		.self = opts->n_pids && filter_has_pid(opts->pids, opts->n_pids, self) ? 0 : self,
 		/* a trace only has something to say between snapshots: batch mode, not --once */
-		.trace_signals = opts->mode == MODE_BATCH,
+		.trace_signals = opts->mode != MODE_ONCE,
 	};
 	struct snapshot *prev = NULL;
 	struct sampler *sm;
 	struct timespec deadline;
 	int err = 0, status = 0;
-	long n = opts->mode == MODE_BATCH ? opts->iterations : 1;
 
 	sm = sampler_new(&copts, &err);
 	if (!sm) {
@@ -77,8 +97,10 @@ int output_run(const struct options *opts, FILE *out)
 
 		if (i > 0) {
 			timespec_add(&deadline, opts->delay);
-			sleep_until(&deadline);
+			sleep_until(&deadline, stop);
 		}
+		if (stop && *stop)
+			break;
 		rc = sampler_take(sm, &snap);
 		if (rc < 0) {
 			fprintf(stderr, "ipctop: cannot take a snapshot of %s: %s\n", opts->sysroot,
@@ -93,18 +115,15 @@ int output_run(const struct options *opts, FILE *out)
 			view = snap;
 		}
 		delta = prev ? snapshot_diff(prev, view) : NULL;
-		if (opts->json)
-			rc = json_out_write(out, view, delta);
-		else {
-			if (i > 0)
-				fputs("\n", out);
-			rc = text_out_write(out, view, delta);
-		}
+		rc = emit(ctx, opts, i, view, delta);
 		snapshot_delta_free(delta);
 		snapshot_unref(prev);
 		prev = view;
 		if (rc < 0) {
-			fprintf(stderr, "ipctop: cannot write the output: %s\n", strerror(errno));
+			if (stop && *stop)
+				break;	/* EINTR from a write the stop interrupted */
+			fprintf(stderr, "ipctop: cannot write the output: %s\n",
+				strerror(rc < -1 ? -rc : errno));
 			status = 1;
 			break;
 		}
