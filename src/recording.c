@@ -519,7 +519,10 @@ static void read_header(struct rec_reader *r, const char *text, size_t len)
 		version = json_object_get_int64(v);
 	if (json_object_object_get_ex(o, "schema", &v))
 		schema = json_object_get_int64(v);
-	if (version < 1 || version > REC_FORMAT_VERSION) {
+	if (version < 1) {
+		r->refused = true;
+		stop(r, "not an ipctop recording (its header has no format version)");
+	} else if (version > REC_FORMAT_VERSION) {
 		r->refused = true;
 		stop(r, "recording format version %lld is newer than this ipctop reads (%d): "
 		     "replay it with a newer ipctop", (long long)version, REC_FORMAT_VERSION);
