@@ -216,9 +216,25 @@ int replay_read(struct rec_reader *r, int fd, bool block, char *err, size_t len)
 
 /* ---- replay: WHEN ---- */
 
-long replay_resolve(const struct rec_reader *r, const char *when, char *err, size_t len)
+/* The last snapshot taken at or before t; -1 if t is before the first. */
+static long find_time(size_t n, when_time_fn time_at, const void *ctx, double t)
 {
-	size_t n = rec_reader_count(r);
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (time_at(ctx, mid) > t)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (long)lo - 1;
+}
+
+long when_resolve(const char *when, size_t n, when_time_fn time_at, const void *ctx, char *err,
+		  size_t len)
+{
 	char *end;
 	double t;
 
@@ -257,11 +273,11 @@ long replay_resolve(const struct rec_reader *r, const char *when, char *err, siz
 			t = v;
 		} else {
 			mul = *end == 'm' ? 60 : *end == 'h' ? 3600 : 1;
-			t = rec_reader_time(r, n - 1) - v * mul;
+			t = time_at(ctx, n - 1) - v * mul;
 		}
 	} else {
 		int hh, mm, ss = 0, used = 0;
-		time_t first = (time_t)rec_reader_time(r, 0);
+		time_t first = (time_t)time_at(ctx, 0);
 		struct tm tm;
 
 		if ((sscanf(when, "%2d:%2d:%2d%n", &hh, &mm, &ss, &used) != 3 &&
@@ -276,11 +292,11 @@ long replay_resolve(const struct rec_reader *r, const char *when, char *err, siz
 		tm.tm_sec = ss;
 		tm.tm_isdst = -1;
 		t = (double)mktime(&tm);
-		if (t < rec_reader_time(r, 0) - 1)	/* past midnight: the next day */
+		if (t < time_at(ctx, 0) - 1)	/* past midnight: the next day */
 			t += 86400;
 	}
 	{
-		long i = rec_reader_find_time(r, t + 1e-6);
+		long i = find_time(n, time_at, ctx, t + 1e-6);
 
 		if (i < 0) {
 			snprintf(err, len, "'%s': before the recording starts", when);
@@ -288,6 +304,16 @@ long replay_resolve(const struct rec_reader *r, const char *when, char *err, siz
 		}
 		return i;
 	}
+}
+
+static double reader_time(const void *r, size_t i)
+{
+	return rec_reader_time(r, i);
+}
+
+long replay_resolve(const struct rec_reader *r, const char *when, char *err, size_t len)
+{
+	return when_resolve(when, rec_reader_count(r), reader_time, r, err, len);
 }
 
 /* ---- replay --once / --batch ---- */

@@ -5,6 +5,7 @@
 #ifndef IPCTOP_RECORD_H
 #define IPCTOP_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "src/options.h"
@@ -31,5 +32,9 @@ int replay_read(struct rec_reader *r, int fd, bool block, char *err, size_t len)
  * days), "-5m"/"-30s"/"-1h" (before the last snapshot), "@EPOCH". -1 with a message in err
  * when it names none. */
 long replay_resolve(const struct rec_reader *r, const char *when, char *err, size_t len);
+/* The same over any n snapshots whose times (non-decreasing) time_at gives. */
+typedef double (*when_time_fn)(const void *ctx, size_t i);
+long when_resolve(const char *when, size_t n, when_time_fn time_at, const void *ctx, char *err,
+		  size_t len);
 
 #endif

@@ -773,18 +773,3 @@ const char *rec_reader_hostname(const struct rec_reader *r)
 {
 	return r->hostname[0] ? r->hostname : NULL;
 }
-
-long rec_reader_find_time(const struct rec_reader *r, double t)
-{
-	size_t lo = 0, hi = r->n;
-
-	while (lo < hi) {	/* the first taken after t */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (r->times[mid] > t)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return (long)lo - 1;
-}

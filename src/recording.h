@@ -83,8 +83,4 @@ bool rec_reader_has_header(const struct rec_reader *r);
 double rec_reader_interval(const struct rec_reader *r);
 const char *rec_reader_hostname(const struct rec_reader *r);
 
-/* The snapshot shown at time t (epoch seconds): the last taken at or before t; -1 if t is
- * before the first. */
-long rec_reader_find_time(const struct rec_reader *r, double t);
-
 #endif

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "src/record.h"
 #include "src/recording.h"
 #include "tests/unit/testmain.h"
 
@@ -85,6 +86,7 @@ static void test_roundtrip(void)
 	unsigned char *b = record(N, &len);
 	struct rec_reader *r = read_all(b, len, len);
 	static const size_t order[] = { 149, 0, 61, 60, 59, 1, 120, 119, 148, 2, 3, 4 };
+	char err[256];
 
 	CU_ASSERT_EQUAL_FATAL(rec_reader_count(r), N);
 	CU_ASSERT_PTR_NULL(rec_reader_problem(r));
@@ -95,10 +97,18 @@ static void test_roundtrip(void)
 		CU_ASSERT_TRUE(same(r, order[i]));
 	for (size_t i = 0; i < N; i++)
 		CU_ASSERT_TRUE(same(r, i));
-	CU_ASSERT_EQUAL(rec_reader_find_time(r, 1077.5), 77);
-	CU_ASSERT_EQUAL(rec_reader_find_time(r, 1077.9), 77);
-	CU_ASSERT_EQUAL(rec_reader_find_time(r, 999), -1);
-	CU_ASSERT_EQUAL(rec_reader_find_time(r, 5000), N - 1);
+	CU_ASSERT_EQUAL(replay_resolve(r, "@1077.5", err, sizeof(err)), 77);
+	CU_ASSERT_EQUAL(replay_resolve(r, "@1077.9", err, sizeof(err)), 77);
+	CU_ASSERT_EQUAL(replay_resolve(r, "@999", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "before the recording starts"));
+	CU_ASSERT_EQUAL(replay_resolve(r, "@5000", err, sizeof(err)), N - 1);
+	CU_ASSERT_EQUAL(replay_resolve(r, "#77", err, sizeof(err)), 77);
+	CU_ASSERT_EQUAL(replay_resolve(r, "#150", err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(replay_resolve(r, "-10s", err, sizeof(err)), 139);
+	CU_ASSERT_EQUAL(replay_resolve(r, "-1m", err, sizeof(err)), 89);
+	CU_ASSERT_EQUAL(replay_resolve(r, "#x", err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(replay_resolve(r, "25:00", err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(replay_resolve(r, "-5q", err, sizeof(err)), -1);
 	rec_reader_free(r);
 	/* a stream in small pieces: the same, decoded as it comes */
 	r = read_all(b, len, 7);
