@@ -186,32 +186,26 @@ int replay_open(const char *file, char *err, size_t len)
 int replay_read(struct rec_reader *r, int fd, bool block, char *err, size_t len)
 {
 	static char buf[1 << 16];
+	ssize_t n;
 
-	for (;;) {
-		ssize_t n;
+	if (!block) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
 
-		if (!block) {
-			struct pollfd p = { .fd = fd, .events = POLLIN };
-
-			if (poll(&p, 1, 0) <= 0)
-				return 0;
-		}
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN)
-				return 0;
-			snprintf(err, len, "read error: %s", strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			return 1;
-		if (rec_reader_feed(r, buf, (size_t)n) < 0)
-			return 1;	/* stopped: the problem says why */
-		if (!block)
-			return 0;	/* let the caller show what came */
+		if (poll(&p, 1, 0) <= 0)
+			return 0;
 	}
+	do
+		n = read(fd, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		if (errno == EAGAIN)
+			return 0;
+		snprintf(err, len, "read error: %s", strerror(errno));
+		return -1;
+	}
+	if (n == 0 || rec_reader_feed(r, buf, (size_t)n) < 0)
+		return 1;	/* the end, or the reader stopped (its problem says why) */
+	return 0;
 }
 
 /* ---- replay: WHEN ---- */

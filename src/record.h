@@ -24,8 +24,9 @@ int replay_print(const struct options *opts);
  * Only regular files, pipes and sockets are read (a FIFO or a device named by another user
  * would block or disturb). */
 int replay_open(const char *file, char *err, size_t len);
-/* Reads what fd has now into r (all of it when block; what is there when not). Returns 1
- * at the end of the data, 0 if more may come, -1 on a read error (err set). */
+/* One read of fd into r (block: waits for data; otherwise only if some is there). Returns 1
+ * at the end of the data (or once r stopped), 0 if more may come, -1 on a read error (err
+ * set). */
 int replay_read(struct rec_reader *r, int fd, bool block, char *err, size_t len);
 
 /* The snapshot WHEN names: "#N" (from 0), "HH:MM[:SS]" (local time, on the recording's

@@ -1072,7 +1072,8 @@ static int replay_start(struct ui *ui, const struct options *opts, char *err, si
 	ui->replay = true;
 	ui->replay_fd = fd;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		rc = replay_read(r, fd, true, err, len);
+		while ((rc = replay_read(r, fd, true, err, len)) == 0)
+			;
 		close(fd);
 		ui->replay_fd = -1;
 		if (rc < 0)
