@@ -223,8 +223,12 @@ static int close_chunk(struct rec_writer *w)
 	frame_end = w->size;
 	o = json_object_new_object();
 	times = json_object_new_array();
-	for (size_t i = 0; i < w->chunk_n; i++)
-		json_object_array_add(times, json_object_new_double(w->times[i]));
+	for (size_t i = 0; i < w->chunk_n; i++) {
+		char t[64];	/* as the snapshot's own "time" */
+
+		snprintf(t, sizeof(t), "%.6f", w->times[i]);
+		json_object_array_add(times, json_object_new_double_s(w->times[i], t));
+	}
 	json_object_object_add(o, "snapshots", json_object_new_int64((int64_t)w->chunk_n));
 	json_object_object_add(o, "length", json_object_new_int64((int64_t)(frame_end - w->chunk_start)));
 	json_object_object_add(o, "times", times);
