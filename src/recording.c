@@ -24,6 +24,8 @@
 #include "src/json_out.h"
 #include "src/recording.h"
 
+#define REC_DECODE_STEP (1u << 20)	/* output room per decompression call */
+
 static uint32_t le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -297,8 +299,8 @@ struct rec_dec {
 	long chunk;			/* -1: none */
 	size_t in;			/* compressed bytes of the chunk consumed */
 	size_t next;			/* index in the chunk of the next line */
-	char *pend;			/* decoded, not yet split */
-	size_t pend_len, pend_cap, scanned;
+	char *pend;			/* decoded; [head, pend_len) not yet split */
+	size_t head, pend_len, pend_cap, scanned;
 	bool frame_done;
 };
 
@@ -345,22 +347,23 @@ static void dec_start(struct rec_dec *d, long chunk)
 	d->chunk = chunk;
 	d->in = 0;
 	d->next = 0;
+	d->head = 0;
 	d->pend_len = 0;
 	d->scanned = 0;
 	d->frame_done = false;
 }
 
-/* Drops the line at the front of pend (len bytes and its newline). */
+/* Drops the line at the front (len bytes and its newline). */
 static void dec_pop(struct rec_dec *d, size_t len)
 {
-	memmove(d->pend, d->pend + len + 1, d->pend_len - len - 1);
-	d->pend_len -= len + 1;
-	d->scanned = 0;
+	d->head += len + 1;
+	d->scanned = d->head;
 	d->next++;
 }
 
 /*
- * The next line of the chunk: 1 and *len (the line is d->pend[0, len), dec_pop drops it);
+ * The next line of the chunk: 1 and *len (the line is d->pend + d->head, len bytes; dec_pop
+ * drops it);
  * 0 when the bytes in r->buf are used up (or the frame ended without another line);
  * -1 on damage (r->problem set).
  */
@@ -377,14 +380,20 @@ static int dec_line(struct rec_reader *r, struct rec_dec *d, size_t *len)
 		size_t rc;
 
 		if (nl) {
-			*len = (size_t)(nl - d->pend);
+			*len = (size_t)(nl - (d->pend + d->head));
 			return 1;
 		}
 		d->scanned = d->pend_len;
 		if (d->frame_done || d->in >= avail)
 			return 0;
-		if (d->pend_cap - d->pend_len < ZSTD_DStreamOutSize()) {
-			d->pend_cap = d->pend_cap * 2 + ZSTD_DStreamOutSize();
+		if (d->head) {	/* the lines before are done with: the rest to the front */
+			memmove(d->pend, d->pend + d->head, d->pend_len - d->head);
+			d->pend_len -= d->head;
+			d->scanned -= d->head;
+			d->head = 0;
+		}
+		if (d->pend_cap - d->pend_len < REC_DECODE_STEP) {
+			d->pend_cap = d->pend_cap * 2 + REC_DECODE_STEP;
 			d->pend = xrealloc(d->pend, d->pend_cap);
 		}
 		in = (ZSTD_inBuffer){ r->buf + c->offset, avail, d->in };
@@ -579,7 +588,7 @@ static void live_step(struct rec_reader *r)
 	int rc;
 
 	while ((rc = dec_line(r, d, &len)) == 1) {
-		add_snapshot(r, (size_t)d->chunk, line_time(d->pend, len));
+		add_snapshot(r, (size_t)d->chunk, line_time(d->pend + d->head, len));
 		dec_pop(d, len);
 	}
 	if (rc < 0) {
@@ -590,7 +599,7 @@ static void live_step(struct rec_reader *r)
 		c->length = d->in;
 		r->pos = c->offset + c->length;
 		r->live = false;
-		if (d->pend_len)	/* a frame that ended inside a snapshot */
+		if (d->pend_len > d->head)	/* a frame that ended inside a snapshot */
 			stop(r, "damaged at byte %zu: snapshot #%zu has no end", r->pos, r->n);
 	}
 }
@@ -734,7 +743,7 @@ const char *rec_reader_get(struct rec_reader *r, size_t i, size_t *len)
 				r->out_cap = l + 1;
 				r->out = xrealloc(r->out, r->out_cap);
 			}
-			memcpy(r->out, d->pend, l);
+			memcpy(r->out, d->pend + d->head, l);
 			r->out[l] = 0;
 			*len = l;
 			dec_pop(d, l);

@@ -31,8 +31,8 @@
 #define REC_MAGIC_HEADER 0x184D2A50u
 #define REC_MAGIC_INDEX 0x184D2A51u
 #define REC_CHUNK_SNAPSHOTS 60
-#define REC_CHUNK_BYTES (32u << 20)	/* uncompressed bytes per chunk at most (one seek) */
-#define REC_WINDOW_LOG 25		/* 32 MiB: a whole chunk is in the window */
+#define REC_CHUNK_BYTES (16u << 20)	/* uncompressed bytes per chunk at most (one seek) */
+#define REC_WINDOW_LOG 24		/* 16 MiB: a whole chunk is in the window */
 
 /* ---- writing ---- */
 
