@@ -606,7 +606,7 @@ static void live_step(struct rec_reader *r)
 
 static void parse(struct rec_reader *r)
 {
-	while (!r->stopped) {
+	while (!r->stopped && r->buf) {
 		const unsigned char *b = r->buf + r->pos;
 		size_t left = r->len - r->pos;
 		uint32_t magic;
@@ -689,6 +689,8 @@ long rec_reader_feed(struct rec_reader *r, const void *data, size_t len)
 {
 	if (r->stopped)
 		return -1;
+	if (!len)
+		return (long)r->n;
 	if (r->len + len > r->cap) {
 		r->cap = (r->len + len) * 2;
 		r->buf = xrealloc(r->buf, r->cap);

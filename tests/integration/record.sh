@@ -187,10 +187,9 @@ T kill-session -t stream
 T new-session -d -s live -x 140 -y 40 "exec '$IPCTOP' -d 0.2 --pid '$PIDS'"
 P=live:0.0
 check "live: dashboard up" wait_for 15 queue_row $P
-sleep_snapshots() { screen $P | grep -q "every"; }
-wait_for 5 sleep_snapshots
-T send-keys -t $P '['
-check "live: [ shows the history" wait_for 5 screen_has $P "HISTORY"
+# [ goes back once a second snapshot is kept (before that it says the oldest is shown)
+back() { T send-keys -t $P '['; screen_has $P "HISTORY"; }
+check "live: [ shows the history" wait_for 20 back
 T send-keys -t $P ' '
 check "live: space is live again" wait_for 5 screen_has $P "every 0.2s"
 T send-keys -t $P q
