@@ -13,7 +13,7 @@ cd "$top"
 
 packages="gcc make autoconf automake pkg-config libncurses-dev libproc2-dev libjson-c-dev
 libcunit1-dev tmux util-linux lsof iproute2 procps psmisc clang libclang-rt-14-dev libbpf-dev bpftool jq
-groff-base man-db bsdextrautils prometheus prometheus-node-exporter python3-prometheus-client curl python3 strace"
+groff-base man-db bsdextrautils prometheus prometheus-node-exporter python3-prometheus-client curl python3 strace zstd libzstd-dev"
 
 install_missing() {
 	missing=""

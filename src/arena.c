@@ -22,7 +22,7 @@ struct arena_chunk {
 
 void (*xalloc_fatal_hook)(void);
 
-static void oom(void)
+static __attribute__((noreturn)) void oom(void)
 {
 	static const char msg[] = "ipctop: out of memory\n";
 
@@ -32,6 +32,11 @@ static void oom(void)
 		/* nothing more we can do */
 	}
 	abort();
+}
+
+void xalloc_die(void)
+{
+	oom();
 }
 
 void *xmalloc(size_t size)

@@ -31,6 +31,8 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 
 /* Called before abort() on out of memory (the UI sets it to restore the terminal). */
 extern void (*xalloc_fatal_hook)(void);
+/* Out of memory outside malloc (a library's allocation failed): the same exit. */
+void xalloc_die(void) __attribute__((noreturn));
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);

@@ -35,7 +35,12 @@ const struct key_help key_help[] = {
 	{ "f", "follow the selected process: kept selected (and centred on the map) from one "
 	       "refresh to the next; f again stops" },
 	{ "space", "pause: the screen and its animation stand still while collection goes on; "
-		   "space again shows the newest" },
+		   "space again shows the newest. In a replay: play / pause at recorded speed" },
+	{ "[ / ]", "one snapshot back / on: the dashboard keeps the last 10 minutes in memory "
+		   "(HISTORY in the header; ] past the newest, or space, is live again); in a "
+		   "replay, the recording (REPLAY #N). On the map, outside a replay, [ ] set its depth" },
+	{ "g", "go to a snapshot: #N (from the first), HH:MM[:SS], -5m (before the newest), "
+	       "@EPOCH" },
 	{ "x, Delete", "remove the selected System V or POSIX object, like ipcrm: a page says "
 		       "what would be lost and whether you may; only y removes it" },
 	{ "T", "colour theme: auto, 8 colours, 256 colours, monochrome" },
@@ -56,7 +61,8 @@ const struct key_help key_help[] = {
 	       "speed, f full speed, 1 one step a second, a every process or only the demo's" },
 	{ "p", "while a demo runs: pause it, or let it continue" },
 	{ "o", "while a demo runs: one step (it pauses first)" },
-	{ "{ / }", "while a demo runs: slower / faster, from 1/8 step a second to full speed" },
+	{ "{ / }", "a minute back / on in the history or the replay; while a demo runs: the "
+		   "demo slower / faster, from 1/8 step a second to full speed" },
 	{ "R", "while a demo runs: restart it (its processes and objects are removed first)" },
 	{ "q, F10", "quit (Ctrl-C too); a running demo stops and removes what it made" },
 };

@@ -12,6 +12,7 @@
 #include "src/filter.h"
 #include "src/options.h"
 #include "src/output.h"
+#include "src/record.h"
 #include "ui/ui.h"
 
 int main(int argc, char **argv)
@@ -35,7 +36,7 @@ int main(int argc, char **argv)
 
 	/* --pid naming no process is bad usage too (a process that exits later is not) */
 	if (opts.n_pids && (opts.mode == MODE_ONCE || opts.mode == MODE_BATCH ||
-			    opts.mode == MODE_DASHBOARD)) {
+			    opts.mode == MODE_DASHBOARD || opts.mode == MODE_RECORD)) {
 		char missing[256];
 		size_t n = filter_missing_pids(opts.sysroot, opts.pids, opts.n_pids, missing,
 					       sizeof(missing));
@@ -49,7 +50,8 @@ int main(int argc, char **argv)
 	}
 
 	/* a crash restores the terminal and removes the tracefs instance (src/crash.h) */
-	if (opts.mode == MODE_ONCE || opts.mode == MODE_BATCH || opts.mode == MODE_DASHBOARD)
+	if (opts.mode == MODE_ONCE || opts.mode == MODE_BATCH || opts.mode == MODE_DASHBOARD ||
+	    opts.mode == MODE_RECORD || opts.mode == MODE_REPLAY)
 		crash_guard_init();
 	switch (opts.mode) {
 	case MODE_HELP:
@@ -64,6 +66,12 @@ int main(int argc, char **argv)
 		break;
 	case MODE_DASHBOARD:
 		status = ui_run(&opts);
+		break;
+	case MODE_RECORD:
+		status = record_run(&opts);
+		break;
+	case MODE_REPLAY:
+		status = opts.replay_out == REPLAY_DASHBOARD ? ui_run(&opts) : replay_print(&opts);
 		break;
 	case MODE_DEMO:
 		status = demo_cli_main(opts.demo_argc, opts.demo_argv);

@@ -27,6 +27,8 @@ enum {
 	LOPT_DEMO,
 	LOPT_FORMAT,
 	LOPT_TEXTFILE,
+	LOPT_MAX_SIZE,		/* issue 17: record --max-size, replay --at */
+	LOPT_AT,
 };
 
 static const struct option long_opts[] = {
@@ -34,10 +36,12 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, LOPT_JSON },
 	{ "batch", no_argument, NULL, LOPT_BATCH },
 	{ "pid", required_argument, NULL, LOPT_PID },
-	{ "sysroot", required_argument, NULL, LOPT_SYSROOT },
-	{ "demo", required_argument, NULL, LOPT_DEMO },
 	{ "format", required_argument, NULL, LOPT_FORMAT },
 	{ "textfile", required_argument, NULL, LOPT_TEXTFILE },
+	{ "sysroot", required_argument, NULL, LOPT_SYSROOT },
+	{ "demo", required_argument, NULL, LOPT_DEMO },
+	{ "max-size", required_argument, NULL, LOPT_MAX_SIZE },
+	{ "at", required_argument, NULL, LOPT_AT },
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "delay", required_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, 'h' },
@@ -180,29 +184,53 @@ static int check_format(struct options *opts, const char *format_arg, bool headl
 	return OPT_OK;
 }
 
-int options_parse(struct options *opts, int argc, char **argv)
-{
-	bool once = false, batch = false, delay_given = false;
-	const char *delay_arg = NULL, *format_arg = NULL;
-	int c, rc;
+/* What the option words said, before the mode is decided. */
+struct opt_flags {
+	bool once, batch;
+	const char *delay_arg, *format_arg;
+};
 
-	memset(opts, 0, sizeof(*opts));
-	opts->mode = MODE_DASHBOARD;
-	opts->delay = 1.0;
-	opts->sysroot = "/";
+/* "100M", "2G", "4096": bytes (K, M, G: powers of 1024). */
+static bool parse_size(const char *s, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v, mul = 1;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	if (*end && !end[1] && strchr("kKmMgG", *end))
+		mul = *end == 'k' || *end == 'K' ? 1ULL << 10 : *end == 'm' || *end == 'M' ? 1ULL << 20 : 1ULL << 30;
+	else if (*end)
+		return false;
+	if (v == 0 || v > (1ULL << 50) / mul)
+		return false;
+	*out = v * mul;
+	return true;
+}
+
+/* One getopt pass over argv (from argv[1]); short_opts decides whether it stops at the first
+ * word that is no option. */
+static int parse_words(struct options *opts, struct opt_flags *fl, int argc, char **argv,
+		       const char *shorts)
+{
+	int c, rc;
 
 	optind = 0;		/* glibc: full re-initialisation (options_parse may run twice) */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, long_opts, NULL)) != -1) {
 		const char *bad = argv[optind - 1];
 		long v;
 
 		switch (c) {
 		case LOPT_ONCE:
-			once = true;
+			fl->once = true;
 			break;
 		case LOPT_BATCH:
-			batch = true;
+			fl->batch = true;
 			break;
 		case LOPT_JSON:
 			opts->json = true;
@@ -211,7 +239,7 @@ int options_parse(struct options *opts, int argc, char **argv)
 			rc = parse_format(opts, optarg);
 			if (rc != OPT_OK)
 				return rc;
-			format_arg = optarg;
+			fl->format_arg = optarg;
 			break;
 		case LOPT_TEXTFILE:
 			if (!*optarg)
@@ -228,9 +256,8 @@ int options_parse(struct options *opts, int argc, char **argv)
 			if (!parse_seconds(optarg, &opts->delay))
 				return usage_error(opts, "-d '%s': expected decimal seconds from 0 to %ld "
 						   "(a year), e.g. 0.5", optarg, DELAY_MAX_SECONDS);
-			delay_given = true;
 			opts->delay_given = true;
-			delay_arg = optarg;
+			fl->delay_arg = optarg;
 			break;
 		case LOPT_PID:
 			rc = add_pids(opts, optarg);
@@ -246,6 +273,16 @@ int options_parse(struct options *opts, int argc, char **argv)
 			if (!*optarg)
 				return usage_error(opts, "--demo '': expected a demo name");
 			opts->demo = optarg;
+			break;
+		case LOPT_MAX_SIZE:
+			if (!parse_size(optarg, &opts->max_size))
+				return usage_error(opts, "--max-size '%s': expected bytes > 0 (e.g. 100M, 2G)",
+						   optarg);
+			break;
+		case LOPT_AT:
+			if (!*optarg)
+				return usage_error(opts, "--at '': expected #N or a time (HH:MM:SS, -5m)");
+			opts->at = optarg;
 			break;
 		case 'h':
 			opts->mode = MODE_HELP;
@@ -265,9 +302,85 @@ int options_parse(struct options *opts, int argc, char **argv)
 		}
 	}
 
+	return OPT_OK;
+}
+
+/* Issue 17: `record [options] FILE` and `replay FILE [options]`, options anywhere. */
+static int parse_record_replay(struct options *opts, struct opt_flags *fl, int argc, char **argv)
+{
+	bool record = strcmp(argv[0], "record") == 0;
+	int rc = parse_words(opts, fl, argc, argv, ":n:d:hV");
+
+	if (rc != OPT_OK || opts->mode == MODE_HELP || opts->mode == MODE_VERSION)
+		return rc;
+	if (optind >= argc)
+		return usage_error(opts, "%s: expected a FILE (- for standard %s)", argv[0],
+				   record ? "output" : "input");
+	if (optind + 1 < argc)
+		return usage_error(opts, "%s: '%s': unexpected argument after FILE", argv[0],
+				   argv[optind + 1]);
+	opts->file = argv[optind];
+	if (fl->format_arg || opts->textfile)
+		return usage_error(opts, "%s: %s does not apply (a recording holds JSON)", argv[0],
+				   fl->format_arg ? "--format" : "--textfile");
+	if (record) {
+		if (fl->once || fl->batch || opts->json || opts->at || opts->demo)
+			return usage_error(opts, "record: %s does not apply", fl->once ? "--once" :
+					   fl->batch ? "--batch" : opts->json ? "--json" :
+					   opts->at ? "--at" : "--demo");
+		if (opts->max_size && strcmp(opts->file, "-") == 0)
+			return usage_error(opts, "record: --max-size needs a file (a stream cannot "
+					   "drop what it has sent)");
+		opts->mode = MODE_RECORD;
+		return OPT_OK;
+	}
+	if (opts->max_size || opts->n_pids || opts->demo || opts->delay_given ||
+	    strcmp(opts->sysroot, "/") != 0 || opts->iterations)
+		return usage_error(opts, "replay: only --once, --batch, --json and --at apply "
+				   "(the recording decides the rest)");
+	if (fl->once && fl->batch)
+		return usage_error(opts, "--batch: cannot be combined with --once");
+	if ((fl->once || fl->batch) && !opts->json)
+		return usage_error(opts, "replay: --once and --batch need --json (the recording "
+				   "holds JSON)");
+	if (opts->json && !fl->once && !fl->batch)
+		return usage_error(opts, "--json: needs --once or --batch");
+	if (opts->at && fl->batch)
+		return usage_error(opts, "--at: needs --once (--batch prints every snapshot)");
+	opts->mode = MODE_REPLAY;
+	opts->replay_out = fl->once ? REPLAY_ONCE : fl->batch ? REPLAY_BATCH : REPLAY_DASHBOARD;
+	return OPT_OK;
+}
+
+int options_parse(struct options *opts, int argc, char **argv)
+{
+	struct opt_flags fl = { 0 };
+	bool once, batch, delay_given;
+	const char *delay_arg;
+	int rc;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->mode = MODE_DASHBOARD;
+	opts->delay = 1.0;
+	opts->sysroot = "/";
+
+	rc = parse_words(opts, &fl, argc, argv, short_opts);
+	if (rc != OPT_OK || opts->mode == MODE_HELP || opts->mode == MODE_VERSION)
+		return rc;
+	if (optind < argc && (strcmp(argv[optind], "record") == 0 ||
+			      strcmp(argv[optind], "replay") == 0)) {
+		rc = parse_record_replay(opts, &fl, argc - optind, argv + optind);
+		if (rc != OPT_OK || opts->mode != MODE_DASHBOARD)
+			return rc;
+	}
+	once = fl.once;
+	batch = fl.batch;
+	delay_arg = fl.delay_arg;
+	delay_given = opts->delay_given;
+
 	if (optind < argc) {
 		if (strcmp(argv[optind], "demo") != 0)
-			return usage_error(opts, "'%s': unexpected argument (the only command is 'demo')",
+			return usage_error(opts, "'%s': unexpected argument (commands: demo, record, replay)",
 					   argv[optind]);
 		if (once || batch)
 			return usage_error(opts, "demo: cannot be combined with %s",
@@ -278,13 +391,16 @@ int options_parse(struct options *opts, int argc, char **argv)
 		return OPT_OK;
 	}
 
+	if (opts->max_size || opts->at)
+		return usage_error(opts, "%s: only with %s", opts->at ? "--at" : "--max-size",
+				   opts->at ? "replay" : "record");
 	if (once && batch)
 		return usage_error(opts, "--batch: cannot be combined with --once");
 	if (once)
 		opts->mode = MODE_ONCE;
 	else if (batch)
 		opts->mode = MODE_BATCH;
-	rc = check_format(opts, format_arg, once || batch);
+	rc = check_format(opts, fl.format_arg, once || batch);
 	if (rc != OPT_OK)
 		return rc;
 	if (opts->demo && (once || batch))	/* headless: `ipctop demo run NAME` */
@@ -342,6 +458,8 @@ void options_usage(FILE *out)
 	      "       ipctop --once [--json | --format FMT] [OPTION]...\n"
 	      "       ipctop --batch [-n N] [-d SECONDS] [--json | --format FMT] [OPTION]...\n"
 	      "       ipctop --batch [-d SECONDS] --textfile DIR [OPTION]...\n"
+	      "       ipctop record [-d SECONDS] [-n N] [--pid PID,...] [--max-size SIZE] FILE\n"
+	      "       ipctop replay FILE [--once --json [--at WHEN] | --batch --json]\n"
 	      "       ipctop demo list | cleanup\n"
 	      "       ipctop demo run NAME [--speed X] [--seconds S] [--control FD]\n"
 	      "\n"
@@ -369,6 +487,16 @@ void options_usage(FILE *out)
 	      "      --sysroot DIR       read DIR/proc/... instead of /proc/... (recorded trees,\n"
 	      "                          containers; default /)\n"
 	      "      --demo NAME         start the dashboard focused on a running demo\n"
+	      "\n"
+	      "Recording (FILE - is standard output / input):\n"
+	      "  record FILE             record snapshots (-d apart, -n of them, --pid) to a new\n"
+	      "                          FILE until SIGINT/SIGTERM; never overwrites a file\n"
+	      "      --max-size SIZE     record: keep FILE under SIZE (K, M, G) by dropping the\n"
+	      "                          oldest snapshots\n"
+	      "  replay FILE             the dashboard on a recording ([ ] { } g, space plays)\n"
+	      "      --at WHEN           replay --once --json: the snapshot at WHEN: #N (from 0),\n"
+	      "                          HH:MM[:SS], -5m (before the last), @EPOCH (default: the\n"
+	      "                          last)\n"
 	      "\n"
 	      "Other:\n"
 	      "  -h, --help              show this help and exit\n"

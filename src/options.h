@@ -19,10 +19,14 @@ enum run_mode {
 	MODE_HELP,
 	MODE_VERSION,
 	MODE_DEMO,		/* `ipctop demo ...`: demo_argc/demo_argv hold the rest */
+	MODE_RECORD,		/* issue 17: `ipctop record ... FILE` */
+	MODE_REPLAY,		/* issue 17: `ipctop replay FILE ...` (replay_out says how) */
 };
 
 /* What --once/--batch write: --format FMT (--json is --format json). */
 enum out_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_OPENMETRICS };
+
+enum replay_out { REPLAY_DASHBOARD, REPLAY_ONCE, REPLAY_BATCH };
 
 struct options {
 	enum run_mode mode;
@@ -38,6 +42,11 @@ struct options {
 	const char *demo;	/* --demo NAME: dashboard focused on a demo */
 	int demo_argc;		/* MODE_DEMO: arguments after "demo" */
 	char **demo_argv;
+	/* issue 17: record/replay */
+	const char *file;	/* FILE ("-": standard output / input) */
+	unsigned long long max_size;	/* record --max-size in bytes, 0 = none */
+	const char *at;		/* replay --at WHEN */
+	enum replay_out replay_out;
 	char error[256];	/* set when options_parse returns OPT_USAGE */
 };
 

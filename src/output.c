@@ -135,10 +135,10 @@ static void timespec_add(struct timespec *t, double seconds)
 	}
 }
 
-/* Sleeps until the absolute monotonic deadline (restarting after signal handlers). A
- * deadline already missed (a collection slower than -d) moves to now: the snapshots after
- * a slow one are not fired back to back to catch up. */
-static void sleep_until(struct timespec *deadline)
+/* Sleeps until the absolute monotonic deadline (restarting after signal handlers, unless
+ * *stop was set). A deadline already missed (a collection slower than -d) moves to now: the
+ * snapshots after a slow one are not fired back to back to catch up. */
+static void sleep_until(struct timespec *deadline, volatile sig_atomic_t *stop)
 {
 	struct timespec now;
 
@@ -148,28 +148,46 @@ static void sleep_until(struct timespec *deadline)
 		*deadline = now;
 		return;
 	}
-	while (!stop_signo &&
+	while (!(stop && *stop) &&
 	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR)
 		;
 }
 
+/* --once/--batch's sink: text, JSON or metrics to a FILE, each snapshot whole. A reader that
+ * went away (EPIPE) stops the run as a pipeline does. */
+static int emit_stream(void *ctx, const struct options *opts, long i, const struct snapshot *view,
+		       const struct snapshot_delta *delta)
+{
+	int rc = write_snapshot(ctx, opts, i, view, delta);
+
+	if (rc == -EPIPE) {
+		stop_signo = SIGPIPE;
+		return 0;
+	}
+	return rc;
+}
+
+/* --textfile's sink: DIR/ipctop.prom replaced atomically (its own message on failure). */
+static int emit_textfile(void *ctx, const struct options *opts, long i,
+			 const struct snapshot *view, const struct snapshot_delta *delta)
+{
+	char msg[512];
+	int rc;
+
+	(void)opts;
+	(void)i;
+	(void)delta;
+	rc = textfile_write(ctx, view, msg, sizeof(msg));
+	if (rc < 0)
+		fprintf(stderr, "ipctop: %s\n", msg);
+	return rc < 0 ? OUTPUT_EMIT_REPORTED : 0;
+}
+
 int output_run(const struct options *opts, FILE *out)
 {
-	pid_t self = getpid();
-	struct collect_opts copts = {
-		.sysroot = opts->sysroot,
-		/* ipctop leaves itself out unless --pid names it */
-		.self = opts->n_pids && filter_has_pid(opts->pids, opts->n_pids, self) ? 0 : self,
-		/* a trace only has something to say between snapshots: batch mode, not --once */
-		.trace_signals = opts->mode == MODE_BATCH,
-	};
-	struct snapshot *prev = NULL;
-	struct textfile *tf = NULL;
-	struct sampler *sm;
-	struct timespec deadline;
 	struct sigaction old[N_STOP], old_pipe;
-	int err = 0, status = 0;
-	long n = opts->mode == MODE_BATCH ? opts->iterations : 1;
+	struct textfile *tf = NULL;
+	int status;
 
 	if (opts->textfile) {
 		char msg[512];
@@ -180,27 +198,53 @@ int output_run(const struct options *opts, FILE *out)
 			return 2;
 		}
 	}
+	stop_signo = 0;
+	stop_signals_init(old, &old_pipe);
+	status = output_loop(opts, opts->mode == MODE_ONCE ? 1 : opts->iterations,
+			     tf ? emit_textfile : emit_stream, tf ? (void *)tf : (void *)out,
+			     &stop_signo);
+	/* output_loop freed the sampler: its tracefs instance is gone */
+	textfile_free(tf);
+	stop_signals_fini(old, &old_pipe);
+	if (stop_signo)
+		die_of_stop_signal(stop_signo);
+	return status;
+}
+
+int output_loop(const struct options *opts, long n, output_emit_fn emit, void *ctx,
+		volatile sig_atomic_t *stop)
+{
+	pid_t self = getpid();
+	struct collect_opts copts = {
+		.sysroot = opts->sysroot,
+		/* ipctop leaves itself out unless --pid names it */
+		.self = opts->n_pids && filter_has_pid(opts->pids, opts->n_pids, self) ? 0 : self,
+		/* a trace only has something to say between snapshots: not --once */
+		.trace_signals = opts->mode != MODE_ONCE,
+	};
+	struct snapshot *prev = NULL;
+	struct sampler *sm;
+	struct timespec deadline;
+	int err = 0, status = 0;
+
 	sm = sampler_new(&copts, &err);
 	if (!sm) {
-		textfile_free(tf);
 		fprintf(stderr, "ipctop: cannot read %s%sproc: %s\n", opts->sysroot,
 			opts->sysroot[strlen(opts->sysroot) - 1] == '/' ? "" : "/", strerror(-err));
 		return 1;
 	}
-	stop_signo = 0;
-	stop_signals_init(old, &old_pipe);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	for (long i = 0; (n == 0 || i < n) && !stop_signo; i++) {
+	for (long i = 0; n == 0 || i < n; i++) {
 		struct snapshot *snap = NULL, *view;
 		struct snapshot_delta *delta;
 		int rc;
 
 		if (i > 0) {
 			timespec_add(&deadline, opts->delay);
-			sleep_until(&deadline);
-			if (stop_signo)
-				break;
+			sleep_until(&deadline, stop);
 		}
+		if (stop && *stop)
+			break;
 		rc = sampler_take(sm, &snap);
 		if (rc < 0) {
 			fprintf(stderr, "ipctop: cannot take a snapshot of %s: %s\n", opts->sysroot,
@@ -215,32 +259,21 @@ int output_run(const struct options *opts, FILE *out)
 			view = snap;
 		}
 		delta = prev ? snapshot_diff(prev, view) : NULL;
-		if (tf) {
-			char msg[512];
-
-			rc = textfile_write(tf, view, msg, sizeof(msg));
-			if (rc < 0)
-				fprintf(stderr, "ipctop: %s\n", msg);
-		} else {
-			rc = write_snapshot(out, opts, i, view, delta);
-		}
+		rc = emit(ctx, opts, i, view, delta);
 		snapshot_delta_free(delta);
 		snapshot_unref(prev);
 		prev = view;
-		if (rc == -EPIPE && !tf) {
-			stop_signo = SIGPIPE;	/* the reader is gone: stop as a pipeline does */
-		} else if (rc < 0) {
-			if (!tf)
-				fprintf(stderr, "ipctop: cannot write the output: %s\n", strerror(-rc));
+		if (rc < 0) {
+			if (stop && *stop)
+				break;	/* EINTR from a write the stop interrupted */
+			if (rc != OUTPUT_EMIT_REPORTED)
+				fprintf(stderr, "ipctop: cannot write the output: %s\n",
+					strerror(rc < -1 ? -rc : errno));
 			status = 1;
 			break;
 		}
 	}
 	snapshot_unref(prev);
 	sampler_free(sm);	/* removes the tracefs instance */
-	textfile_free(tf);
-	stop_signals_fini(old, &old_pipe);
-	if (stop_signo)
-		die_of_stop_signal(stop_signo);
 	return status;
 }

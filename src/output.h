@@ -9,6 +9,7 @@
 #ifndef IPCTOP_OUTPUT_H
 #define IPCTOP_OUTPUT_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "src/options.h"
@@ -16,8 +17,22 @@
 /* opts->mode is MODE_ONCE or MODE_BATCH. Returns the exit status: 0; 1 when the sysroot or
  * its proc/ cannot be read, a snapshot cannot be taken or out (or the textfile) cannot be
  * written; 2 when the --textfile directory cannot be used (a message on stderr says which).
- * With --textfile, SIGINT/SIGTERM/SIGHUP end the run after the file being written, and
- * ipctop then dies of that signal. */
+ * SIGINT/SIGTERM/SIGHUP end the run between snapshots (each is written whole), the tracefs
+ * instance is removed, and ipctop then dies of that signal. */
 int output_run(const struct options *opts, FILE *out);
+
+struct snapshot;
+struct snapshot_delta;
+/* Writes snapshot i (from 0) with its delta to the previous one (NULL for the first); 0, or
+ * < 0 on a write error (-1: errno says why; OUTPUT_EMIT_REPORTED: the sink said why on stderr
+ * itself; else -errno). */
+#define OUTPUT_EMIT_REPORTED (-4096)
+typedef int (*output_emit_fn)(void *ctx, const struct options *opts, long i,
+			      const struct snapshot *view, const struct snapshot_delta *delta);
+/* The sampling loop behind output_run and `record`: n snapshots (0: until *stop is set; stop
+ * may be NULL), opts->delay apart, each filtered by --pid and handed to emit. A signal that
+ * sets *stop ends the wait at once. Returns the exit status as output_run. */
+int output_loop(const struct options *opts, long n, output_emit_fn emit, void *ctx,
+		volatile sig_atomic_t *stop);
 
 #endif

@@ -15,21 +15,26 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "probes/collect.h"
 #include "src/filter.h"
+#include "src/record.h"
+#include "src/recording.h"
 #include "src/sampler.h"
 #include "ui/collector_thread.h"
 #include "ui/demo_ui.h"
 #include "ui/evlog.h"
+#include "ui/history.h"
 #include "ui/search.h"
 #include "ui/settings.h"
 #include "ui/term.h"
@@ -60,6 +65,18 @@ struct ui {
 	double msg_until;
 	char cfg_path[1024];		/* ui/settings.h's file; "" when there is none */
 	struct demo_ui *demo;		/* issue 6: the running demo and its pane */
+	/* issue 17: time travel. Live: the last minutes in hist; [ ] { } g show one of them
+	 * (travelling: paused, the newest held). Replay: hist is the recording, no collector. */
+	struct history *hist;
+	long shown;			/* hist index of snap, -1 none */
+	bool travelling;
+	bool replay;
+	int replay_fd;			/* -1 once read to its end */
+	bool replay_stream;		/* FILE -: follow it as it grows */
+	bool playing;			/* replay: space plays at recorded speed */
+	double play_due;		/* mono time the next snapshot is due */
+	bool goto_mode;			/* g: the status line reads WHEN */
+	char goto_buf[64];
 };
 
 /* ---- signals ---- */
@@ -183,6 +200,7 @@ static void take_snapshot(struct ui *ui)
 		update_all(ui);	/* the error page shows collection failures */
 		return;
 	}
+	history_push(ui->hist, s);
 	if (ui->paused) {	/* the log keeps up; the screen keeps what it shows */
 		evlog_add(ui->log, ui->held ? ui->held : ui->snap, s, delta);
 		snapshot_delta_free(ui->held_delta);
@@ -193,6 +211,7 @@ static void take_snapshot(struct ui *ui)
 	}
 	ui->snap = s;
 	ui->delta = delta;
+	ui->shown = (long)history_end(ui->hist) - 1;
 	evlog_add(ui->log, old_snap, s, delta);
 	update_all(ui);
 	snapshot_delta_free(old_delta);
@@ -207,7 +226,17 @@ static void pause_toggle(struct ui *ui)
 		ui->paused_at = mono_now();
 		return;
 	}
+	if (ui->travelling && !ui->held) {	/* back from the past: the newest again */
+		struct snapshot_delta *d = NULL;
+		char err[64];
+		long last = (long)history_end(ui->hist) - 1;
+
+		ui->held = last >= 0 ? history_get(ui->hist, (size_t)last, &d, err, sizeof(err)) : NULL;
+		ui->held_delta = d;
+	}
+	ui->travelling = false;
 	if (ui->held) {
+		ui->shown = (long)history_end(ui->hist) - 1;
 		struct snapshot *old_snap = ui->snap;
 		struct snapshot_delta *old_delta = ui->delta;
 
@@ -219,6 +248,257 @@ static void pause_toggle(struct ui *ui)
 		snapshot_delta_free(old_delta);
 		snapshot_unref(old_snap);
 	}
+}
+
+/* ---- issue 17: time travel ---- */
+
+/* Shows history snapshot i (the recorded delta with it). A step forward in a replay adds its
+ * events to the log; a jump starts the log again from the snapshot shown. */
+static bool show_index(struct ui *ui, long i)
+{
+	struct snapshot_delta *d = NULL, *old_delta = ui->delta;
+	struct snapshot *old_snap = ui->snap, *s;
+	char err[512];
+	bool step = old_snap && i == ui->shown + 1;
+
+	s = history_get(ui->hist, (size_t)i, &d, err, sizeof(err));
+	if (!s) {
+		message(ui, "Cannot show #%ld: %s", i, err);
+		return false;
+	}
+	ui->snap = s;
+	ui->delta = d;
+	ui->shown = i;
+	if (ui->replay) {
+		if (!step) {
+			evlog_free(ui->log);
+			ui->log = evlog_new(EVLOG_CAP);
+		}
+		evlog_add(ui->log, step ? old_snap : NULL, s, d);
+	}
+	update_all(ui);
+	snapshot_delta_free(old_delta);
+	snapshot_unref(old_snap);
+	return true;
+}
+
+/* Live: leave the newest (the screen stands still, collection goes on into the history). */
+static void travel_start(struct ui *ui)
+{
+	if (ui->replay || ui->travelling)
+		return;
+	if (!ui->paused)
+		pause_toggle(ui);
+	ui->travelling = true;
+}
+
+static void travel_to(struct ui *ui, long i)
+{
+	long first = (long)history_first(ui->hist), end = (long)history_end(ui->hist);
+
+	if (end == 0) {
+		message(ui, "No snapshot yet");
+		return;
+	}
+	if (i < first) {
+		message(ui, ui->replay ? "The first snapshot of the recording (#%ld)" :
+			"The oldest snapshot kept in memory (#%ld; the dashboard keeps %g minutes)",
+			first, HISTORY_LIVE_SECONDS / 60);
+		i = first;
+	}
+	if (i >= end) {
+		if (!ui->replay) {
+			if (ui->paused)
+				pause_toggle(ui);
+			message(ui, "Live again: the newest snapshot");
+			return;
+		}
+		i = end - 1;
+		if (rec_reader_problem(history_reader(ui->hist)))
+			message(ui, "The last snapshot read: %s",
+				rec_reader_problem(history_reader(ui->hist)));
+		else
+			message(ui, ui->replay_fd >= 0 ? "The newest snapshot so far (the stream goes on)" :
+				"The last snapshot of the recording");
+	}
+	if (i == ui->shown)
+		return;
+	travel_start(ui);
+	show_index(ui, i);
+}
+
+/* { / }: a minute back or on, by the recorded times. */
+static void travel_minute(struct ui *ui, int dir)
+{
+	char when[64], err[256];
+	long i;
+
+	if (ui->shown < 0)
+		return;
+	snprintf(when, sizeof(when), "@%.6f", history_time(ui->hist, (size_t)ui->shown) + 60.0 * dir);
+	i = history_resolve(ui->hist, when, err, sizeof(err));
+	if (i < 0)
+		i = (long)history_first(ui->hist) - (dir < 0);
+	if (dir > 0 && i <= ui->shown)
+		i = ui->shown + 1;
+	if (dir > 0 && i == (long)history_end(ui->hist) - 1 && !ui->replay)
+		i++;	/* a minute on reaches the newest: live again */
+	travel_to(ui, i);
+}
+
+static void goto_feed(struct ui *ui, int key)
+{
+	size_t n = strlen(ui->goto_buf);
+
+	if (key == 27) {
+		ui->goto_mode = false;
+	} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		char err[256];
+		long i = history_resolve(ui->hist, ui->goto_buf, err, sizeof(err));
+
+		ui->goto_mode = false;
+		if (i < 0)
+			message(ui, "g: %s", err);
+		else
+			travel_to(ui, i);
+	} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		if (n)
+			ui->goto_buf[n - 1] = 0;
+	} else if (key >= 0x20 && key < 0x7f && n + 1 < sizeof(ui->goto_buf)) {
+		ui->goto_buf[n] = (char)key;
+		ui->goto_buf[n + 1] = 0;
+	}
+}
+
+static void play_toggle(struct ui *ui)
+{
+	ui->playing = !ui->playing;
+	ui->play_due = mono_now();
+	if (ui->playing && ui->shown + 1 < (long)history_end(ui->hist)) {
+		double gap = history_time(ui->hist, (size_t)ui->shown + 1) -
+			     history_time(ui->hist, (size_t)ui->shown);
+
+		ui->play_due += isfinite(gap) && gap > 0 ? gap : 0;
+	}
+	message(ui, ui->playing ? "Playing at recorded speed (space pauses)" : "Paused (space plays)");
+}
+
+/* Playing: the next snapshot when its recorded gap has passed. Returns the ms to wait, 0
+ * when the screen changed, -1 to wait for data. */
+static int play_step(struct ui *ui)
+{
+	double now = mono_now();
+
+	if (!ui->playing)
+		return -1;
+	if (ui->shown + 1 >= (long)history_end(ui->hist)) {
+		if (ui->replay_fd < 0) {
+			ui->playing = false;
+			message(ui, "End of the recording%s%s", rec_reader_problem(history_reader(ui->hist)) ?
+				": " : "", rec_reader_problem(history_reader(ui->hist)) ?
+				rec_reader_problem(history_reader(ui->hist)) : "");
+			return 0;	/* redraw: no longer playing */
+		}
+		return -1;	/* a stream: the next one comes with the data */
+	}
+	if (now + 0.0005 < ui->play_due)
+		return (int)((ui->play_due - now) * 1000) + 1;
+	show_index(ui, ui->shown + 1);
+	if (ui->shown + 1 < (long)history_end(ui->hist)) {
+		double gap = history_time(ui->hist, (size_t)ui->shown + 1) -
+			     history_time(ui->hist, (size_t)ui->shown);
+
+		ui->play_due = now + (isfinite(gap) && gap > 0 ? gap : 0);
+	}
+	return 0;
+}
+
+/* [ ] { } g (and space in a replay). */
+static struct ui_cmd time_key(struct ui *ui, int key)
+{
+	struct ui_cmd cmd = { .kind = CMD_HANDLED };
+
+	switch (key) {
+	case '[':
+		travel_to(ui, (ui->shown < 0 ? (long)history_end(ui->hist) : ui->shown) - 1);
+		break;
+	case ']':
+		travel_to(ui, ui->shown + 1 + (!ui->replay && !ui->travelling));
+		break;
+	case '{':
+		travel_minute(ui, -1);
+		break;
+	case '}':
+		travel_minute(ui, +1);
+		break;
+	case 'g':
+		ui->goto_mode = true;
+		ui->goto_buf[0] = 0;
+		break;
+	case ' ':
+		if (ui->replay) {
+			play_toggle(ui);
+			break;
+		}
+		/* fall through */
+	default:
+		cmd.kind = CMD_UNHANDLED;
+	}
+	return cmd;
+}
+
+/* Replay: what would change the system, or the collection, is off. */
+static bool replay_refuses(struct ui *ui, int key)
+{
+	const char *what = NULL;
+
+	switch (key) {
+	case 'k':
+	case KEY_F(9):
+		what = "sending a signal";
+		break;
+	case 'x':
+	case KEY_DC:
+		what = "removing an object";
+		break;
+	case 'd':
+	case 'p':
+	case 'o':
+	case 'R':
+		what = "demos";
+		break;
+	case 'r':
+	case '+':
+	case '-':
+		what = "refreshing";
+		break;
+	}
+	if (what)
+		message(ui, "Replay: %s is off (this is a recording, not the live system)", what);
+	return what != NULL;
+}
+
+/* The header's right side while replaying or travelling. */
+static void travel_label(const struct ui *ui, char *buf, size_t len)
+{
+	char when[64] = "?";
+	double t = ui->shown >= 0 ? history_time(ui->hist, (size_t)ui->shown) : NAN;
+	long end = (long)history_end(ui->hist);
+
+	if (isfinite(t)) {
+		time_t tt = (time_t)t;
+		struct tm tm;
+
+		localtime_r(&tt, &tm);
+		strftime(when, sizeof(when), ui->replay ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+	}
+	if (ui->replay)
+		snprintf(buf, len, "REPLAY%s #%ld/%ld  %s ", ui->playing ? " PLAY" : "", ui->shown,
+			 end ? end - 1 : 0, when);
+	else
+		snprintf(buf, len, "HISTORY %+.0fs  #%ld  %s ",
+			 isfinite(t) && end ? t - history_time(ui->hist, (size_t)end - 1) : 0.0,
+			 ui->shown, when);
 }
 
 /* ---- header and status line ---- */
@@ -256,11 +536,18 @@ static void draw_header(const struct ui *ui, int cols)
 		strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	}
 	term_put(stdscr, 0, 0, cols, left, a, false, false);
+	if (ui->replay || ui->travelling) {	/* issue 17: the recorded time */
+		travel_label(ui, right, sizeof(right));
+		if (term_width(left) + term_width(right) + 1 <= cols)
+			term_put(stdscr, 0, cols - term_width(right), term_width(right), right, a,
+				 false, false);
+		return;
+	}
 	/* the right side, shortened until it fits: filter mark, busy mark, interval, clock */
 	for (int form = 0; form < 3; form++) {
 		snprintf(right, sizeof(right), "%s%s%s%s%.4gs%s%s ", ui->paused ? "PAUSED  " : "",
 			 form < 2 && ui->set.opts->n_pids ? "--pid  " : "",
-			 collector_thread_busy(ui->ct) ? "* " : "", form == 0 ? "every " : "",
+			 ui->ct && collector_thread_busy(ui->ct) ? "* " : "", form == 0 ? "every " : "",
 			 ui->set.delay, form == 0 ? "  " : "", form == 0 ? clock : "");
 		if (term_width(left) + term_width(right) + 1 <= cols) {
 			term_put(stdscr, 0, cols - term_width(right), term_width(right), right, a,
@@ -287,6 +574,12 @@ static void draw_status(const struct ui *ui, int y, int cols)
 	if (search_draw(&ui->search, stdscr, y, cols))
 		return;
 	term_fill(stdscr, y, 0, cols, a);
+	if (ui->goto_mode) {	/* issue 17: g */
+		snprintf(buf, sizeof(buf), " Go to (#N, HH:MM:SS, -5m; Enter goes, Esc cancels): %s",
+			 ui->goto_buf);
+		term_put(stdscr, y, 0, cols, buf, a | A_BOLD, false, false);
+		return;
+	}
 	if (ui->msg[0] && mono_now() < ui->msg_until) {
 		snprintf(buf, sizeof(buf), " %s", ui->msg);
 		term_put(stdscr, y, 0, cols, buf, a | A_BOLD, false, false);
@@ -374,7 +667,8 @@ static void change_delay(struct ui *ui, int dir)
 		d = i > 0 ? delays[i - 1] : delays[0];
 	}
 	ui->set.delay = d;
-	collector_thread_set_delay(ui->ct, d);
+	if (ui->ct)
+		collector_thread_set_delay(ui->ct, d);
 }
 
 static void apply(struct ui *ui, const struct ui_cmd *cmd)
@@ -578,7 +872,8 @@ static struct ui_cmd global_key(struct ui *ui, int key)
 		cmd.kind = CMD_SETTINGS;
 		break;
 	case 'r':
-		collector_thread_refresh(ui->ct);
+		if (ui->ct)
+			collector_thread_refresh(ui->ct);
 		break;
 	case '+':
 		change_delay(ui, +1);
@@ -647,16 +942,28 @@ static void handle_key(struct ui *ui, int key)
 		search_feed(&ui->search, top, &f, key);
 		return;
 	}
+	if (ui->goto_mode) {
+		goto_feed(ui, key);
+		return;
+	}
 	if (too_small()) {
 		if (key == 'q' || key == KEY_F(10))
 			ui->quit = true;
 		return;
 	}
+	/* issue 17: a replay's time keys come first (the map's [ ] depth gives way); live, the
+	 * view and a running demo come first and { } are a minute only without a demo */
+	if (ui->replay && (replay_refuses(ui, key) || time_key(ui, key).kind == CMD_HANDLED))
+		return;
 	cmd = top->ops->key(top, &f, key);
+	if (cmd.kind == CMD_UNHANDLED && (key == '{' || key == '}') && !demo_ui_running(ui->demo))
+		cmd = time_key(ui, key);
 	if (cmd.kind == CMD_UNHANDLED)
 		cmd = demo_key(ui, key);
 	if (cmd.kind == CMD_UNHANDLED)
 		cmd = global_key(ui, key);
+	if (cmd.kind == CMD_UNHANDLED)
+		cmd = time_key(ui, key);
 	apply(ui, &cmd);
 }
 
@@ -707,6 +1014,90 @@ static struct collector_thread *start_collector(const struct options *opts, char
 	return ct;
 }
 
+/* Replay of a stream: what came; follows the newest while the newest is shown. */
+static void replay_data(struct ui *ui)
+{
+	struct rec_reader *r = history_reader(ui->hist);
+	long before = (long)history_end(ui->hist), end;
+	char err[256] = "";
+	int rc = replay_read(r, ui->replay_fd, false, err, sizeof(err));
+
+	if (rc != 0) {
+		rec_reader_end(r);
+		close(ui->replay_fd);
+		ui->replay_fd = -1;
+		message(ui, "The stream ended%s%s", rc < 0 || rec_reader_problem(r) ? ": " : "",
+			rc < 0 ? err : rec_reader_problem(r) ? rec_reader_problem(r) : "");
+	}
+	if (rec_reader_refused(r)) {
+		ui->status = 1;
+		ui->quit = true;
+		return;
+	}
+	end = (long)history_end(ui->hist);
+	if (end > before && (ui->shown < 0 || ui->shown == before - 1))
+		show_index(ui, end - 1);
+}
+
+/* Replay: opens the recording; a file is read now, a stream (FILE -) as it comes, the keys
+ * then come from the terminal. 0, or -1 with a message in err. */
+static int replay_start(struct ui *ui, const struct options *opts, char *err, size_t len)
+{
+	struct rec_reader *r;
+	struct stat st;
+	int fd, rc;
+
+	if (strcmp(opts->file, "-") == 0) {
+		int tty;
+
+		if (isatty(STDIN_FILENO)) {
+			snprintf(err, len, "replay -: standard input is a terminal, not a recording");
+			return -1;
+		}
+		fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+		tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+		if (fd < 0 || tty < 0 || dup2(tty, STDIN_FILENO) < 0) {
+			snprintf(err, len, "replay -: no terminal for the keys (%s); --once or --batch "
+				 "work without one", strerror(errno));
+			return -1;
+		}
+		close(tty);
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	} else {
+		fd = replay_open(opts->file, err, len);
+		if (fd < 0)
+			return -1;
+	}
+	r = rec_reader_new();
+	ui->hist = history_new_replay(r);
+	ui->replay = true;
+	ui->replay_fd = fd;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		while ((rc = replay_read(r, fd, true, err, len)) == 0)
+			;
+		close(fd);
+		ui->replay_fd = -1;
+		if (rc < 0)
+			return -1;
+		rec_reader_end(r);
+		if (!rec_reader_refused(r) && rec_reader_count(r) == 0)
+			snprintf(err, len, "%s: no snapshot in it%s%s", opts->file,
+				 rec_reader_problem(r) ? ": " : "",
+				 rec_reader_problem(r) ? rec_reader_problem(r) : "");
+	} else {
+		ui->replay_stream = true;
+	}
+	if (rec_reader_refused(r)) {
+		snprintf(err, len, "%s: %s", opts->file, rec_reader_problem(r));
+		return -1;
+	}
+	if (!ui->replay_stream && rec_reader_count(r) == 0)
+		return -1;
+	if (rec_reader_interval(r) > 0)
+		ui->set.delay = rec_reader_interval(r);
+	return 0;
+}
+
 static void loop(struct ui *ui)
 {
 	bool dirty = true;
@@ -715,7 +1106,7 @@ static void loop(struct ui *ui)
 		struct pollfd pfd[4] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = sig_pipe[0], .events = POLLIN },
-			{ .fd = collector_thread_fd(ui->ct), .events = POLLIN },
+			{ .fd = ui->ct ? collector_thread_fd(ui->ct) : ui->replay_fd, .events = POLLIN },
 			{ .fd = demo_ui_fd(ui->demo), .events = POLLIN },	/* -1: none */
 		};
 		int n;
@@ -730,6 +1121,16 @@ static void loop(struct ui *ui)
 			struct ui_frame f = frame_of(ui);
 
 			timeout = ui->stack[ui->depth - 1]->ops->frame_ms(ui->stack[ui->depth - 1], &f);
+		}
+		if (ui->playing) {	/* issue 17: the next recorded snapshot */
+			int ms = play_step(ui);
+
+			if (ms == 0) {
+				dirty = true;
+				continue;
+			}
+			if (ms > 0)
+				timeout = timeout < 0 || ms < timeout ? ms : timeout;
 		}
 		if (ui->msg[0]) {
 			double left = ui->msg_until - mono_now();
@@ -762,8 +1163,11 @@ static void loop(struct ui *ui)
 				break;
 			}
 		}
-		if (pfd[2].revents & POLLIN) {
-			take_snapshot(ui);
+		if (pfd[2].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (ui->replay)
+				replay_data(ui);
+			else
+				take_snapshot(ui);
 			dirty = true;
 		}
 		if ((pfd[3].revents & (POLLIN | POLLHUP | POLLERR)) && demo_ui_read(ui->demo))
@@ -780,12 +1184,20 @@ static void loop(struct ui *ui)
 
 int ui_run(const struct options *opts)
 {
-	struct ui ui = { .set = { .opts = opts, .delay = opts->delay } };
+	struct ui ui = { .set = { .opts = opts, .delay = opts->delay }, .shown = -1,
+			 .replay_fd = -1 };
 	void (*old_hook)(void) = xalloc_fatal_hook;
 	char err[512];
 	struct settings cfg;
 
 	setlocale(LC_ALL, "");
+	if (opts->mode == MODE_REPLAY && replay_start(&ui, opts, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ipctop: replay: %s\n", err);
+		history_free(ui.hist);
+		if (ui.replay_fd >= 0)
+			close(ui.replay_fd);
+		return 1;
+	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "ipctop: the dashboard needs a terminal (use --once or --batch)\n");
 		return 1;
@@ -794,9 +1206,13 @@ int ui_run(const struct options *opts)
 		fprintf(stderr, "ipctop: cannot create a pipe: %s\n", strerror(errno));
 		return 1;
 	}
-	ui.ct = start_collector(opts, err, sizeof(err));
-	if (!ui.ct) {
+	if (!ui.replay) {
+		ui.hist = history_new_live();
+		ui.ct = start_collector(opts, err, sizeof(err));
+	}
+	if (!ui.replay && !ui.ct) {
 		signals_fini();
+		history_free(ui.hist);
 		fprintf(stderr, "ipctop: %s\n", err);
 		return 1;
 	}
@@ -815,10 +1231,11 @@ int ui_run(const struct options *opts)
 	if (settings_path(ui.cfg_path, sizeof(ui.cfg_path)) &&
 	    settings_load(&cfg, ui.cfg_path, err, sizeof(err)) < 0)
 		message(&ui, "Settings ignored, defaults used: %s", err);
-	if (!opts->delay_given)
+	if (!opts->delay_given && ui.ct)
 		collector_thread_set_delay(ui.ct, cfg.refresh);
 	term_set_theme(cfg.theme);
-	ui.set.delay = collector_thread_delay(ui.ct);
+	if (ui.ct)
+		ui.set.delay = collector_thread_delay(ui.ct);
 	xalloc_fatal_hook = fatal_hook;
 	if (!term_init(err, sizeof(err))) {
 		xalloc_fatal_hook = old_hook;
@@ -833,6 +1250,15 @@ int ui_run(const struct options *opts)
 	push(&ui, view_dash_new());
 	if (cfg.view == SETTINGS_VIEW_TOPOLOGY)
 		push(&ui, view_topo_new(NULL));
+	if (ui.replay && !ui.replay_stream) {	/* a file opens at its first snapshot */
+		struct rec_reader *r = history_reader(ui.hist);
+
+		show_index(&ui, 0);
+		message(&ui, "Replaying %zu snapshots%s%s%s ([ ] step, { } a minute, g goes to, "
+			"space plays)", rec_reader_count(r), rec_reader_hostname(r) ? " of " : "",
+			rec_reader_hostname(r) ? rec_reader_hostname(r) : "",
+			rec_reader_problem(r) ? " up to the damage" : "");
+	}
 	loop(&ui);
 
 	/* restore the terminal first: joining the collector may wait for a scan to end, and the
@@ -852,5 +1278,11 @@ int ui_run(const struct options *opts)
 	term_release();
 	xalloc_fatal_hook = old_hook;
 	signals_fini();
+	if (ui.replay && rec_reader_refused(history_reader(ui.hist)))
+		fprintf(stderr, "ipctop: replay: %s: %s\n", opts->file,
+			rec_reader_problem(history_reader(ui.hist)));
+	if (ui.replay_fd >= 0)
+		close(ui.replay_fd);
+	history_free(ui.hist);
 	return ui.status;
 }

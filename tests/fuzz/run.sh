@@ -14,10 +14,12 @@
 #   -L           only list the sources the build compiles into libfuzz.a, then exit
 #   MODULE       run only these (sysv_parse, proc_status, ...); default: every fuzz_*.c
 #
-# The project's probe and model sources (the build's probes_libprobes_a_SOURCES and
-# src_libmodel_a_SOURCES) are compiled once with -fsanitize=fuzzer-no-link,address,undefined
+# The project's probe, model and core sources (the build's probes_libprobes_a_SOURCES,
+# src_libmodel_a_SOURCES and src_libcore_a_SOURCES) are compiled once with
+# -fsanitize=fuzzer-no-link,address,undefined
 # into OUTDIR/libfuzz.a (recompiled only when a source or header changed); each target links
-# against it. A target whose module (probes/<module>.c) is not in the build yet is skipped.
+# against it. A target whose module (probes/<module>.c or src/<module>.c) is not in the build
+# yet is skipped.
 #
 # Prints one line per target: "ok - fuzz_M: ..." / "FAIL - fuzz_M: ..." (with the crash input's
 # path, its first bytes and the top of the sanitizer report) / "skip - fuzz_M: why". Exit
@@ -56,13 +58,13 @@ out=$(cd "$out" && pwd)
 
 # ---- what the build says: sources, flags, libraries --------------------------------------
 # The source lists that make up libfuzz.a (add a variable here if a parser lives elsewhere).
-LIB_VARS="probes_libprobes_a_SOURCES src_libmodel_a_SOURCES"
+LIB_VARS="probes_libprobes_a_SOURCES src_libmodel_a_SOURCES src_libcore_a_SOURCES"
 {
 	echo 'fuzz-print-vars:'
 	for v in $LIB_VARS; do printf '\t@echo "src $(%s)"\n' "$v"; done
 	printf '\t@echo "gen $(nodist_probes_libprobes_a_SOURCES)"\n'
-	printf '\t@echo "cflags $(PROC_CFLAGS) $(LIBBPF_CFLAGS)"\n'
-	printf '\t@echo "libs $(PROC_LIBS) $(LIBBPF_LIBS) $(LIBS)"\n'
+	printf '\t@echo "cflags $(PROC_CFLAGS) $(LIBBPF_CFLAGS) $(JSONC_CFLAGS) $(ZSTD_CFLAGS)"\n'
+	printf '\t@echo "libs $(PROC_LIBS) $(LIBBPF_LIBS) $(JSONC_LIBS) $(ZSTD_LIBS) $(LIBS)"\n'
 } >"$out/vars.mk"
 vars=$(cd "$build" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 	make -s --no-print-directory -f Makefile -f "$out/vars.mk" fuzz-print-vars 2>"$out/logs/vars.log")
@@ -178,8 +180,8 @@ for m in $modules; do
 		status=1
 		continue
 	fi
-	if ! printf '%s\n' "$sources" | grep -qx "probes/$m.c"; then
-		echo "skip - $t: probes/$m.c is not in this build yet"
+	if ! printf '%s\n' "$sources" | grep -qx "probes/$m.c\|src/$m.c"; then
+		echo "skip - $t: probes/$m.c (or src/$m.c) is not in this build yet"
 		continue
 	fi
 	bin=$out/bin/$t

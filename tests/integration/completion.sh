@@ -51,7 +51,20 @@ complete_words -
 check "- offers the short options too" eval 'has -n && has -d && has -V'
 
 complete_words ""
-check "a bare word offers the demo subcommand" only demo
+check "a bare word offers the subcommands" only demo record replay
+
+# issue 17: record and replay
+complete_words record --m
+check "record --m completes to --max-size" only --max-size
+complete_words replay x --a
+check "replay FILE --a completes to --at" only --at
+complete_words replay --once --
+check "replay -- offers its options only" only --at --batch --json --once
+: >"$TMP/rec-file.ipctop"
+complete_words record --pid 1 -n 5 --max-size 1M "$TMP/rec-f"
+check "record ... FILE completes a file name" only "$TMP/rec-file.ipctop"
+complete_words replay x --at ""
+check "--at offers nothing" only
 
 complete_words demo ""
 check "demo offers list run cleanup" only cleanup list run

@@ -20,6 +20,7 @@ print-dirs:
 	@echo "bindir $(bindir)"
 	@echo "man1dir $(man1dir)"
 	@echo "bashcompletiondir $(bashcompletiondir)"
+	@echo "systemdsystemunitdir $(systemdsystemunitdir)"
 	@echo "version $(PACKAGE_VERSION)"
 EOF
 on_exit "rm -f '$D.mk'"
@@ -29,6 +30,7 @@ bindir=$(dir bindir)
 man1dir=$(dir man1dir)
 compdir=$(dir bashcompletiondir)
 version=$(dir version)
+unitdir=$(dir systemdsystemunitdir)
 check "the Makefile names bindir, man1dir and the completion dir" \
 	eval "[ -n '$bindir' ] && [ -n '$man1dir' ] && [ -n '$compdir' ]"
 echo "# bindir=$bindir man1dir=$man1dir completions=$compdir"
@@ -44,8 +46,17 @@ comp=$D/root$compdir/ipctop
 check "bin/ipctop installed and executable" test -x "$bin"
 check "man page installed as man1/ipctop.1" test -s "$page"
 check "bash completion installed as completions/ipctop" test -s "$comp"
+unit=$D/root$unitdir/ipctop-record.service
 check "nothing installed outside DESTDIR's tree" eval \
-	"[ -z \"\$(find '$D/root' -type f ! -path '$D/root$bindir/*' ! -path '$D/root$man1dir/*' ! -path '$D/root$compdir/*')\" ]"
+	"[ -z \"\$(find '$D/root' -type f ! -path '$D/root$bindir/*' ! -path '$D/root$man1dir/*' ! -path '$D/root$compdir/*' ! -path '$D/root$unitdir/*')\" ]"
+# issue 17: the recording service, installed (not enabled: no link in a .wants directory)
+check "systemd unit installed as ipctop-record.service" test -s "$unit"
+check "the unit runs the installed ipctop record" grep -q "exec $bindir/ipctop record " "$unit"
+check "the unit is not enabled" eval "[ -z \"\$(find '$D/root' -path '*.wants*')\" ]"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	systemd-analyze verify "$unit" 2>&1 | grep -v "man ipctop(1)" >"$D/verify"
+	check "systemd-analyze verify: no complaint about the unit" eval "[ ! -s '$D/verify' ]"
+fi
 
 # the installed program runs
 out=$("$bin" --version 2>&1)

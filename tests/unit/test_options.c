@@ -326,6 +326,73 @@ static void test_usage_text(void)
 	}
 }
 
+/* Issue 17: record and replay, options before or after FILE. */
+static void test_record_replay(void)
+{
+	struct options o;
+	int rc;
+
+	CU_ASSERT_EQUAL(parse(&o, "record", "-d", "0.5", "-n", "10", "--pid", "7", "--max-size",
+			      "100M", "f.rec", NULL), OPT_OK);
+	CU_ASSERT_EQUAL(o.mode, MODE_RECORD);
+	CU_ASSERT_STRING_EQUAL(o.file, "f.rec");
+	CU_ASSERT_EQUAL(o.iterations, 10);
+	CU_ASSERT_DOUBLE_EQUAL(o.delay, 0.5, 1e-9);
+	CU_ASSERT_EQUAL(o.n_pids, 1);
+	CU_ASSERT_EQUAL(o.max_size, 100ULL << 20);
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "record", "-", "-n", "2", NULL), OPT_OK);
+	CU_ASSERT_STRING_EQUAL(o.file, "-");
+	CU_ASSERT_EQUAL(o.iterations, 2);
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "replay", "f.rec", NULL), OPT_OK);
+	CU_ASSERT_EQUAL(o.mode, MODE_REPLAY);
+	CU_ASSERT_EQUAL(o.replay_out, REPLAY_DASHBOARD);
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "replay", "f.rec", "--once", "--json", "--at", "#3", NULL), OPT_OK);
+	CU_ASSERT_EQUAL(o.replay_out, REPLAY_ONCE);
+	CU_ASSERT_STRING_EQUAL(o.at, "#3");
+	options_fini(&o);
+	CU_ASSERT_EQUAL(parse(&o, "replay", "--batch", "--json", "-", NULL), OPT_OK);
+	CU_ASSERT_EQUAL(o.replay_out, REPLAY_BATCH);
+	CU_ASSERT_STRING_EQUAL(o.file, "-");
+	options_fini(&o);
+
+	rc = parse(&o, "record", NULL);
+	ASSERT_USAGE(&o, rc, "expected a FILE");
+	options_fini(&o);
+	rc = parse(&o, "record", "a", "b", NULL);
+	ASSERT_USAGE(&o, rc, "'b': unexpected argument");
+	options_fini(&o);
+	rc = parse(&o, "record", "--max-size", "0", "a", NULL);
+	ASSERT_USAGE(&o, rc, "--max-size '0'");
+	options_fini(&o);
+	rc = parse(&o, "record", "--max-size", "5T", "a", NULL);
+	ASSERT_USAGE(&o, rc, "--max-size '5T'");
+	options_fini(&o);
+	rc = parse(&o, "record", "--max-size", "1M", "-", NULL);
+	ASSERT_USAGE(&o, rc, "--max-size needs a file");
+	options_fini(&o);
+	rc = parse(&o, "record", "--json", "a", NULL);
+	ASSERT_USAGE(&o, rc, "--json does not apply");
+	options_fini(&o);
+	rc = parse(&o, "replay", "a", "--pid", "3", NULL);
+	ASSERT_USAGE(&o, rc, "replay: only");
+	options_fini(&o);
+	rc = parse(&o, "replay", "a", "--once", NULL);
+	ASSERT_USAGE(&o, rc, "need --json");
+	options_fini(&o);
+	rc = parse(&o, "replay", "a", "--batch", "--json", "--at", "#1", NULL);
+	ASSERT_USAGE(&o, rc, "--at: needs --once");
+	options_fini(&o);
+	rc = parse(&o, "--at", "#1", NULL);
+	ASSERT_USAGE(&o, rc, "--at: only with replay");
+	options_fini(&o);
+	rc = parse(&o, "--max-size", "1M", NULL);
+	ASSERT_USAGE(&o, rc, "--max-size: only with record");
+	options_fini(&o);
+}
+
 void test_register(void)
 {
 	TEST_SUITE("options", NULL, NULL,
@@ -339,5 +406,6 @@ void test_register(void)
 		   "demo subcommand", test_demo_subcommand,
 		   "bad usage", test_bad_usage,
 		   "parse twice", test_reparse,
-		   "usage text", test_usage_text);
+		   "usage text", test_usage_text,
+		   "record and replay", test_record_replay);
 }
