@@ -12,6 +12,7 @@
 #include <mqueue.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
@@ -55,26 +56,34 @@ static void test_sysv(void)
 	semctl(s, 0, IPC_RMID);
 }
 
-static void test_posix(void)
+static void test_posix_mq(void)
 {
 	char name[64], slash[80];
 	mqd_t mq;
-	int fd;
-	sem_t *sem;
 
 	snprintf(name, sizeof(name), "ipctop-test-rm-%d", (int)getpid());
 	snprintf(slash, sizeof(slash), "/%s", name);
 
 	mq = mq_open(slash, O_CREAT | O_RDWR, 0600, NULL);
 	if (mq == (mqd_t)-1) {
-		printf("\n    (POSIX queues unavailable: %m; skipped)\n");
-	} else {
-		mq_close(mq);
-		CU_ASSERT_EQUAL(action_remove_pmq(name), 0);
-		CU_ASSERT_EQUAL(mq_open(slash, O_RDONLY), (mqd_t)-1);
-		CU_ASSERT_EQUAL(action_remove_pmq(name), -ENOENT);
-		mq_unlink(slash);
+		test_skip("POSIX queues unavailable: %s", strerror(errno));
+		return;
 	}
+	mq_close(mq);
+	CU_ASSERT_EQUAL(action_remove_pmq(name), 0);
+	CU_ASSERT_EQUAL(mq_open(slash, O_RDONLY), (mqd_t)-1);
+	CU_ASSERT_EQUAL(action_remove_pmq(name), -ENOENT);
+	mq_unlink(slash);
+}
+
+static void test_posix(void)
+{
+	char name[64], slash[80];
+	int fd;
+	sem_t *sem;
+
+	snprintf(name, sizeof(name), "ipctop-test-rm-%d", (int)getpid());
+	snprintf(slash, sizeof(slash), "/%s", name);
 
 	fd = shm_open(slash, O_CREAT | O_RDWR, 0600);
 	CU_ASSERT_TRUE_FATAL(fd >= 0);
@@ -102,5 +111,6 @@ void test_register(void)
 {
 	TEST_SUITE("actions_remove", NULL, NULL,
 		   "System V: removed, stale ids refused", test_sysv,
-		   "POSIX: unlinked, bad names refused", test_posix);
+		   "POSIX queue: unlinked", test_posix_mq,
+		   "POSIX shm, semaphore: unlinked, bad names refused", test_posix);
 }
