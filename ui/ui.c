@@ -678,9 +678,9 @@ static bool read_keys(struct ui *ui)
 /*
  * Out of memory: xalloc's hook (src/arena.h) runs on whichever thread ran out, and only the
  * UI thread touches the terminal. On the UI thread the hook restores the terminal at once.
- * On another thread (the collector or a probe's worker) it writes OOM_BYTE to the self-pipe (signal numbers are
- * never 0) and waits until the terminal is restored: loop() reads the byte, restores the
- * terminal, says so and aborts. If the UI thread does not answer within OOM_WAIT_MS (it could
+ * On another thread (the collector or a probe's worker) it writes OOM_BYTE to the self-pipe
+ * (signal numbers are never 0) and waits until the terminal is restored: loop() reads the
+ * byte, restores the terminal, says so and aborts. If the UI thread does not answer within OOM_WAIT_MS (it could
  * be blocked on the thread that ran out), the hook returns and xalloc aborts with the terminal
  * as it is: a hang would be worse.
  */
