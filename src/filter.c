@@ -301,7 +301,8 @@ struct snapshot *filter_apply(struct snapshot *s, const pid_t *pids, size_t n)
 	for (size_t i = 0; i < s->n_errors; i++)
 		snapshot_add_error(v, s->errors[i].where, s->errors[i].error);
 	for (size_t i = 0; i < s->n_sources; i++)
-		snapshot_set_source(v, s->sources[i].name, s->sources[i].ok, s->sources[i].error);
+		snapshot_set_source_state(v, s->sources[i].name, s->sources[i].state,
+					  s->sources[i].error);
 
 	free(flags);
 	free(waits.v);

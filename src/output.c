@@ -1,6 +1,6 @@
 /*
- * output.c - `--once` / `--batch` (see output.h): sample, filter, diff, write, sleep until
- * the next deadline.
+ * output.c - `--once` / `--batch` (see output.h): sample, filter, diff (src/pipeline.h, as
+ * the dashboard's collector thread does), write, sleep until the next deadline.
  */
 #include "config.h"
 
@@ -11,11 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "src/diff.h"
 #include "src/filter.h"
 #include "src/json_out.h"
 #include "src/output.h"
-#include "src/sampler.h"
+#include "src/pipeline.h"
 #include "src/text_out.h"
 
 static void timespec_add(struct timespec *t, double seconds)
@@ -57,7 +56,7 @@ int output_run(const struct options *opts, FILE *out)
 		/* a trace only has something to say between snapshots: batch mode, not --once */
 		.trace_signals = opts->mode == MODE_BATCH,
 	};
-	struct snapshot *prev = NULL;
+	struct pipeline *pl;
 	struct sampler *sm;
 	struct timespec deadline;
 	int err = 0, status = 0;
@@ -69,9 +68,10 @@ int output_run(const struct options *opts, FILE *out)
 			opts->sysroot[strlen(opts->sysroot) - 1] == '/' ? "" : "/", strerror(-err));
 		return 1;
 	}
+	pl = pipeline_new(sm);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	for (long i = 0; n == 0 || i < n; i++) {
-		struct snapshot *snap = NULL, *view;
+		struct snapshot *view = NULL;
 		struct snapshot_delta *delta;
 		int rc;
 
@@ -79,20 +79,14 @@ int output_run(const struct options *opts, FILE *out)
 			timespec_add(&deadline, opts->delay);
 			sleep_until(&deadline);
 		}
-		rc = sampler_take(sm, &snap);
+		rc = pipeline_take(pl, opts->pids, opts->n_pids, NULL, 0, &view);
 		if (rc < 0) {
 			fprintf(stderr, "ipctop: cannot take a snapshot of %s: %s\n", opts->sysroot,
 				strerror(-rc));
 			status = 1;
 			break;
 		}
-		if (opts->n_pids) {
-			view = filter_apply(snap, opts->pids, opts->n_pids);
-			snapshot_unref(snap);
-		} else {
-			view = snap;
-		}
-		delta = prev ? snapshot_diff(prev, view) : NULL;
+		delta = pipeline_diff(pl, view, 0);
 		if (opts->json)
 			rc = json_out_write(out, view, delta);
 		else {
@@ -101,15 +95,13 @@ int output_run(const struct options *opts, FILE *out)
 			rc = text_out_write(out, view, delta);
 		}
 		snapshot_delta_free(delta);
-		snapshot_unref(prev);
-		prev = view;
+		snapshot_unref(view);
 		if (rc < 0) {
 			fprintf(stderr, "ipctop: cannot write the output: %s\n", strerror(errno));
 			status = 1;
 			break;
 		}
 	}
-	snapshot_unref(prev);
-	sampler_free(sm);
+	pipeline_free(pl);
 	return status;
 }

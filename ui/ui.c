@@ -25,10 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "probes/collect.h"
 #include "src/filter.h"
 #include "src/sampler.h"
-#include "ui/collector_thread.h"
+#include "src/collector_thread.h"
 #include "ui/demo_ui.h"
 #include "ui/evlog.h"
 #include "ui/search.h"
@@ -239,10 +238,7 @@ static void draw_header(const struct ui *ui, int cols)
 	}
 	for (size_t i = 0; i < s->n_procs; i++)
 		zombies += s->procs[i].zombie;
-	errors = s->n_errors;
-	for (size_t i = 0; i < s->n_sources; i++)
-		errors += !s->sources[i].ok &&
-			  strcmp(s->sources[i].name, COLLECT_FD_ITER_SOURCE) != 0;
+	errors = s->n_errors + snapshot_failed_sources(s);
 	snprintf(left, sizeof(left),
 		 " ipctop  %zu procs  %zu zombies  %zu queues  %zu shm  %zu sem sets  %zu errors",
 		 s->n_procs, zombies, s->n_msgqs, s->n_shms, s->n_sems, errors);
