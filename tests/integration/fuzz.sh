@@ -38,6 +38,8 @@ if [ -z "$nomissing" ]; then ok "every fuzz target has a seed corpus"
 else fail "every fuzz target has a seed corpus" "none in tests/fuzz/corpus/ for:$nomissing"; fi
 
 # ---- replay every corpus ------------------------------------------------------------------
+OUT=$(mktemp -d "${TMPDIR:-/tmp}/ipctop-replay.XXXXXX") || exit 99
+on_exit "rm -rf '$OUT'"
 for t in "$srcdir"/tests/fuzz/fuzz_*.c; do
 	m=$(basename "$t" .c)
 	m=${m#fuzz_}
@@ -46,7 +48,7 @@ for t in "$srcdir"/tests/fuzz/fuzz_*.c; do
 		fail "fuzz_$m: its seeds replay" "no $bin: add replay_$m to tests/Makemodule.am (see tests/fuzz/README)"
 		continue
 	fi
-	log=$builddir/tests/fuzz/replay_$m.out
+	log=$OUT/replay_$m.out
 	if "$bin" "$srcdir/tests/fuzz/corpus/$m" >"$log" 2>&1; then
 		ok "fuzz_$m: $(grep '^replayed ' "$log" | sed 's| from .*||')"
 	else
