@@ -65,8 +65,8 @@ static int slurp(const char *path, uint8_t **data, size_t *size)
 
 static int replay_file(const char *path)
 {
-	uint8_t *data;
-	size_t size;
+	uint8_t *data = NULL;
+	size_t size = 0;
 	int rc = slurp(path, &data, &size);
 
 	if (rc < 0) {
