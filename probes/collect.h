@@ -11,20 +11,16 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "src/collect_opts.h"
 #include "src/snapshot.h"
 
-struct collect_opts {
-	const char *sysroot;	/* "/" for the live system */
-	pid_t self;		/* leave this pid out of processes (0: include everything) */
-	bool trace_signals;	/* try the tracefs signal trace (root only) */
-	bool trace_no_sigchld;	/* leave SIGCHLD out of the signal trace (kernel-side filter) */
-};
+/* struct collect_opts: src/collect_opts.h (the sampler's callers fill it in) */
 
-/* The source name under which the signal trace reports (src/lifecycle.c looks for it). */
+/* The source name under which the signal trace reports (the model's SRC_SIG_TRACE). */
 #define COLLECT_SIG_TRACE_SOURCE "sig_trace"
 /* The source saying how descriptors were read: ok for the BPF iterator (probes/fd_iter.h),
- * otherwise why /proc/<pid>/fd was walked. Off loses nothing (the lists are the same), so
- * views do not count it as an error or an unknown. */
+ * otherwise why /proc/<pid>/fd was walked (the model's SRC_FD_ITER). Off loses nothing (the
+ * lists are the same): the sampler marks it SOURCE_INFORMATIONAL, never an error. */
 #define COLLECT_FD_ITER_SOURCE "fd_iter"
 /* The same for mappings: ok when the BPF mappings iterator gave them, otherwise why
  * /proc/<pid>/maps was read (present once the maps were scanned: only when a System V segment

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "probes/collect.h"
 #include "src/crash.h"
+#include "src/sampler.h"
 
 #define RESTORE_MAX 512
 #define ALT_STACK_SIZE (64 * 1024)
@@ -59,7 +59,7 @@ static void on_fatal(int signo)
 	if (!crashing) {
 		crashing = 1;
 		restore_terminal();
-		collector_cleanup_signal_safe();	/* the tracefs instance */
+		sampler_cleanup_signal_safe();	/* the tracefs instance */
 	}
 	for (size_t i = 0; i < N_FATAL; i++)
 		if (fatal_signals[i] == signo)

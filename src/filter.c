@@ -508,7 +508,8 @@ struct snapshot *filter_apply(struct snapshot *s, const pid_t *pids, size_t n)
 		if (error_in_view(s->errors[i].where, &peers, &ids))
 			snapshot_add_error(v, s->errors[i].where, s->errors[i].error);
 	for (size_t i = 0; i < s->n_sources; i++)
-		snapshot_set_source(v, s->sources[i].name, s->sources[i].ok, s->sources[i].error);
+		snapshot_set_source_state(v, s->sources[i].name, s->sources[i].state,
+					  s->sources[i].error);
 
 	free(flags);
 	free(ids.v);

@@ -10,7 +10,6 @@
 
 #include <string.h>
 
-#include "probes/collect.h"
 #include "src/lifecycle.h"
 #include "src/signames.h"
 
@@ -53,10 +52,9 @@ static void orphan(struct proc_rec *p, const struct proc_rec *old)
 
 static bool trace_on(const struct snapshot *s)
 {
-	for (size_t i = 0; i < s->n_sources; i++)
-		if (strcmp(s->sources[i].name, COLLECT_SIG_TRACE_SOURCE) == 0)
-			return s->sources[i].ok;
-	return false;
+	const struct snap_source *src = snapshot_source(s, SRC_SIG_TRACE);
+
+	return src && src->ok;
 }
 
 static void infer(struct snapshot *s, const struct proc_rec *p, const struct proc_rec *old)

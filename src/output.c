@@ -1,6 +1,6 @@
 /*
- * output.c - `--once` / `--batch` (see output.h): sample, filter, diff, write, sleep until
- * the next deadline.
+ * output.c - `--once` / `--batch` (see output.h): sample, filter, diff (src/pipeline.h, as
+ * the dashboard's collector thread does), write, sleep until the next deadline.
  *
  * Invariants: a snapshot reaches the output whole or not at all (it is rendered in memory,
  * then written with write(2) to the end, restarting after signals); SIGINT, SIGTERM and
@@ -18,12 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "src/diff.h"
 #include "src/filter.h"
 #include "src/json_out.h"
 #include "src/openmetrics_out.h"
 #include "src/output.h"
-#include "src/sampler.h"
+#include "src/pipeline.h"
 #include "src/text_out.h"
 #include "src/textfile.h"
 
@@ -222,7 +221,7 @@ int output_loop(const struct options *opts, long n, output_emit_fn emit, void *c
 		/* a trace only has something to say between snapshots: not --once */
 		.trace_signals = opts->mode != MODE_ONCE,
 	};
-	struct snapshot *prev = NULL;
+	struct pipeline *pl;
 	struct sampler *sm;
 	struct timespec deadline;
 	int err = 0, status = 0;
@@ -233,9 +232,10 @@ int output_loop(const struct options *opts, long n, output_emit_fn emit, void *c
 			opts->sysroot[strlen(opts->sysroot) - 1] == '/' ? "" : "/", strerror(-err));
 		return 1;
 	}
+	pl = pipeline_new(sm);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	for (long i = 0; n == 0 || i < n; i++) {
-		struct snapshot *snap = NULL, *view;
+		struct snapshot *view = NULL;
 		struct snapshot_delta *delta;
 		int rc;
 
@@ -245,24 +245,17 @@ int output_loop(const struct options *opts, long n, output_emit_fn emit, void *c
 		}
 		if (stop && *stop)
 			break;
-		rc = sampler_take(sm, &snap);
+		rc = pipeline_take(pl, opts->pids, opts->n_pids, NULL, 0, &view);
 		if (rc < 0) {
 			fprintf(stderr, "ipctop: cannot take a snapshot of %s: %s\n", opts->sysroot,
 				strerror(-rc));
 			status = 1;
 			break;
 		}
-		if (opts->n_pids) {
-			view = filter_apply(snap, opts->pids, opts->n_pids);
-			snapshot_unref(snap);
-		} else {
-			view = snap;
-		}
-		delta = prev ? snapshot_diff(prev, view) : NULL;
+		delta = pipeline_diff(pl, view, 0);
 		rc = emit(ctx, opts, i, view, delta);
 		snapshot_delta_free(delta);
-		snapshot_unref(prev);
-		prev = view;
+		snapshot_unref(view);
 		if (rc < 0) {
 			if (stop && *stop)
 				break;	/* EINTR from a write the stop interrupted */
@@ -273,7 +266,6 @@ int output_loop(const struct options *opts, long n, output_emit_fn emit, void *c
 			break;
 		}
 	}
-	snapshot_unref(prev);
-	sampler_free(sm);	/* removes the tracefs instance */
+	pipeline_free(pl);	/* and the sampler: removes the tracefs instance */
 	return status;
 }

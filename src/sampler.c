@@ -8,8 +8,11 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "probes/collect.h"
 #include "src/lifecycle.h"
 #include "src/sampler.h"
 #include "src/waitgraph.h"
@@ -27,6 +30,7 @@ static const analysis_pass_fn passes[] = {
 struct sampler {
 	struct collector *col;
 	struct snapshot *prev;
+	bool trace_signals;	/* the signal trace was asked for */
 };
 
 struct sampler *sampler_new(const struct collect_opts *opts, int *err)
@@ -38,6 +42,7 @@ struct sampler *sampler_new(const struct collect_opts *opts, int *err)
 		return NULL;
 	sm = xcalloc(1, sizeof(*sm));
 	sm->col = col;
+	sm->trace_signals = opts->trace_signals;
 	return sm;
 }
 
@@ -50,6 +55,27 @@ void sampler_free(struct sampler *sm)
 	free(sm);
 }
 
+/* Passes that are off by choice, or whose being off loses nothing, are informational, never
+ * an error: without the BPF descriptor or mappings iterator the same lists come from
+ * /proc/<pid>/fd and maps (probes/collect.h); the signal trace off when it was not asked for
+ * (--once). */
+static void mark_informational(const struct sampler *sm, struct snapshot *s)
+{
+	for (size_t i = 0; i < s->n_sources; i++) {
+		const struct snap_source *src = &s->sources[i];
+
+		if (!src->ok && (COLLECT_SOURCE_IS_PATH_CHOICE(src->name) ||
+				 (!sm->trace_signals &&
+				  strcmp(src->name, COLLECT_SIG_TRACE_SOURCE) == 0)))
+			snapshot_set_source_state(s, src->name, SOURCE_INFORMATIONAL, src->error);
+	}
+}
+
+void sampler_cleanup_signal_safe(void)
+{
+	collector_cleanup_signal_safe();
+}
+
 int sampler_take(struct sampler *sm, struct snapshot **out)
 {
 	struct snapshot *s = NULL;
@@ -59,6 +85,7 @@ int sampler_take(struct sampler *sm, struct snapshot **out)
 		snapshot_unref(s);
 		return rc;
 	}
+	mark_informational(sm, s);
 	snapshot_sort(s);
 	for (size_t i = 0; passes[i]; i++)
 		passes[i](s, sm->prev);

@@ -217,7 +217,38 @@ void snapshot_add_errorf(struct snapshot *s, const char *error, const char *wher
 	snapshot_add_error(s, where, error);
 }
 
-void snapshot_set_source(struct snapshot *s, const char *name, bool ok, const char *error)
+static const char *const source_names[SRC_COUNT] = {
+	[SRC_PROC_TABLE] = "proc_table",
+	[SRC_PROC_MAPS] = "proc_maps",
+	[SRC_SYSV_MSG] = "sysv_msg",
+	[SRC_SYSV_SHM] = "sysv_shm",
+	[SRC_SYSV_SEM] = "sysv_sem",
+	[SRC_PROC_WAIT] = "proc_wait",
+	[SRC_SIG_TRACE] = "sig_trace",
+	[SRC_FD_ITER] = "fd_iter",
+	[SRC_MAPS_ITER] = "maps_iter",
+	[SRC_FDS] = "fds",
+	[SRC_PIPES] = "pipes",
+	[SRC_UNIX_DIAG] = "unix_diag",
+	[SRC_POSIX_IPC] = "posix_ipc",
+	[SRC_MISC_FDS] = "misc_fds",
+};
+
+const char *snap_source_name(enum snap_source_id id)
+{
+	return (unsigned)id < SRC_COUNT ? source_names[id] : NULL;
+}
+
+enum snap_source_id snap_source_id_of(const char *name)
+{
+	for (size_t i = 0; i < SRC_COUNT; i++)
+		if (source_names[i] && name && strcmp(source_names[i], name) == 0)
+			return (enum snap_source_id)i;
+	return SRC_OTHER;
+}
+
+void snapshot_set_source_state(struct snapshot *s, const char *name, enum snap_source_state st,
+			       const char *error)
 {
 	struct snap_source *src = NULL;
 	size_t i;
@@ -228,9 +259,37 @@ void snapshot_set_source(struct snapshot *s, const char *name, bool ok, const ch
 	if (!src) {
 		src = ADD(s, sources);
 		src->name = arena_strdup(&s->arena, name);
+		src->id = snap_source_id_of(name);
 	}
-	src->ok = ok;
-	src->error = ok ? NULL : arena_strdup(&s->arena, error ? error : "unknown error");
+	src->state = st;
+	src->ok = st == SOURCE_OK;
+	src->error = src->ok ? NULL : arena_strdup(&s->arena, error ? error : "unknown error");
+}
+
+void snapshot_set_source(struct snapshot *s, const char *name, bool ok, const char *error)
+{
+	snapshot_set_source_state(s, name, ok ? SOURCE_OK : SOURCE_FAILED, error);
+}
+
+const struct snap_source *snapshot_source(const struct snapshot *s, enum snap_source_id id)
+{
+	const struct snap_source *found = NULL;
+
+	if (id == SRC_OTHER)
+		return NULL;
+	for (size_t i = 0; i < s->n_sources; i++)
+		if (s->sources[i].id == id)
+			found = &s->sources[i];
+	return found;
+}
+
+size_t snapshot_failed_sources(const struct snapshot *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n_sources; i++)
+		n += s->sources[i].state == SOURCE_FAILED;
+	return n;
 }
 
 const char *snapshot_strdup(struct snapshot *s, const char *str)

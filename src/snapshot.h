@@ -347,11 +347,47 @@ struct snap_error {
 	const char *error;		/* "EACCES", "malformed line", "process exited" */
 };
 
-struct snap_source {
-	const char *name;		/* probe name */
-	bool ok;
-	const char *error;		/* NULL when ok */
+/* The passes of a collection, as the model knows them: views and analyses test these, never
+ * the probes' names (only the sampler knows probes). The name of each is its key in the
+ * JSON "sources" object (snap_source_name); SRC_OTHER is a pass this list does not name yet. */
+enum snap_source_id {
+	SRC_PROC_TABLE,
+	SRC_PROC_MAPS,
+	SRC_SYSV_MSG,
+	SRC_SYSV_SHM,
+	SRC_SYSV_SEM,
+	SRC_PROC_WAIT,
+	SRC_SIG_TRACE,		/* the live signal trace (tracefs) */
+	SRC_FD_ITER,		/* how descriptors were read: the BPF iterator, or /proc/<pid>/fd */
+	SRC_MAPS_ITER,		/* how mappings were read: the BPF iterator, or /proc/<pid>/maps */
+	SRC_FDS,
+	SRC_PIPES,
+	SRC_UNIX_DIAG,
+	SRC_POSIX_IPC,
+	SRC_MISC_FDS,
+	SRC_OTHER,
+	SRC_COUNT
 };
+
+enum snap_source_state {
+	SOURCE_OK,
+	SOURCE_FAILED,		/* it could not read what it reads: that is unknown (error text) */
+	SOURCE_INFORMATIONAL,	/* off by choice or by design, nothing lost (error text says
+				 * why): fd_iter off means /proc/<pid>/fd was read instead */
+};
+
+struct snap_source {
+	const char *name;		/* probe name: snap_source_name(id) unless SRC_OTHER */
+	enum snap_source_id id;
+	enum snap_source_state state;
+	bool ok;			/* state == SOURCE_OK (the JSON's "ok") */
+	const char *error;		/* NULL when ok; why it failed or is off */
+};
+
+/* "proc_table", "sig_trace", ...; NULL for SRC_OTHER and out of range. */
+const char *snap_source_name(enum snap_source_id id);
+/* The id of a source name (SRC_OTHER when the list does not name it). */
+enum snap_source_id snap_source_id_of(const char *name);
 
 /* ---- the snapshot --------------------------------------------------------------------------- */
 
@@ -421,8 +457,15 @@ struct stall_rec *snapshot_add_stall(struct snapshot *s);
 void snapshot_add_error(struct snapshot *s, const char *where, const char *error);
 void snapshot_add_errorf(struct snapshot *s, const char *error, const char *where_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Sets (or replaces) the status of one probe. */
+/* Sets (or replaces) the status of one probe: ok, or failed with error. */
 void snapshot_set_source(struct snapshot *s, const char *name, bool ok, const char *error);
+/* The same with any state (SOURCE_INFORMATIONAL: off, nothing lost; error says why). */
+void snapshot_set_source_state(struct snapshot *s, const char *name, enum snap_source_state st,
+			       const char *error);
+/* The status of one source in s, or NULL when s has none for it. */
+const struct snap_source *snapshot_source(const struct snapshot *s, enum snap_source_id id);
+/* Sources that failed (SOURCE_FAILED: something is unknown because of them). */
+size_t snapshot_failed_sources(const struct snapshot *s);
 
 /* Arena helpers for the snapshot's own strings and arrays. */
 const char *snapshot_strdup(struct snapshot *s, const char *str);

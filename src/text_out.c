@@ -127,7 +127,8 @@ static void print_sources_errors(FILE *out, const struct snapshot *s)
 		fputs(" none", out);
 	for (size_t i = 0; i < s->n_sources; i++)
 		fprintf(out, "%s %s %s%s%s", i ? "," : "", s->sources[i].name,
-			s->sources[i].ok ? "ok" : "FAILED",
+			s->sources[i].ok ? "ok" :
+			s->sources[i].state == SOURCE_INFORMATIONAL ? "off" : "FAILED",
 			s->sources[i].ok ? "" : ": ", s->sources[i].ok ? "" : s->sources[i].error);
 	fputc('\n', out);
 	fprintf(out, "Errors (%zu)%s\n", s->n_errors, s->n_errors ? ": \"?\" cells are unknown because:" : "");

@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #include "src/options.h"
-#include "ui/collector_thread.h"
+#include "src/collector_thread.h"
 #include "ui/demo_log.h"
 #include "ui/view.h"
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <langinfo.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 static SCREEN *screen;
 static bool active;		/* between newterm() and endwin() */
+static atomic_bool owned;	/* the same, but cleared only once endwin() returned: any thread */
 static bool utf8;
 static bool colour;
 static bool colour256;		/* the 256-colour palette is in use */
@@ -273,6 +275,7 @@ bool term_init(char *errbuf, size_t len)
 		return false;
 	}
 	active = true;
+	owned = true;
 	set_term(screen);
 	set_escdelay(25);
 	cbreak();
@@ -301,6 +304,12 @@ void term_fini(void)
 	curs_set(1);
 	endwin();
 	fflush(stdout);
+	owned = false;
+}
+
+bool term_active(void)
+{
+	return owned;
 }
 
 void term_release(void)

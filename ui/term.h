@@ -7,7 +7,8 @@
  *
  * Invariants:
  * - term_fini() is idempotent and safe at any point after term_init() started, including
- *   from xalloc_fatal_hook; it restores the terminal (endwin) exactly once.
+ *   from xalloc_fatal_hook on the UI thread; it restores the terminal (endwin) exactly once.
+ *   Only the UI thread calls into curses (another thread's out-of-memory hook asks it to).
  * - Colours are used only when the terminal has them and NO_COLOR is unset or empty;
  *   otherwise every role maps to a monochrome attribute (bold, reverse, underline, dim) that
  *   keeps it distinguishable.
@@ -79,6 +80,9 @@ struct term_glyphs {
 bool term_init(char *errbuf, size_t len);
 /* Restores the terminal; idempotent, async-signal-unsafe but fine from the fatal hook. */
 void term_fini(void);
+/* Whether curses owns the terminal (between term_init and term_fini). The one call any
+ * thread may make: the out-of-memory hook of another thread waits on it (ui/ui.c). */
+bool term_active(void);
 /* After term_fini(): frees what curses still holds for the screen. */
 void term_release(void);
 

@@ -17,6 +17,7 @@
 #include <locale.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,12 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "probes/collect.h"
 #include "src/filter.h"
 #include "src/record.h"
 #include "src/recording.h"
 #include "src/sampler.h"
-#include "ui/collector_thread.h"
+#include "src/collector_thread.h"
 #include "ui/demo_ui.h"
 #include "ui/evlog.h"
 #include "ui/history.h"
@@ -518,10 +518,7 @@ static void draw_header(const struct ui *ui, int cols)
 	}
 	for (size_t i = 0; i < s->n_procs; i++)
 		zombies += s->procs[i].zombie;
-	errors = s->n_errors;
-	for (size_t i = 0; i < s->n_sources; i++)
-		errors += !s->sources[i].ok &&
-			  !COLLECT_SOURCE_IS_PATH_CHOICE(s->sources[i].name);
+	errors = s->n_errors + snapshot_failed_sources(s);
 	snprintf(left, sizeof(left),
 		 " ipctop  %zu procs  %zu zombies  %zu queues  %zu shm  %zu sem sets  %zu errors",
 		 s->n_procs, zombies, s->n_msgqs, s->n_shms, s->n_sems, errors);
@@ -982,9 +979,47 @@ static bool read_keys(struct ui *ui)
 
 /* ---- the loop ---- */
 
+/*
+ * Out of memory: xalloc's hook (src/arena.h) runs on whichever thread ran out, and only the
+ * UI thread touches the terminal. On the UI thread the hook restores the terminal at once.
+ * On another thread (the collector or a probe's worker) it writes OOM_BYTE to the self-pipe
+ * (signal numbers are never 0) and waits until the terminal is restored: loop() reads the
+ * byte, restores the terminal, says so and aborts. If the UI thread does not answer within OOM_WAIT_MS (it could
+ * be blocked on the thread that ran out), the hook returns and xalloc aborts with the terminal
+ * as it is: a hang would be worse.
+ */
+#define OOM_BYTE 0
+#define OOM_WAIT_MS 3000
+static pthread_t ui_thread;
+
 static void fatal_hook(void)
 {
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	unsigned char b = OOM_BYTE;
+
+	if (pthread_equal(pthread_self(), ui_thread)) {
+		term_fini();
+		return;
+	}
+	if (!term_active())
+		return;
+	if (write(sig_pipe[1], &b, 1) < 0) {
+		/* full: the UI thread is leaving its loop anyway, restoring the terminal first */
+	}
+	for (int waited = 0; term_active() && waited < OOM_WAIT_MS; waited += 10)
+		nanosleep(&tick, NULL);
+}
+
+/* On the UI thread: another thread ran out of memory (see fatal_hook). */
+static void oom_from_other_thread(void)
+{
+	static const char msg[] = "ipctop: out of memory (in a collecting thread)\n";
+
 	term_fini();
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more we can do */
+	}
+	abort();
 }
 
 static struct collector_thread *start_collector(const struct options *opts, char *err,
@@ -1159,6 +1194,8 @@ static void loop(struct ui *ui)
 			unsigned char signo = 0;
 
 			if (read(sig_pipe[0], &signo, 1) == 1) {
+				if (signo == OOM_BYTE)
+					oom_from_other_thread();
 				ui->status = 128 + signo;
 				break;
 			}
@@ -1236,6 +1273,7 @@ int ui_run(const struct options *opts)
 	term_set_theme(cfg.theme);
 	if (ui.ct)
 		ui.set.delay = collector_thread_delay(ui.ct);
+	ui_thread = pthread_self();
 	xalloc_fatal_hook = fatal_hook;
 	if (!term_init(err, sizeof(err))) {
 		xalloc_fatal_hook = old_hook;

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/collect.h"
 #include "src/arena.h"
 #include "ui/unknown.h"
 
@@ -157,7 +156,7 @@ bool unknown_line(const struct snapshot *s, int collect_error, char *buf, size_t
 	if (collect_error)
 		off = add(buf, len, off, "collection failed: %s; ", strerror(-collect_error));
 	for (size_t i = 0; s && i < s->n_sources; i++)
-		if (!s->sources[i].ok && !COLLECT_SOURCE_IS_PATH_CHOICE(s->sources[i].name))
+		if (s->sources[i].state == SOURCE_FAILED)
 			off = add(buf, len, off, "%s off: %s; ", s->sources[i].name,
 				  s->sources[i].error ? s->sources[i].error : "?");
 	hits = xcalloc(s && s->n_errors ? s->n_errors : 1, sizeof(*hits));

@@ -330,8 +330,12 @@ static void errors_update(struct view *v, const struct ui_frame *f)
 	for (size_t i = 0; i < s->n_sources; i++) {
 		const struct snap_source *src = &s->sources[i];
 
-		page_field_role(&d->pg, src->ok ? ROLE_NORMAL : ROLE_ERROR, src->name, "%s%s",
-				src->ok ? "ok" : "failed: ", src->ok ? "" : src->error);
+		enum ui_role role = src->state == SOURCE_FAILED ? ROLE_ERROR :
+				    src->state == SOURCE_INFORMATIONAL ? ROLE_DIM : ROLE_NORMAL;
+
+		page_field_role(&d->pg, role, src->name, "%s%s",
+				src->ok ? "ok" : src->state == SOURCE_INFORMATIONAL ? "off: " : "failed: ",
+				src->ok ? "" : src->error);
 	}
 	if (!s->n_sources)
 		page_text(&d->pg, ROLE_DIM, "none");

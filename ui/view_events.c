@@ -19,7 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "probes/collect.h"
 #include "src/signames.h"
 #include "ui/evlog.h"
 #include "ui/panel.h"
@@ -74,9 +73,7 @@ static void trace_status(struct evview *ev, const struct snapshot *s)
 		snprintf(ev->trace, sizeof(ev->trace), "waiting for the first snapshot...");
 		return;
 	}
-	for (size_t i = 0; i < s->n_sources; i++)
-		if (strcmp(s->sources[i].name, COLLECT_SIG_TRACE_SOURCE) == 0)
-			src = &s->sources[i];
+	src = snapshot_source(s, SRC_SIG_TRACE);
 	if (src && src->ok) {
 		ev->trace_on = true;
 		snprintf(ev->trace, sizeof(ev->trace), "live signal trace on (tracefs): every "

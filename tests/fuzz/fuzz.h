@@ -42,6 +42,16 @@ static inline char *fuzz_dup(const void *p, size_t n)
 	return c;
 }
 
+/* A zeroed heap buffer of exactly n bytes (1 when n is 0), for an output of that size. */
+static inline char *fuzz_zeroed(size_t n)
+{
+	char *c = calloc(n ? n : 1, 1);
+
+	if (!c)
+		abort();
+	return c;
+}
+
 /* true if s holds a NUL within its first cap bytes. */
 static inline int fuzz_terminated(const char *s, size_t cap)
 {

@@ -48,7 +48,7 @@ static int cmp(const struct fd_iter_rec *a, const struct fd_iter_rec *b)
 
 static void one_entry(const struct fd_iter_rec *r, long page, size_t link_size)
 {
-	char *link = fuzz_dup("", link_size);	/* exactly link_size bytes: ASan sees overruns */
+	char *link = fuzz_zeroed(link_size);	/* exactly link_size bytes: ASan sees overruns */
 	struct fd_entry e;
 	int64_t queued = 7, cap = 7;
 	bool ok = fd_iter_entry(r, page, &e, link, link_size, &queued, &cap);

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (size_t i = 0; i < sizeof(outlens) / sizeof(outlens[0]); i++) {
 		size_t outlen = outlens[i];
-		char *out = fuzz_dup("", outlen);
+		char *out = fuzz_zeroed(outlen);
 
 		if (proc_wait_parse_wchan(buf, size, out, outlen)) {
 			FUZZ_CHECK(outlen > 0 && fuzz_terminated(out, outlen));

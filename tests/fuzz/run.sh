@@ -77,11 +77,13 @@ if [ "$list_only" = 1 ]; then
 	printf '%s\n' "$sources"
 	exit 0
 fi
-# Sources the build generates (a BPF build's probes/fd_iter_obj.c): compiled from BUILDDIR.
-gen=$(printf '%s\n' "$vars" | sed -n 's/^gen //p' | tr ' ' '\n' | grep '\.c$')
+# Files the build generates (a BPF build's probes/fd_iter.lskel.h): made in BUILDDIR first;
+# the .c among them are compiled from there.
+genfiles=$(printf '%s\n' "$vars" | sed -n 's/^gen //p' | tr ' ' '\n' | grep '\.[ch]$')
+gen=$(printf '%s\n' "$genfiles" | grep '\.c$')
 # shellcheck disable=SC2086
-if [ -n "$gen" ] && ! (cd "$build" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-	make -s --no-print-directory $gen) >"$out/logs/gen.log" 2>&1; then
+if [ -n "$genfiles" ] && ! (cd "$build" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -s --no-print-directory $genfiles) >"$out/logs/gen.log" 2>&1; then
 	echo "run.sh: cannot make the generated sources in $build: $(head -n 3 "$out/logs/gen.log")" >&2
 	exit 99
 fi

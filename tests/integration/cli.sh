@@ -9,10 +9,7 @@
 TMP=$(mktemp -d)
 on_exit "rm -rf '$TMP'"
 
-if ! command -v jq >/dev/null 2>&1; then
-	echo "jq is missing: install the Debian package jq"
-	exit 77
-fi
+require_tool jq jq
 
 # run NAME ARGS...: runs ipctop, leaving stdout, stderr and the status in $TMP/NAME.*
 run() {

@@ -13,10 +13,7 @@
 # step, speed, restart - which must recreate the same FIFO path - quit, end of file) too.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
-if ! command -v jq >/dev/null 2>&1; then
-	echo "jq is missing: install the Debian package jq"
-	exit 77
-fi
+require_tool jq jq
 . "${top_srcdir:-.}/tests/integration/demos_lib.sh"
 
 SPEED=4

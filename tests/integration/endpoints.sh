@@ -14,10 +14,7 @@ FIXTURE=${top_builddir:-.}/tests/integration/live_endpoints
 RING=4
 K=12345
 
-if ! command -v jq >/dev/null 2>&1; then
-	echo "jq is missing: install the Debian package jq"
-	exit 77
-fi
+require_tool jq jq
 
 TMP=$(mktemp -d)
 FX=""
@@ -224,6 +221,6 @@ mq_listing() {
 if mq_listing >"$TMP/mq.txt" 2>/dev/null; then
 	check "its POSIX queue is gone" sh -c "! grep -qx '$MQ' '$TMP/mq.txt'"
 else
-	echo "ok - its POSIX queue is gone # SKIP: cannot list the mqueue file system"
+	skip "its POSIX queue is gone" "cannot list the mqueue file system"
 fi
 finish

@@ -23,7 +23,7 @@
 #     1 MiB and wrote 200000 bytes (too many slots for the kernel-side sum: the fill comes from
 #     pidfd_getfd, which rejected the duplicate when the devices did not match), a second
 #     holder has it O_RDONLY|O_NONBLOCK; both runs give one record for it with its path, both
-#     holders, 200000 of 1048576 bytes, and the same pipes. Skipped alone (a "# SKIP" line)
+#     holders, 200000 of 1048576 bytes, and the same pipes. Skipped alone (a counted skip)
 #     without unshare, nsenter or overlayfs.
 #   - the maps iterator (fd_iter_fixture -m: IPC mappings, one process each): a System V
 #     segment attached twice read-write by one process and SHM_RDONLY by another, a segment
@@ -46,10 +46,7 @@ FX=${top_builddir:-.}/tests/integration/fd_iter_fixture
 K=1234
 BIG=300001
 
-if ! command -v jq >/dev/null 2>&1; then
-	echo "SKIP: jq is missing: install the Debian package jq"
-	exit 77
-fi
+require_tool jq jq
 src=$(env -u IPCTOP_NO_BPF "$IPCTOP" --once --json --pid $$ 2>/dev/null | jq -c '.sources.fd_iter')
 if [ "$(printf '%s' "$src" | jq -r '.ok' 2>/dev/null)" != true ]; then
 	why=$(printf '%s' "$src" | jq -r '.error // "no fd_iter source in the JSON"' 2>/dev/null ||
@@ -369,7 +366,7 @@ if [ -z "$ovl_skip" ]; then
 	fi
 fi
 if [ -n "$ovl_skip" ]; then
-	echo "# SKIP: the FIFO on overlayfs is not checked: $ovl_skip"
+	skip "the FIFO on overlayfs" "$ovl_skip"
 elif [ -n "$OVL_PID" ]; then
 	ok "overlay fixture starts (FIFO $OVL_FIFO in its own mount namespace)"
 	check "nothing is mounted in the test's own mount namespace" ovl_unmounted

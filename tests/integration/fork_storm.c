@@ -10,7 +10,8 @@
  * always with the storm as its parent. A child lives 0 to LIFE_US microseconds (a pseudo-random sleep, default
  * 10000), then _exits; at most MAXKIDS (default 64) are alive or unreaped at once, so the storm
  * never exhausts pids.
- * Prints "ready PID" once running, and "forks N seconds S" on exit. Stops after SECONDS, on
+ * Prints "ready PID" once running, "count N" (the forks so far) on each SIGUSR1, and
+ * "forks N seconds S" on exit. Stops after SECONDS, on
  * SIGTERM/SIGINT, or when its parent dies (PR_SET_PDEATHSIG); children die with it
  * (PR_SET_PDEATHSIG SIGKILL) and every child is reaped before it exits.
  */
@@ -26,12 +27,14 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, report;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		report = 1;
+	else
+		stop = 1;
 }
 
 static double now_mono(void)
@@ -77,6 +80,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	prctl(PR_SET_NAME, name, 0, 0, 0);
 	snprintf(kidname, sizeof(kidname), "%s-k", name);
@@ -90,6 +94,11 @@ int main(int argc, char **argv)
 	while (!stop && now_mono() < end) {
 		pid_t pid;
 
+		if (report) {
+			report = 0;
+			printf("count %ld\n", forks);
+			fflush(stdout);
+		}
 		/* reap whatever finished; block only at the limit */
 		while (alive > 0 && (pid = waitpid(-1, NULL, alive >= maxkids ? 0 : WNOHANG)) > 0)
 			alive--;

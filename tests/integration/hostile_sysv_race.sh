@@ -15,10 +15,7 @@
 
 RACER_BIN=${top_builddir:-.}/tests/integration/sysv_racer
 
-if ! command -v jq >/dev/null 2>&1; then
-	echo "jq is missing: install the Debian package jq"
-	exit 77
-fi
+require_tool jq jq
 if [ ! -r /proc/sysvipc/msg ]; then
 	echo "no /proc/sysvipc: kernel without System V IPC"
 	exit 77

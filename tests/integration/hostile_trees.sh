@@ -22,10 +22,7 @@ FIXTURES=${top_srcdir:-.}/tests/fixtures
 VARIANTS=${HOSTILE_TREES_VARIANTS:-300}
 BUDGET=${HOSTILE_TREES_SECONDS:-300}
 
-if ! command -v jq >/dev/null 2>&1; then
-	echo "jq is missing: install the Debian package jq"
-	exit 77
-fi
+require_tool jq jq
 
 TMP=$(mktemp -d)
 on_exit "chmod -R u+rwX '$TMP' 2>/dev/null; rm -rf '$TMP'"

@@ -15,10 +15,7 @@
 
 HOLDER_BIN=${top_builddir:-.}/tests/integration/sysv_racer
 
-if ! command -v jq >/dev/null 2>&1; then
-	echo "jq is missing: install the Debian package jq"
-	exit 77
-fi
+require_tool jq jq
 if [ "$(id -u)" -ne 0 ]; then
 	echo "not root: cannot switch to an unprivileged user"
 	exit 77

@@ -17,6 +17,7 @@
 #include <mqueue.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
@@ -131,7 +132,7 @@ static void test_sysv_reuse(void)
 	int status = -1;
 
 	if (geteuid() != 0) {
-		printf("\n    (needs root for a private IPC namespace: not run)\n");
+		test_skip("needs root for a private IPC namespace");
 		return;
 	}
 	pid = fork();
@@ -191,29 +192,37 @@ static void test_posix_reuse(void)
 	CU_ASSERT_EQUAL(action_posix_identify(ACTION_PSHM, "..", &id), -EINVAL);
 }
 
-static void test_posix(void)
+static void test_posix_mq(void)
 {
 	struct action_posix_id id;
 	char name[64], slash[80];
 	mqd_t mq;
+
+	snprintf(name, sizeof(name), "ipctop-test-rm-%d", (int)getpid());
+	snprintf(slash, sizeof(slash), "/%s", name);
+	mq = access("/dev/mqueue", F_OK) == 0 ? mq_open(slash, O_CREAT | O_RDWR, 0600, NULL)
+					       : (mqd_t)-1;
+	if (mq == (mqd_t)-1) {
+		test_skip("POSIX queues unavailable or /dev/mqueue not mounted: %s", strerror(errno));
+		return;
+	}
+	mq_close(mq);
+	CU_ASSERT_EQUAL(action_posix_identify(ACTION_PMQ, name, &id), 0);
+	CU_ASSERT_EQUAL(action_remove_posix(ACTION_PMQ, name, &id), 0);
+	CU_ASSERT_EQUAL(mq_open(slash, O_RDONLY), (mqd_t)-1);
+	CU_ASSERT_EQUAL(action_remove_posix(ACTION_PMQ, name, &id), -ENOENT);
+	mq_unlink(slash);
+}
+
+static void test_posix(void)
+{
+	struct action_posix_id id;
+	char name[64], slash[80];
 	int fd;
 	sem_t *sem;
 
 	snprintf(name, sizeof(name), "ipctop-test-rm-%d", (int)getpid());
 	snprintf(slash, sizeof(slash), "/%s", name);
-
-	mq = access("/dev/mqueue", F_OK) == 0 ? mq_open(slash, O_CREAT | O_RDWR, 0600, NULL)
-					       : (mqd_t)-1;
-	if (mq == (mqd_t)-1) {
-		printf("\n    (POSIX queues unavailable or /dev/mqueue not mounted: %m; skipped)\n");
-	} else {
-		mq_close(mq);
-		CU_ASSERT_EQUAL(action_posix_identify(ACTION_PMQ, name, &id), 0);
-		CU_ASSERT_EQUAL(action_remove_posix(ACTION_PMQ, name, &id), 0);
-		CU_ASSERT_EQUAL(mq_open(slash, O_RDONLY), (mqd_t)-1);
-		CU_ASSERT_EQUAL(action_remove_posix(ACTION_PMQ, name, &id), -ENOENT);
-		mq_unlink(slash);
-	}
 
 	fd = shm_open(slash, O_CREAT | O_RDWR, 0600);
 	CU_ASSERT_TRUE_FATAL(fd >= 0);
@@ -243,7 +252,8 @@ void test_register(void)
 {
 	TEST_SUITE("actions_remove", NULL, NULL,
 		   "System V: removed, stale ids refused", test_sysv,
-		   "POSIX: unlinked, bad names refused", test_posix,
+		   "POSIX queue: unlinked", test_posix_mq,
+		   "POSIX shm, semaphore: unlinked, bad names refused", test_posix,
 		   "System V id reused by the same creator and key: not removed", test_sysv_reuse,
 		   "POSIX name made again or a symlink: not removed", test_posix_reuse);
 }

@@ -120,6 +120,25 @@ static void test_parse_malformed(void)
 	demo_registry_fini(&r);
 }
 
+/* Waits (at most 5 s) until the exited, unreaped child is a zombie, and reads its start time.
+ * Returns 0, or -1 at the deadline. */
+static int wait_zombie(pid_t child, unsigned long long *start)
+{
+	struct timespec now, end;
+	char state = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += 5;
+	for (;;) {
+		if (demo_registry_proc_start(child, start, &state) == 0 && state == 'Z')
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			return -1;
+		usleep(1000);
+	}
+}
+
 static void test_proc_identity(void)
 {
 	unsigned long long start, zstart;
@@ -137,12 +156,7 @@ static void test_proc_identity(void)
 	if (child == 0)
 		_exit(0);
 	/* the zombie still has a start time, but is not alive */
-	for (int i = 0; i < 500; i++) {
-		if (demo_registry_proc_start(child, &zstart, &state) == 0 && state == 'Z')
-			break;
-		usleep(2000);
-	}
-	CU_ASSERT_EQUAL(state, 'Z');
+	CU_ASSERT_EQUAL(wait_zombie(child, &zstart), 0);
 	CU_ASSERT_FALSE(demo_registry_proc_alive(child, zstart));
 	CU_ASSERT_EQUAL(waitpid(child, &st, 0), child);
 	CU_ASSERT_FALSE(demo_registry_proc_alive(child, zstart));
@@ -284,18 +298,13 @@ static void test_cleanup_all(void)
 	key_t key, live_key;
 	pid_t dead;
 	int id, live_id, st;
-	char state;
 
 	/* a dead demo: a child that exited (its pid and start time, then reaped) */
 	dead = fork();
 	CU_ASSERT_FATAL(dead >= 0);
 	if (dead == 0)
 		_exit(0);
-	for (int i = 0; i < 500; i++) {
-		if (demo_registry_proc_start(dead, &dead_start, &state) == 0 && state == 'Z')
-			break;
-		usleep(2000);
-	}
+	CU_ASSERT_EQUAL(wait_zombie(dead, &dead_start), 0);
 	waitpid(dead, &st, 0);
 	make_demo_dir(dead, dead_start, dead_dir, sizeof(dead_dir));
 	id = make_queue(&key, 'C');
@@ -355,8 +364,7 @@ static void test_cleanup_kills_verified_processes(void)
 	CU_ASSERT_FATAL(dead >= 0);
 	if (dead == 0)
 		_exit(0);
-	while (demo_registry_proc_start(dead, &dead_start, NULL) < 0)
-		usleep(1000);
+	CU_ASSERT_EQUAL(wait_zombie(dead, &dead_start), 0);
 	waitpid(dead, &st, 0);
 	p1 = sleeper(&s1);
 	p2 = sleeper(&s2);

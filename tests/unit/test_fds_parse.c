@@ -541,7 +541,7 @@ static void test_mqueue_dir(void)
 	int status;
 
 	if (geteuid() != 0) {
-		printf("(skipped: mounting an mqueue file system needs root) ");
+		test_skip("mounting an mqueue file system needs root");
 		return;
 	}
 	fflush(stdout);

@@ -325,6 +325,45 @@ static void test_has_pid(void)
 	CU_ASSERT_FALSE(filter_has_pid(NULL, 0, 1));
 }
 
+/* Typed source status: ids from names, the three states, and a --pid view keeps them. */
+static void test_source_states(void)
+{
+	struct snapshot *s = snapshot_new(), *v;
+	const struct snap_source *src;
+	pid_t pid = 1;
+
+	snapshot_add_proc(s)->pid = 1;
+	snapshot_set_source(s, "proc_table", true, NULL);
+	snapshot_set_source(s, "sig_trace", false, "EACCES");
+	snapshot_set_source_state(s, "fd_iter", SOURCE_INFORMATIONAL, "off (not live: --sysroot)");
+	snapshot_set_source(s, "a_new_pass", false, "ENOENT");
+	snapshot_sort(s);
+	snapshot_seal(s);
+	CU_ASSERT_EQUAL(snap_source_id_of("sig_trace"), SRC_SIG_TRACE);
+	CU_ASSERT_EQUAL(snap_source_id_of("a_new_pass"), SRC_OTHER);
+	CU_ASSERT_STRING_EQUAL(snap_source_name(SRC_FD_ITER), "fd_iter");
+	CU_ASSERT_PTR_NULL(snap_source_name(SRC_OTHER));
+	/* failed: the trace and the unknown pass; fd_iter off is not an error */
+	CU_ASSERT_EQUAL(snapshot_failed_sources(s), 2);
+	v = filter_apply(s, &pid, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	src = snapshot_source(v, SRC_FD_ITER);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	CU_ASSERT_EQUAL(src->state, SOURCE_INFORMATIONAL);
+	CU_ASSERT_FALSE(src->ok);
+	CU_ASSERT_STRING_EQUAL(src->error, "off (not live: --sysroot)");
+	src = snapshot_source(v, SRC_SIG_TRACE);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	CU_ASSERT_EQUAL(src->state, SOURCE_FAILED);
+	src = snapshot_source(v, SRC_PROC_TABLE);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	CU_ASSERT_TRUE(src->ok && src->state == SOURCE_OK && !src->error);
+	CU_ASSERT_PTR_NULL(snapshot_source(v, SRC_OTHER));
+	CU_ASSERT_EQUAL(snapshot_failed_sources(v), 2);
+	snapshot_unref(v);
+	snapshot_unref(s);
+}
+
 void test_register(void)
 {
 	TEST_SUITE("filter", NULL, NULL,
@@ -333,5 +372,6 @@ void test_register(void)
 		   "waited-on objects and children", test_waiting,
 		   "several pids, absent pids", test_several_and_absent,
 		   "filter_has_pid", test_has_pid,
-		   "references and errors stay inside the view", test_references_and_errors);
+		   "references and errors stay inside the view", test_references_and_errors,
+		   "typed source status kept by the view", test_source_states);
 }

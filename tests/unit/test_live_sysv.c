@@ -678,7 +678,7 @@ static void test_unprivileged(void)
 	CU_ASSERT_FATAL(msg >= 0 && sem >= 0);
 	if (getuid() != 0) {
 		/* the objects are the caller's own: nothing would be refused */
-		fprintf(stderr, "not root: unprivileged observer test skipped\n");
+		test_skip("not root: the objects are the caller's own, nothing would be refused");
 		return;
 	}
 	pid = fork();

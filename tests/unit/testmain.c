@@ -1,9 +1,10 @@
 /*
- * testmain.c - shared main() for CUnit programs: run, print summary, exit by failures.
+ * testmain.c - shared main() for CUnit programs: run, print summary (with skips), exit by failures.
  */
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -43,9 +44,50 @@ void test_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cle
 	va_end(ap);
 }
 
+/* The tests that called test_skip() (a handful at most). */
+#define MAX_SKIPS 64
+static CU_pTest skipped_tests[MAX_SKIPS];
+static unsigned n_skipped_tests;
+
+void test_skip(const char *fmt, ...)
+{
+	CU_pTest t = CU_get_current_test();
+	va_list ap;
+	unsigned i;
+
+	printf("\nSKIP: %s: ", t && t->pName ? t->pName : "?");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	for (i = 0; i < n_skipped_tests; i++)
+		if (skipped_tests[i] == t)
+			return;
+	if (t && n_skipped_tests < MAX_SKIPS)
+		skipped_tests[n_skipped_tests++] = t;
+}
+
+/* Skipped tests that did not fail an assertion (those count as failed). */
+static unsigned count_clean_skips(void)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < n_skipped_tests; i++) {
+		CU_pFailureRecord f;
+		bool failed = false;
+
+		for (f = CU_get_failure_list(); f; f = f->pNext)
+			if (f->pTest == skipped_tests[i])
+				failed = true;
+		n += !failed;
+	}
+	return n;
+}
+
 int main(void)
 {
-	unsigned ran, failed;
+	unsigned ran, failed, skipped;
 
 	if (CU_initialize_registry() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
@@ -56,9 +98,11 @@ int main(void)
 	CU_basic_run_tests();
 	ran = CU_get_number_of_tests_run();
 	failed = CU_get_number_of_tests_failed();
+	skipped = count_clean_skips();
 	if (CU_get_number_of_suites_failed() > 0)
 		failed += CU_get_number_of_suites_failed();
-	printf("\nRESULT: %u passed, %u failed\n", ran >= failed ? ran - failed : 0, failed);
+	printf("\nRESULT: %u passed, %u failed, %u skipped\n",
+	       ran >= failed + skipped ? ran - failed - skipped : 0, failed, skipped);
 	CU_cleanup_registry();
 	return failed ? 1 : 0;
 }

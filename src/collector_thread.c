@@ -1,9 +1,10 @@
 /*
- * collector_thread.c - the worker thread that runs the sampler and its one-slot mailbox.
+ * collector_thread.c - the worker thread that runs the pipeline (sample -> filter -> diff,
+ * src/pipeline.h) and its one-slot mailbox.
  *
  * Invariants: `slot` holds at most one snapshot reference, guarded by `lock`; the wakeup pipe
  * holds at most a few bytes (non-blocking both ends, a full pipe already means "wake up");
- * the sampler is touched only by the worker once the thread runs.
+ * the pipeline (and its sampler) is touched only by the worker once the thread runs.
  */
 #include "config.h"
 
@@ -18,12 +19,11 @@
 #include <unistd.h>
 
 #include "src/arena.h"
-#include "src/diff.h"
-#include "src/filter.h"
-#include "ui/collector_thread.h"
+#include "src/collector_thread.h"
+#include "src/pipeline.h"
 
 struct collector_thread {
-	struct sampler *sm;
+	struct pipeline *pl;		/* worker only once the thread runs */
 	pid_t *pids;			/* guarded by lock (collector_thread_set_pids) */
 	size_t n_pids;
 	pid_t *roots;			/* the same, with every descendant (a demo's root) */
@@ -34,9 +34,6 @@ struct collector_thread {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;		/* CLOCK_MONOTONIC */
 	int wake[2];			/* worker writes [1], UI polls [0] */
-
-	struct snapshot *prev;		/* worker only: the last snapshot, for the delta */
-	unsigned prev_gen;		/* worker only: the sets prev was taken under */
 
 	/* guarded by lock */
 	struct snapshot *slot;
@@ -89,34 +86,6 @@ static pid_t *copy_pids(const pid_t *pids, size_t n)
 	return c;
 }
 
-/* The --pid view of s for pids plus roots and their descendants (s is consumed). */
-static struct snapshot *filter_sets(struct snapshot *s, pid_t *pids, size_t n_pids,
-				    const pid_t *roots, size_t n_roots)
-{
-	struct snapshot *f;
-	pid_t *all = NULL;
-	size_t n = 0;
-
-	if (!n_pids && !n_roots)
-		return s;
-	if (n_roots) {
-		pid_t *desc = NULL;
-		size_t n_desc = filter_descendants(s, roots, n_roots, &desc);
-
-		all = xreallocarray(NULL, n_desc + n_pids + 1, sizeof(*all));
-		if (n_desc)
-			memcpy(all, desc, n_desc * sizeof(*all));
-		if (n_pids)
-			memcpy(all + n_desc, pids, n_pids * sizeof(*all));
-		n = n_desc + n_pids;
-		free(desc);
-	}
-	f = filter_apply(s, all ? all : pids, all ? n : n_pids);
-	free(all);
-	snapshot_unref(s);
-	return f;
-}
-
 static void *worker(void *arg)
 {
 	struct collector_thread *ct = arg;
@@ -136,9 +105,7 @@ static void *worker(void *arg)
 		ct->refresh_now = false;
 		pthread_mutex_unlock(&ct->lock);
 
-		rc = sampler_take(ct->sm, &s);
-		if (rc == 0)
-			s = filter_sets(s, pids, n_pids, roots, n_roots);
+		rc = pipeline_take(ct->pl, pids, n_pids, roots, n_roots, &s);
 		free(pids);
 		free(roots);
 		pthread_mutex_lock(&ct->lock);
@@ -148,13 +115,8 @@ static void *worker(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&ct->lock);
-		if (rc == 0) {
-			/* no delta across a change of sets: what left the view did not exit */
-			delta = ct->prev && ct->prev_gen == gen ? snapshot_diff(ct->prev, s) : NULL;
-			snapshot_unref(ct->prev);
-			ct->prev = snapshot_ref(s);
-			ct->prev_gen = gen;
-		}
+		if (rc == 0)	/* no delta across a change of sets: what left the view did not exit */
+			delta = pipeline_diff(ct->pl, s, gen);
 
 		pthread_mutex_lock(&ct->lock);
 		ct->busy = false;
@@ -202,7 +164,7 @@ struct collector_thread *collector_thread_new(struct sampler *sm, double delay,
 	sigset_t all, old;
 	int rc;
 
-	ct->sm = sm;
+	ct->pl = pipeline_new(sm);
 	ct->delay = clamp_delay(delay);
 	if (n_pids) {
 		ct->pids = xreallocarray(NULL, n_pids, sizeof(*pids));
@@ -211,7 +173,7 @@ struct collector_thread *collector_thread_new(struct sampler *sm, double delay,
 	}
 	if (pipe2(ct->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
 		*err = -errno;
-		sampler_free(sm);
+		pipeline_free(ct->pl);
 		free(ct->pids);
 		free(ct);
 		return NULL;
@@ -232,7 +194,7 @@ struct collector_thread *collector_thread_new(struct sampler *sm, double delay,
 		pthread_mutex_destroy(&ct->lock);
 		close(ct->wake[0]);
 		close(ct->wake[1]);
-		sampler_free(sm);
+		pipeline_free(ct->pl);
 		free(ct->pids);
 		free(ct);
 		return NULL;
@@ -253,8 +215,7 @@ void collector_thread_free(struct collector_thread *ct)
 
 	snapshot_unref(ct->slot);
 	snapshot_delta_free(ct->slot_delta);
-	snapshot_unref(ct->prev);
-	sampler_free(ct->sm);
+	pipeline_free(ct->pl);
 	free(ct->roots);
 	pthread_cond_destroy(&ct->cond);
 	pthread_mutex_destroy(&ct->lock);

@@ -9,11 +9,12 @@
  * threads needs no copy.
  *
  * The worker also does the per-snapshot work that is not drawing: the --pid filter
- * (src/filter.h) and the delta to the previous snapshot (src/diff.h, rates and events), so
- * the UI thread only ever paints.
+ * (src/filter.h) and the delta to the previous snapshot (src/diff.h, rates and events), through
+ * the pipeline --once/--batch use too (src/pipeline.h), so the UI thread only ever paints.
+ * No ncurses here: the dashboard (ui/ui.c) polls the fd.
  */
-#ifndef IPCTOP_UI_COLLECTOR_THREAD_H
-#define IPCTOP_UI_COLLECTOR_THREAD_H
+#ifndef IPCTOP_COLLECTOR_THREAD_H
+#define IPCTOP_COLLECTOR_THREAD_H
 
 #include <stdbool.h>
 #include <stddef.h>
