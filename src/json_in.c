@@ -233,7 +233,17 @@ static int64_t *g_i64s(struct snapshot *s, struct json_object *o, const char *ke
 
 /* ---- endpoints ---- */
 
-/* readers/writers/unknown_mode_ends (or holders) merged by (pid, fd) with their modes. */
+static int cmp_end(const void *a, const void *b)
+{
+	const struct endpoint *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+/* readers/writers/unknown_mode_ends (or holders) merged by (pid, fd) with their modes, sorted
+ * by (pid, fd) as the sampler sorts them (an O_RDWR end is in both lists). */
 static struct endpoint *g_ends(struct snapshot *s, struct json_object *o, size_t *n,
 			       const char *const keys[], const unsigned modes[], size_t nkeys)
 {
@@ -264,6 +274,8 @@ static struct endpoint *g_ends(struct snapshot *s, struct json_object *o, size_t
 			e[m].mode |= modes[j];
 		}
 	}
+	if (k > 1)
+		qsort(e, k, sizeof(*e), cmp_end);
 	*n = k;
 	return e;
 }
