@@ -4,8 +4,10 @@
  * json-c tree is freed before returning.
  *
  * What the JSON does not carry stays unknown or zero (a pipe's device, a process's syscall
- * arguments); what it carries comes back so that json_out prints the same text again
- * (tests/unit/test_json_in.c checks this on live snapshots).
+ * arguments and stack start, the threads in no IPC wait); what it carries comes back so that
+ * json_out prints the same text again (tests/unit/test_json_in.c checks this on live snapshots
+ * with hostile names and on a constructed one with every field set). A name that is not UTF-8
+ * comes back as its exact bytes (KEY_bytes), so ids and views made from it equal the live ones.
  */
 #include "config.h"
 
@@ -316,6 +318,13 @@ static void r_wait(struct snapshot *s, struct json_object *w, struct proc_wait *
 	pw->tid = g_pid(w, "tid", 0);
 }
 
+static int cmp_thread(const void *a, const void *b)
+{
+	const struct thread_wait *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
 /*
  * thread_waits: the main thread's entry is its own wait; the others are the threads in an IPC
  * wait (the JSON holds no other thread, so other_threads_complete stays false). Without a main
@@ -348,6 +357,8 @@ static void r_thread_waits(struct snapshot *s, struct proc_rec *p, struct json_o
 		t->comm = comm ? comm : "?";
 		r_wait(s, get(o, "waiting"), &t->waiting);
 	}
+	if (p->n_other_threads > 1)	/* sorted by tid, as the sampler reads them */
+		qsort(p->other_threads, p->n_other_threads, sizeof(*p->other_threads), cmp_thread);
 	if (!main_seen) {
 		if (p->waiting.tid == p->pid || p->waiting.tid == 0)
 			p->main_waiting = p->waiting;
