@@ -4,8 +4,10 @@
  * json-c tree is freed before returning.
  *
  * What the JSON does not carry stays unknown or zero (a pipe's device, a process's syscall
- * arguments); what it carries comes back so that json_out prints the same text again
- * (tests/unit/test_json_in.c checks this on live snapshots).
+ * arguments and stack start, the threads in no IPC wait); what it carries comes back so that
+ * json_out prints the same text again (tests/unit/test_json_in.c checks this on live snapshots
+ * with hostile names and on a constructed one with every field set). A name that is not UTF-8
+ * comes back as its exact bytes (KEY_bytes), so ids and views made from it equal the live ones.
  */
 #include "config.h"
 
@@ -22,6 +24,7 @@
 #include "src/json_in.h"
 #include "src/json_out.h"
 #include "src/signames.h"
+#include "src/waiting.h"
 
 /* ---- values ---- */
 
@@ -84,12 +87,70 @@ static bool g_bool(struct json_object *o, const char *key)
 	return json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
 }
 
-static const char *g_str(struct snapshot *s, struct json_object *o, const char *key)
+static const char *g_cstr(struct json_object *o, const char *key)
 {
 	struct json_object *v = get(o, key);
 
-	return json_object_is_type(v, json_type_string) ?
-	       snapshot_strdup(s, json_object_get_string(v)) : NULL;
+	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The exact bytes in hex (a KEY_bytes sibling, CONTRACT.md "Strings"), malloc'd; NULL when
+ * hex is not an even run of hex digits or names a NUL byte (no name holds one). */
+static char *unhex(const char *hex)
+{
+	size_t n = strlen(hex);
+	char *out;
+
+	if (n % 2)
+		return NULL;
+	out = xmalloc(n / 2 + 1);
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0 || (hi | lo) == 0) {
+			free(out);
+			return NULL;
+		}
+		out[i] = (char)(hi << 4 | lo);
+	}
+	out[n / 2] = '\0';
+	return out;
+}
+
+/*
+ * A string (malloc'd) or NULL when null, missing or not a string. A name that is not UTF-8 is
+ * written with U+FFFD for each such byte and its exact bytes in KEY_bytes: those bytes are
+ * the name (so that ids, searches and views made from it equal the live ones).
+ */
+static char *g_dup(struct json_object *o, const char *key)
+{
+	struct json_object *v = get(o, key);
+	char bkey[64];
+	const char *hex;
+	char *exact;
+
+	if (!json_object_is_type(v, json_type_string))
+		return NULL;
+	snprintf(bkey, sizeof(bkey), "%s_bytes", key);
+	hex = g_cstr(o, bkey);
+	if (hex && (exact = unhex(hex)) != NULL)
+		return exact;
+	return xstrdup(json_object_get_string(v));
+}
+
+/* g_dup's string in the snapshot's arena. */
+static const char *g_str(struct snapshot *s, struct json_object *o, const char *key)
+{
+	char *v = g_dup(o, key);
+	const char *r = v ? snapshot_strdup(s, v) : NULL;
+
+	free(v);
+	return r;
 }
 
 static size_t arr_len(struct json_object *a)
@@ -172,16 +233,19 @@ static int64_t *g_i64s(struct snapshot *s, struct json_object *o, const char *ke
 		r_;                                                               \
 	})
 
-static const char *g_cstr(struct json_object *o, const char *key)
-{
-	struct json_object *v = get(o, key);
-
-	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 /* ---- endpoints ---- */
 
-/* readers/writers/unknown_mode_ends (or holders) merged by (pid, fd) with their modes. */
+static int cmp_end(const void *a, const void *b)
+{
+	const struct endpoint *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+/* readers/writers/unknown_mode_ends (or holders) merged by (pid, fd) with their modes, sorted
+ * by (pid, fd) as the sampler sorts them (an O_RDWR end is in both lists). */
 static struct endpoint *g_ends(struct snapshot *s, struct json_object *o, size_t *n,
 			       const char *const keys[], const unsigned modes[], size_t nkeys)
 {
@@ -212,6 +276,8 @@ static struct endpoint *g_ends(struct snapshot *s, struct json_object *o, size_t
 			e[m].mode |= modes[j];
 		}
 	}
+	if (k > 1)
+		qsort(e, k, sizeof(*e), cmp_end);
 	*n = k;
 	return e;
 }
@@ -238,6 +304,69 @@ static const char *wait_name(int k)
 	return wait_kind_name((enum wait_kind)k);
 }
 
+/* A wait object (j_wait); null or missing: WAIT_NONE. */
+static void r_wait(struct snapshot *s, struct json_object *w, struct proc_wait *pw)
+{
+	*pw = (struct proc_wait){ .kind = WAIT_NONE, .arg = SNAP_UNKNOWN };
+	if (!json_object_is_type(w, json_type_object))
+		return;
+	pw->kind = (enum wait_kind)NAME_INDEX(wait_name, WAIT_KIND_COUNT, g_cstr(w, "kind"),
+					      WAIT_OTHER);
+	pw->object = g_str(s, w, "object");
+	pw->detail = g_str(s, w, "detail");
+	pw->arg = g_known(w, "arg");
+	pw->tid = g_pid(w, "tid", 0);
+}
+
+static int cmp_thread(const void *a, const void *b)
+{
+	const struct thread_wait *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/*
+ * thread_waits: the main thread's entry is its own wait; the others are the threads in an IPC
+ * wait (the JSON holds no other thread, so other_threads_complete stays false). Without a main
+ * entry the main thread is in no IPC wait: its wait is the process's when that is its own,
+ * otherwise not known.
+ */
+static void r_thread_waits(struct snapshot *s, struct proc_rec *p, struct json_object *a)
+{
+	bool main_seen = false;
+
+	if (arr_len(a))
+		p->other_threads = snapshot_alloc(s, arr_len(a) * sizeof(*p->other_threads));
+	for (size_t i = 0; i < arr_len(a); i++) {
+		struct json_object *o = arr_obj(a, i);
+		struct thread_wait *t;
+		const char *comm;
+
+		if (!o)
+			continue;
+		if (g_bool(o, "main")) {
+			if (!main_seen)
+				r_wait(s, get(o, "waiting"), &p->main_waiting);
+			main_seen = true;
+			continue;
+		}
+		t = &p->other_threads[p->n_other_threads++];
+		*t = (struct thread_wait){ .state = '?', .syscall_nr = SNAP_UNKNOWN };
+		t->tid = g_pid(o, "tid", 0);
+		comm = g_str(s, o, "comm");
+		t->comm = comm ? comm : "?";
+		r_wait(s, get(o, "waiting"), &t->waiting);
+	}
+	if (p->n_other_threads > 1)	/* sorted by tid, as the sampler reads them */
+		qsort(p->other_threads, p->n_other_threads, sizeof(*p->other_threads), cmp_thread);
+	if (!main_seen) {
+		if (p->waiting.tid == p->pid || p->waiting.tid == 0)
+			p->main_waiting = p->waiting;
+		else
+			p->main_waiting = (struct proc_wait){ .kind = WAIT_NONE, .arg = SNAP_UNKNOWN };
+	}
+}
+
 static void r_proc(struct snapshot *s, struct json_object *o)
 {
 	static const char *const sets[SIGSET_COUNT] = { "pending", "shared_pending", "blocked",
@@ -259,15 +388,7 @@ static void r_proc(struct snapshot *s, struct json_object *o)
 		for (int i = 0; i < SIGSET_COUNT; i++)
 			p->sig[i] = g_sigmask(sig, sets[i]);
 	}
-	if (json_object_is_type(w, json_type_object)) {
-		p->waiting.kind = (enum wait_kind)NAME_INDEX(wait_name, WAIT_KIND_COUNT,
-							     g_cstr(w, "kind"), WAIT_OTHER);
-		p->waiting.object = g_str(s, w, "object");
-		p->waiting.detail = g_str(s, w, "detail");
-		p->waiting.arg = g_known(w, "arg");
-	} else {
-		p->waiting.arg = SNAP_UNKNOWN;
-	}
+	r_wait(s, w, &p->waiting);
 	p->pgid = g_pid(o, "pgid", 0);
 	p->sid = g_pid(o, "sid", 0);
 	p->start_ticks = g_u64(o, "start_ticks");
@@ -280,6 +401,7 @@ static void r_proc(struct snapshot *s, struct json_object *o)
 	p->sigq_queued = g_known(q, "queued");
 	p->sigq_limit = g_known(q, "limit");
 	p->wchan = g_str(s, o, "wchan");
+	r_thread_waits(s, p, get(o, "thread_waits"));
 	p->syscall_nr = SNAP_UNKNOWN;
 	p->io_rchar = g_known(o, "io_rchar");
 	p->io_wchar = g_known(o, "io_wchar");
@@ -459,6 +581,7 @@ static void r_pshm(struct snapshot *s, struct json_object *o)
 	m->size = g_known(o, "size");
 	m->mapped_pids = g_pids(s, o, "mapped_pids", &m->n_mapped);
 	m->inode = g_u64(o, "inode");
+	m->deleted = g_bool(o, "deleted");
 	m->error = g_str(s, o, "error");
 }
 
@@ -471,6 +594,7 @@ static void r_psem(struct snapshot *s, struct json_object *o)
 	m->value = g_known(o, "value");
 	m->mapped_pids = g_pids(s, o, "mapped_pids", &m->n_mapped);
 	m->inode = g_u64(o, "inode");
+	m->deleted = g_bool(o, "deleted");
 	m->error = g_str(s, o, "error");
 }
 
@@ -546,11 +670,30 @@ static void r_deadlock(struct snapshot *s, struct json_object *o)
 static void r_stall(struct snapshot *s, struct json_object *o)
 {
 	struct stall_rec *st = snapshot_add_stall(s);
+	struct json_object *ev = get(o, "evidence"), *ub = get(ev, "unblockers");
+	const char *kind = g_cstr(o, "wait_kind");
 
 	st->pid = g_pid(o, "pid", 0);
+	st->tid = g_pid(o, "tid", 0);
+	st->kind = kind ? (enum wait_kind)NAME_INDEX(wait_name, WAIT_KIND_COUNT, kind, WAIT_OTHER)
+			: WAIT_NONE;
 	st->object = g_str(s, o, "object");
 	st->reason = g_str(s, o, "reason");
 	st->since = g_double(o, "since", 0);
+	st->rule = g_str(s, ev, "rule");
+	if (arr_len(ub)) {
+		st->unblockers = snapshot_alloc(s, arr_len(ub) * sizeof(*st->unblockers));
+		st->unblocker_waits = snapshot_alloc(s, arr_len(ub) * sizeof(*st->unblocker_waits));
+		for (size_t i = 0; i < arr_len(ub); i++) {
+			struct json_object *u = arr_obj(ub, i);
+
+			if (!u)
+				continue;
+			st->unblockers[st->n_unblockers] = g_pid(u, "pid", 0);
+			st->unblocker_waits[st->n_unblockers++] = g_str(s, u, "waiting");
+		}
+	}
+	st->named = (size_t)g_int(ev, "named", 0, INT_MAX, 0);
 }
 
 /* ---- the snapshot and its delta ---- */
@@ -616,9 +759,18 @@ static struct snapshot_delta *read_delta(struct json_object *root)
 		struct json_object *o = arr_obj(ev, i);
 		int k = NAME_INDEX(event_name, DEV_KIND_COUNT, g_cstr(o, "kind"), -1);
 
-		if (k >= 0)
-			snapshot_delta_add_event(d, (enum delta_event_kind)k, g_cstr(o, "object"),
-						 g_pid(o, "pid", 0), g_cstr(o, "detail"));
+		char *object, *detail, *evidence;
+
+		if (k < 0)
+			continue;
+		object = g_dup(o, "object");
+		detail = g_dup(o, "detail");
+		evidence = g_dup(o, "evidence");
+		snapshot_delta_add_event_ev(d, (enum delta_event_kind)k, object, g_pid(o, "pid", 0),
+					    detail, evidence);
+		free(object);
+		free(detail);
+		free(evidence);
 	}
 	return d;
 }
@@ -674,18 +826,24 @@ struct snapshot *json_in_snapshot(const char *text, size_t len, struct snapshot_
 	s->sysroot = g_str(s, root, "sysroot");
 	sources = get(root, "sources");
 	if (json_object_is_type(sources, json_type_object)) {
-		json_object_object_foreach(sources, name, v)
-			snapshot_set_source(s, name, g_bool(v, "ok"), g_cstr(v, "error"));
+		json_object_object_foreach(sources, name, v) {
+			char *why = g_dup(v, "error");
+
+			snapshot_set_source(s, name, g_bool(v, "ok"), why);
+			free(why);
+		}
 	}
 	{
 		struct json_object *errs = get(root, "errors");
 
 		for (size_t i = 0; i < arr_len(errs); i++) {
 			struct json_object *o = arr_obj(errs, i);
-			const char *where = g_cstr(o, "where"), *what = g_cstr(o, "error");
+			char *where = g_dup(o, "where"), *what = g_dup(o, "error");
 
 			if (where && what)
 				snapshot_add_error(s, where, what);
+			free(where);
+			free(what);
 		}
 	}
 	EACH(root, "processes", r_proc);
