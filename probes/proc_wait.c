@@ -428,7 +428,7 @@ int proc_wait_collect(struct probe_ctx *ctx, void **state)
 	struct wait_counts wc = { 0 };
 
 	(void)state;
-	for (size_t i = 0; i < ctx->snap->n_procs; i++) {
+	for (size_t i = 0; i < ctx->snap->n_procs && !probe_cancelled(ctx); i++) {
 		const struct proc_rec *p = &ctx->snap->procs[i];
 
 		if (p->kthread || p->zombie || p->pid == ctx->self)

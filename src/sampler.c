@@ -50,6 +50,11 @@ void sampler_free(struct sampler *sm)
 	free(sm);
 }
 
+void sampler_cancel(struct sampler *sm)
+{
+	collector_cancel(sm->col);
+}
+
 int sampler_take(struct sampler *sm, struct snapshot **out)
 {
 	struct snapshot *s = NULL;

@@ -15,6 +15,9 @@ struct sampler;
 /* NULL and *err < 0 (negative errno) when the sysroot cannot be read at all. */
 struct sampler *sampler_new(const struct collect_opts *opts, int *err);
 void sampler_free(struct sampler *sm);
+/* Thread-safe: a sampler_take() running on another thread stops at the next process and
+ * returns -ECANCELED, as does every later one (collector_cancel); for teardown. */
+void sampler_cancel(struct sampler *sm);
 
 /* A new sealed snapshot; the caller owns one reference. Returns 0 or -errno. */
 int sampler_take(struct sampler *sm, struct snapshot **out);

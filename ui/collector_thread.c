@@ -249,6 +249,8 @@ void collector_thread_free(struct collector_thread *ct)
 	ct->stop = true;
 	pthread_cond_signal(&ct->cond);
 	pthread_mutex_unlock(&ct->lock);
+	/* a scan in progress stops at the next process instead of going over all of them */
+	sampler_cancel(ct->sm);
 	pthread_join(ct->thread, NULL);
 
 	snapshot_unref(ct->slot);
