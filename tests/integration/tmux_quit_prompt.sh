@@ -3,18 +3,22 @@
 # being collected and processed (issue 11: q used to wait up to ~10 s for the collector
 # thread to finish its pass over every process).
 #
-# load_fds makes QUIT_PROMPT_N sleeping processes (3,000 by default; no traffic), each holding
+# load_fds makes QUIT_PROMPT_N sleeping processes (5,000 by default; no traffic), each holding
 # channels to its neighbours. The dashboard runs in a private tmux server (-L) with a short
-# refresh (-d 0.1), so a collection over all of them is nearly always in progress. Then q
-# (and, in a second dashboard, SIGTERM to ipctop's pid) must give the pane back - ipctop
-# exited with its status, the terminal restored - within QUIT_PROMPT_S seconds (3 by default).
-# Every pass over 3,000 processes takes longer than that on this 2-core machine, so the old
-# join (wait for the pass to end) fails here.
+# refresh (-d 0.1), so a collection over all of them is always under way. Once it has drawn
+# a second snapshot, q - and, in a second dashboard, SIGTERM to ipctop's pid - must give the
+# pane back (ipctop exited with its status, the terminal restored) within QUIT_PROMPT_MS
+# (3,000 ms by default).
+# Not a discriminating test at this size on a fast machine: on the 2-core development machine
+# the old join waited 1.5-2.3 s at 5,000 processes (a pass takes about 2.5 s), within the
+# limit; with the pass cancelled the pane came back in 0.3-0.4 s when q arrived mid-pass, and
+# in 1.0-1.7 s when it arrived just as a snapshot came (the UI thread then still builds that
+# frame before it reads the key: not solved yet). Lower QUIT_PROMPT_MS to compare by hand.
 . "${top_srcdir:-.}/tests/integration/lib.sh" || exit 99
 
 LOAD=${top_builddir:-.}/tests/bench/load_fds
-N=${QUIT_PROMPT_N:-3000}
-LIMIT=${QUIT_PROMPT_S:-3}
+N=${QUIT_PROMPT_N:-5000}
+LIMIT_MS=${QUIT_PROMPT_MS:-3000}
 export LSAN_OPTIONS="suppressions=${top_srcdir:-.}/tests/integration/lsan-libproc2.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 D=$(mktemp -d "${TMPDIR:-/tmp}/ipctop-quit.XXXXXX")
 SOCK="ipctop-quit-$$-$RANDOM"
@@ -70,9 +74,11 @@ run_case() {
 		fail "$cn: dashboard drew a frame" "$(screen "$pane" | head -5)"
 		return
 	fi
-	# a frame drawn from a snapshot: the next collection is under way now
-	sleep 1; screen "$pane" > "$D/$cn.screen"
-	sleep 0.3	# within a pass (-d 0.1: the next one starts at once)
+	# once a second snapshot was drawn (-d 0.1: collections run back to back, one is under
+	# way whenever q arrives)
+	screen "$pane" >"$D/$cn.screen"
+	changed() { ! screen "$pane" | cmp -s - "$D/$cn.screen"; }
+	wait_for 60 changed
 	t0=$(now_ms)
 	if [ "$how" = q ]; then
 		T send-keys -t "$pane" q
@@ -83,8 +89,8 @@ run_case() {
 	fi
 	if wait_for 30 screen_has "$pane" "ipctop-exit="; then
 		t1=$(now_ms)
-		check "$cn: the pane came back within ${LIMIT} s ($((t1 - t0)) ms)" \
-			[ $((t1 - t0)) -le $((LIMIT * 1000)) ]
+		check "$cn: the pane came back within $LIMIT_MS ms ($((t1 - t0)) ms)" \
+			[ $((t1 - t0)) -le "$LIMIT_MS" ]
 		check "$cn: ipctop exited with status $want ($(screen "$pane" | grep -o 'ipctop-exit=[0-9]*'))" \
 			screen_has "$pane" "ipctop-exit=$want"
 		check "$cn: terminal modes restored" cmp -s "$D/$cn.before" "$D/$cn.after"
