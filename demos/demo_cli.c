@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
@@ -117,14 +118,20 @@ static int cmd_run(int argc, char **argv)
 
 static int cmd_cleanup(void)
 {
-	struct demo_cleanup_log log = { stdout, true, 0, 0 };
-	int rc = demo_registry_cleanup_all(&log);
+	struct demo_cleanup_log log = { stdout, true, 0, 0, 0 };
+	char base[PATH_MAX], why[160] = "";
+	int rc = demo_registry_cleanup_all(&log, why, sizeof(why));
 
 	if (rc < 0) {
-		fprintf(stderr, "ipctop: demo cleanup: %s\n", strerror(-rc));
+		if (demo_registry_base(base, sizeof(base), false, NULL, 0) < 0 && !base[0])
+			snprintf(base, sizeof(base), "(base)");
+		fprintf(stderr, "ipctop: demo cleanup: %s: %s%s\n", base, why[0] ? why : strerror(-rc),
+			rc == -EPERM ? ": refusing to remove anything in a directory that is not "
+			"this user's alone (set IPCTOP_DEMO_DIR to one)" : "");
 		return 1;
 	}
-	printf("demo cleanup: %u removed, %u could not be removed\n", log.removed, log.failed);
+	printf("demo cleanup: %u removed, %u left, %u could not be removed\n", log.removed,
+	       log.left, log.failed);
 	return log.failed ? 1 : 0;
 }
 

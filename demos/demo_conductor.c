@@ -290,7 +290,7 @@ static void reap(struct conductor *c)
 static void stop_scenario(struct conductor *c)
 {
 	struct demo_registry r;
-	struct demo_cleanup_log log = { stderr, false, 0, 0 };
+	struct demo_cleanup_log log = { stderr, false, 0, 0, 0 };
 	struct timespec tick = { 0, 5 * 1000 * 1000 };
 	int64_t deadline = now_ns() + 5 * (int64_t)1000000000;
 	int rc;
@@ -340,7 +340,7 @@ static int write_header(struct conductor *c)
 
 	if (rc < 0)
 		return rc;
-	if ((rc = demo_registry_append(c->ctx.dir, "ipctop-demo-registry 1")) < 0 ||
+	if ((rc = demo_registry_create(c->ctx.dir)) < 0 ||
 	    (rc = demo_registry_append(c->ctx.dir, "demo %s", c->d->name)) < 0 ||
 	    (rc = demo_registry_append(c->ctx.dir, "root %d %llu", (int)getpid(), start)) < 0 ||
 	    (rc = demo_registry_append(c->ctx.dir, "start %lld", (long long)time(NULL))) < 0 ||
@@ -349,14 +349,20 @@ static int write_header(struct conductor *c)
 	return 0;
 }
 
-/* Empties the private directory (FIFOs, sockets, the key file, the registry), then starts a
- * fresh registry: the next round must be able to create the same names again. */
+/* Removes what the registry lists in the private directory (FIFOs, sockets, the key file)
+ * and the registry, then starts a fresh registry: the next round must be able to create the
+ * same names again. */
 static int reset_dir(struct conductor *c)
 {
-	struct demo_cleanup_log log = { stderr, false, 0, 0 };
+	struct demo_cleanup_log log = { stderr, false, 0, 0, 0 };
+	struct demo_registry r;
+	int rc = demo_registry_load(c->ctx.dir, &r);
 
-	demo_registry_empty_dir(c->ctx.dir, &log);
-	if (log.failed)
+	if (rc < 0)
+		return rc;
+	demo_registry_remove_files(c->ctx.dir, &r, &log);
+	demo_registry_fini(&r);
+	if (log.failed || log.left)
 		return -EIO;
 	return write_header(c);
 }
@@ -413,23 +419,24 @@ static int make_dir(struct conductor *c)
 {
 	char base[200];
 	struct stat st;
-	int rc = demo_registry_base(base, sizeof(base), true);
+	char why[160];
+	int rc = demo_registry_base(base, sizeof(base), true, why, sizeof(why));
 
-	if (rc < 0)
+	if (rc < 0) {
+		fprintf(stderr, "ipctop: demo %s: registry directory %s: %s%s\n", c->d->name, base,
+			why, rc == -EPERM ? " (it must be a directory of this user's alone; set "
+			"IPCTOP_DEMO_DIR to one)" : "");
 		return rc;
+	}
 	snprintf(c->ctx.dir, sizeof(c->ctx.dir), "%s/%d", base, (int)getpid());
 	if (lstat(c->ctx.dir, &st) == 0) {
 		/* A dead demo that had our pid and was never cleaned up: clean it now. */
 		struct demo_registry r;
-		struct demo_cleanup_log log = { stderr, false, 0, 0 };
+		struct demo_cleanup_log log = { stderr, false, 0, 0, 0 };
 
-		if (demo_registry_load(c->ctx.dir, &r) == 0 && r.root == getpid()) {
-			demo_registry_remove(c->ctx.dir, &r, getpid(), &log);
-		} else {
-			struct demo_registry none = { 0 };
-
-			demo_registry_remove(c->ctx.dir, &none, getpid(), &log);
-		}
+		if (demo_registry_load(c->ctx.dir, &r) == 0 && r.root != getpid())
+			demo_registry_fini(&r);	/* not a registry of this pid: no file is ours */
+		demo_registry_remove(c->ctx.dir, &r, getpid(), &log);
 		demo_registry_fini(&r);
 	}
 	if (mkdir(c->ctx.dir, 0700) < 0)
@@ -538,7 +545,7 @@ int demo_conductor_run(const struct demo *d, const struct demo_run_opts *o)
 	}
 	c.sh = mmap(NULL, sizeof(*c.sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (c.sh == MAP_FAILED) {
-		struct demo_cleanup_log log = { stderr, false, 0, 0 };
+		struct demo_cleanup_log log = { stderr, false, 0, 0, 0 };
 		struct demo_registry none = { 0 };
 
 		fprintf(stderr, "ipctop: demo %s: mmap: %s\n", d->name, strerror(errno));
@@ -561,7 +568,7 @@ int demo_conductor_run(const struct demo *d, const struct demo_run_opts *o)
 	stop_scenario(&c);
 	{
 		struct demo_registry r;
-		struct demo_cleanup_log log = { stderr, false, 0, 0 };
+		struct demo_cleanup_log log = { stderr, false, 0, 0, 0 };
 
 		if (demo_registry_load(c.ctx.dir, &r) == 0)
 			demo_registry_remove(c.ctx.dir, &r, getpid(), &log);

@@ -304,17 +304,21 @@ const char *demo_path(const struct demo_ctx *ctx, const char *name, char *buf, s
 	return buf;
 }
 
-/* The ftok() file: created once, empty, inside the private directory. */
+/* The ftok() file: created once (O_EXCL, then written down), empty, inside the private
+ * directory, which is the user's alone: an existing one is the demo's own. */
 static int key_for(struct demo_ctx *ctx, int proj, key_t *key)
 {
 	char path[PATH_MAX];
 	int fd;
 
 	demo_path(ctx, "ftok", path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		close(fd);
+		demo_registry_note_file(ctx->dir, "ftok");
+	} else if (errno != EEXIST) {
 		return -errno;
-	close(fd);
+	}
 	*key = ftok(path, proj);
 	return *key == (key_t)-1 ? -errno : 0;
 }
@@ -323,8 +327,6 @@ static int key_for(struct demo_ctx *ctx, int proj, key_t *key)
 static int sysv_create(struct demo_ctx *ctx, enum reg_sysv_kind kind, int proj, size_t arg,
 		       key_t *key_out)
 {
-	const char *kn = demo_registry_sysv_kind(kind);
-
 	for (int attempt = 0; attempt < 16; attempt++) {
 		int p = ((proj + attempt * 17) & 0xff) ? (proj + attempt * 17) & 0xff : 1;
 		key_t key;
@@ -332,8 +334,6 @@ static int sysv_create(struct demo_ctx *ctx, enum reg_sysv_kind kind, int proj, 
 
 		if (rc < 0)
 			return rc;
-		if (demo_registry_append(ctx->dir, "sysv-key %s %d", kn, (int)key) < 0)
-			return -EIO;	/* never create what we could not write down */
 		if (kind == REG_MSG)
 			id = msgget(key, IPC_CREAT | IPC_EXCL | 0600);
 		else if (kind == REG_SHM)
@@ -341,12 +341,12 @@ static int sysv_create(struct demo_ctx *ctx, enum reg_sysv_kind kind, int proj, 
 		else
 			id = semget(key, (int)arg, IPC_CREAT | IPC_EXCL | 0600);
 		if (id >= 0) {
-			demo_registry_append(ctx->dir, "sysv %s %d %d", kn, id, (int)key);
+			/* ours for sure (IPC_EXCL): now its identity is written down */
+			demo_registry_note_sysv(ctx->dir, kind, id);
 			*key_out = key;
 			return id;
 		}
 		rc = -errno;
-		demo_registry_append(ctx->dir, "sysv-failed %s %d", kn, (int)key);
 		if (rc != -EEXIST)
 			return rc;
 	}
@@ -368,10 +368,23 @@ int demo_semget(struct demo_ctx *ctx, int proj, int nsems, key_t *key)
 	return sysv_create(ctx, REG_SEM, proj, (size_t)nsems, key);
 }
 
-const char *demo_posix_name(struct demo_ctx *ctx, enum reg_posix_kind kind, const char *suffix,
-			    char *buf, size_t len)
+const char *demo_posix_name(struct demo_ctx *ctx, const char *suffix, char *buf, size_t len)
 {
 	snprintf(buf, len, "/" DEMO_POSIX_PREFIX "%d-%s", (int)ctx->root, suffix);
-	demo_registry_append(ctx->dir, "posix %s %s", demo_registry_posix_kind(kind), buf + 1);
 	return buf;
+}
+
+void demo_posix_created(struct demo_ctx *ctx, enum reg_posix_kind kind, const char *name)
+{
+	demo_registry_note_posix(ctx->dir, kind, name);
+}
+
+void demo_sysv_changed(struct demo_ctx *ctx, enum reg_sysv_kind kind, int id)
+{
+	demo_registry_note_sysv(ctx->dir, kind, id);
+}
+
+void demo_file_created(struct demo_ctx *ctx, const char *name)
+{
+	demo_registry_note_file(ctx->dir, name);
 }

@@ -118,16 +118,25 @@ const char *demo_fd_id(int fd, const char *kind, char *buf, size_t len);
 
 /* DIR/name into buf; returns buf. */
 const char *demo_path(const struct demo_ctx *ctx, const char *name, char *buf, size_t len);
-/* msgget/shmget/semget(ftok(DIR/ftok, proj...), IPC_CREAT | IPC_EXCL | 0600): the key is
- * registered before the object exists, the id after. On EEXIST (a key collision with
+/* msgget/shmget/semget(ftok(DIR/ftok, proj...), IPC_CREAT | IPC_EXCL | 0600): only once it
+ * was created (exclusively, so it is ours) its identity (id, key, creator, ctime) is written
+ * to the registry. On EEXIST (a key collision with
  * someone else's object) the next project id is tried. Returns the id, or -errno; *key gets
  * the key used. */
 int demo_msgget(struct demo_ctx *ctx, int proj, key_t *key);
 int demo_shmget(struct demo_ctx *ctx, int proj, size_t size, key_t *key);
 int demo_semget(struct demo_ctx *ctx, int proj, int nsems, key_t *key);
-/* "/ipctop-demo-ROOTPID-suffix" into buf, registered (kind) before the caller creates it. */
-const char *demo_posix_name(struct demo_ctx *ctx, enum reg_posix_kind kind, const char *suffix,
-			    char *buf, size_t len);
+/* After semctl(SETALL)/msgctl(IPC_SET) on a demo's own SysV object: its new ctime goes to
+ * the registry (cleanup removes only an object whose ctime is the last one written). */
+void demo_sysv_changed(struct demo_ctx *ctx, enum reg_sysv_kind kind, int id);
+/* "/ipctop-demo-ROOTPID-suffix" into buf; returns buf. */
+const char *demo_posix_name(struct demo_ctx *ctx, const char *suffix, char *buf, size_t len);
+/* After mq_open/shm_open/sem_open(name, O_CREAT | O_EXCL) succeeded: the object's identity
+ * (device, inode, owner) goes to the registry. Never call it for a name not made O_EXCL. */
+void demo_posix_created(struct demo_ctx *ctx, enum reg_posix_kind kind, const char *name);
+/* After the demo made DIR/name exclusively (O_EXCL, mkfifo, bind): its device and inode go
+ * to the registry; cleanup removes that file and no other. */
+void demo_file_created(struct demo_ctx *ctx, const char *name);
 
 /* ---- the conductor and the re-exec mode (demo_conductor.c, demo_fork_exec.c) ---- */
 

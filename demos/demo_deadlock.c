@@ -211,6 +211,7 @@ int demo_deadlock_run(struct demo_ctx *ctx)
 	demo_object(ctx, sem_id, "two binary semaphores");
 	if (semctl(semid, 0, SETALL, arg) < 0)
 		return demo_fail(ctx, "semctl SETALL: %s", strerror(errno));
+	demo_sysv_changed(ctx, REG_SEM, semid);
 	snprintf(objs, sizeof(objs), "%s,pid:%d", sem_id, (int)getpid());
 	demo_caption(ctx, objs, "semget() made %s, two semaphores, and semctl(SETALL) set both to "
 		     "1: each is a lock.", sem_id);

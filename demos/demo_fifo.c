@@ -111,6 +111,7 @@ int demo_fifo_run(struct demo_ctx *ctx)
 	demo_path(ctx, "fifo", path, sizeof(path));
 	if (mkfifo(path, 0600) < 0 || stat(path, &st) < 0)
 		return demo_fail(ctx, "mkfifo %s: %s", path, strerror(errno));
+	demo_file_created(ctx, "fifo");
 	snprintf(id, sizeof(id), "fifo:%llu", (unsigned long long)st.st_ino);
 	demo_object(ctx, id, path);
 	snprintf(objs, sizeof(objs), "%s,pid:%d", id, (int)getpid());

@@ -212,6 +212,7 @@ static bool round_(struct demo_ctx *ctx, uint32_t round, bool *first)
 			demo_fail(ctx, "msgctl IPC_SET: %s", strerror(errno));
 			return false;
 		}
+		demo_sysv_changed(ctx, REG_MSG, id);
 	}
 	demo_caption(ctx, objs, "msgctl(IPC_SET) limits %s to msg_qbytes = %d bytes: four "
 		     "64-byte messages fill it.", qid, QBYTES);

@@ -111,10 +111,11 @@ int demo_posix_mq_run(struct demo_ctx *ctx)
 	mqd_t q;
 
 	demo_become(ctx, "pmq-sender");
-	demo_posix_name(ctx, REG_PMQ, "jobs", name, sizeof(name));
+	demo_posix_name(ctx, "jobs", name, sizeof(name));
 	q = mq_open(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600, &attr);
 	if (q == (mqd_t)-1)
 		return demo_fail(ctx, "mq_open %s: %s", name, strerror(errno));
+	demo_posix_created(ctx, REG_PMQ, name);
 	snprintf(qid, sizeof(qid), "pmq:%s", name + 1);
 	demo_object(ctx, qid, "POSIX message queue");
 	snprintf(objs, sizeof(objs), "%s,pid:%d", qid, (int)getpid());

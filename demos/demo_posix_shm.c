@@ -95,24 +95,27 @@ int demo_posix_shm_run(struct demo_ctx *ctx)
 	int fd;
 
 	demo_become(ctx, "pshm-writer");
-	demo_posix_name(ctx, REG_PSHM, "board", shm_name, sizeof(shm_name));
+	demo_posix_name(ctx, "board", shm_name, sizeof(shm_name));
 	fd = shm_open(shm_name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return demo_fail(ctx, "shm_open %s: %s", shm_name, strerror(errno));
+	demo_posix_created(ctx, REG_PSHM, shm_name);
 	if (ftruncate(fd, PAGE) < 0)
 		return demo_fail(ctx, "ftruncate: %s", strerror(errno));
 	page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (page == MAP_FAILED)
 		return demo_fail(ctx, "mmap: %s", strerror(errno));
 	close(fd);
-	demo_posix_name(ctx, REG_PSEM, "ready", ready_name, sizeof(ready_name));
+	demo_posix_name(ctx, "ready", ready_name, sizeof(ready_name));
 	ready = sem_open(ready_name, O_CREAT | O_EXCL, 0600, 0);
 	if (ready == SEM_FAILED)
 		return demo_fail(ctx, "sem_open %s: %s", ready_name, strerror(errno));
-	demo_posix_name(ctx, REG_PSEM, "free", free_name, sizeof(free_name));
+	demo_posix_created(ctx, REG_PSEM, ready_name);
+	demo_posix_name(ctx, "free", free_name, sizeof(free_name));
 	freed = sem_open(free_name, O_CREAT | O_EXCL, 0600, 1);
 	if (freed == SEM_FAILED)
 		return demo_fail(ctx, "sem_open %s: %s", free_name, strerror(errno));
+	demo_posix_created(ctx, REG_PSEM, free_name);
 	snprintf(ids, sizeof(ids), "pshm:%s,psem:%s,psem:%s", shm_name + 1, ready_name + 1,
 		 free_name + 1);
 	{
@@ -132,6 +135,8 @@ int demo_posix_shm_run(struct demo_ctx *ctx)
 		     shm_name, PAGE, ready_name, free_name);
 	demo_path(ctx, "notes", file, sizeof(file));
 	fd = open(file, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0)
+		demo_file_created(ctx, "notes");
 	if (fd < 0 || ftruncate(fd, PAGE) < 0)
 		return demo_fail(ctx, "%s: %s", file, strerror(errno));
 	fpage = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "demos/demo_registry.h"
+#include "src/actions.h"
 #include "src/arena.h"
 
 const char *demo_registry_sysv_kind(enum reg_sysv_kind k)
@@ -102,39 +103,33 @@ static bool posix_name_ok(const char *name)
 	return strlen(name) < sizeof(((struct reg_posix *)0)->name);
 }
 
-static struct reg_sysv *sysv_find_pending(struct demo_registry *r, enum reg_sysv_kind k,
-					  int32_t key)
+/* A plain file name in the demo directory: no '/', not "." or "..", no control bytes. */
+static bool file_name_ok(const char *name)
 {
-	for (size_t i = r->n_sysv; i-- > 0;)
-		if (r->sysv[i].kind == k && r->sysv[i].key == key && r->sysv[i].id < 0 &&
-		    !r->sysv[i].failed)
-			return &r->sysv[i];
-	return NULL;
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+	    strcmp(name, DEMO_REGISTRY_FILE) == 0)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || (unsigned char)*p <= ' ')
+			return false;
+	return strlen(name) < sizeof(((struct reg_file *)0)->name);
 }
 
-static struct reg_sysv *sysv_add(struct demo_registry *r)
-{
-	r->sysv = xreallocarray(r->sysv, r->n_sysv + 1, sizeof(*r->sysv));
-	memset(&r->sysv[r->n_sysv], 0, sizeof(*r->sysv));
-	r->sysv[r->n_sysv].id = -1;
-	return &r->sysv[r->n_sysv++];
-}
-
-/* One line, split into at most 5 words. Returns false if malformed. */
+/* One line, split into at most 7 words. Returns false if malformed. */
 static bool parse_line(struct demo_registry *r, char *line)
 {
-	char *w[6] = { NULL };
+	char *w[8] = { NULL };
 	size_t n = 0;
 	char *save = NULL;
 	long long v;
 	unsigned long long u;
 
-	for (char *t = strtok_r(line, " ", &save); t && n < 6; t = strtok_r(NULL, " ", &save))
+	for (char *t = strtok_r(line, " ", &save); t && n < 8; t = strtok_r(NULL, " ", &save))
 		w[n++] = t;
 	if (n == 0)
 		return true;	/* empty line */
 	if (strcmp(w[0], "ipctop-demo-registry") == 0) {
-		r->have_header = n == 2 && strcmp(w[1], "1") == 0;
+		r->have_header = n == 2 && strcmp(w[1], "2") == 0;
 		return r->have_header;
 	}
 	if (strcmp(w[0], "demo") == 0 && n == 2) {
@@ -175,50 +170,59 @@ static bool parse_line(struct demo_registry *r, char *line)
 		snprintf(p->role, sizeof(p->role), "%s", w[3]);
 		return true;
 	}
-	if ((strcmp(w[0], "sysv-key") == 0 || strcmp(w[0], "sysv-failed") == 0) && n == 3) {
+	if (strcmp(w[0], "sysv") == 0 && n == 6) {
 		enum reg_sysv_kind k;
-		struct reg_sysv *s;
-
-		if (!sysv_kind_parse(w[1], &k) || !num_ll(w[2], INT32_MIN, INT32_MAX, &v) || v == 0)
-			return false;
-		if (strcmp(w[0], "sysv-failed") == 0) {
-			s = sysv_find_pending(r, k, (int32_t)v);
-			if (s)
-				s->failed = true;
-			return true;
-		}
-		s = sysv_add(r);
-		s->kind = k;
-		s->key = (int32_t)v;
-		return true;
-	}
-	if (strcmp(w[0], "sysv") == 0 && n == 4) {
-		enum reg_sysv_kind k;
-		long long key;
-		struct reg_sysv *s;
+		long long key, cuid, ct;
+		struct reg_sysv *sv = NULL;
 
 		if (!sysv_kind_parse(w[1], &k) || !num_ll(w[2], 0, INT_MAX, &v) ||
-		    !num_ll(w[3], INT32_MIN, INT32_MAX, &key) || key == 0)
+		    !num_ll(w[3], INT32_MIN, INT32_MAX, &key) ||
+		    !num_ll(w[4], 0, UINT32_MAX, &cuid) || !num_ll(w[5], 0, LLONG_MAX, &ct))
 			return false;
-		s = sysv_find_pending(r, k, (int32_t)key);
-		if (!s) {
-			s = sysv_add(r);
-			s->kind = k;
-			s->key = (int32_t)key;
+		/* the same object written down again (after IPC_SET/SETALL): its new ctime */
+		for (size_t i = 0; i < r->n_sysv && !sv; i++)
+			if (r->sysv[i].kind == k && r->sysv[i].id == v && r->sysv[i].key == key &&
+			    r->sysv[i].cuid == (uid_t)cuid)
+				sv = &r->sysv[i];
+		if (!sv) {
+			r->sysv = xreallocarray(r->sysv, r->n_sysv + 1, sizeof(*r->sysv));
+			sv = &r->sysv[r->n_sysv++];
 		}
-		s->id = (int)v;
+		sv->kind = k;
+		sv->id = (int)v;
+		sv->key = (int32_t)key;
+		sv->cuid = (uid_t)cuid;
+		sv->ctime = ct;
 		return true;
 	}
-	if (strcmp(w[0], "posix") == 0 && n == 3) {
+	if (strcmp(w[0], "posix") == 0 && n == 6) {
 		enum reg_posix_kind k;
+		unsigned long long dev, ino;
 		struct reg_posix *p;
 
-		if (!posix_kind_parse(w[1], &k) || !posix_name_ok(w[2]))
+		if (!posix_kind_parse(w[1], &k) || !posix_name_ok(w[2]) || !num_ull(w[3], &dev) ||
+		    !num_ull(w[4], &ino) || !num_ll(w[5], 0, UINT32_MAX, &v))
 			return false;
 		r->posix = xreallocarray(r->posix, r->n_posix + 1, sizeof(*r->posix));
 		p = &r->posix[r->n_posix++];
 		p->kind = k;
 		snprintf(p->name, sizeof(p->name), "%s", w[2]);
+		p->dev = dev;
+		p->ino = ino;
+		p->uid = (uid_t)v;
+		return true;
+	}
+	if (strcmp(w[0], "file") == 0 && n == 4) {
+		unsigned long long dev, ino;
+		struct reg_file *f;
+
+		if (!file_name_ok(w[1]) || !num_ull(w[2], &dev) || !num_ull(w[3], &ino))
+			return false;
+		r->files = xreallocarray(r->files, r->n_files + 1, sizeof(*r->files));
+		f = &r->files[r->n_files++];
+		snprintf(f->name, sizeof(f->name), "%s", w[1]);
+		f->dev = dev;
+		f->ino = ino;
 		return true;
 	}
 	return false;
@@ -244,23 +248,46 @@ void demo_registry_fini(struct demo_registry *r)
 	free(r->procs);
 	free(r->sysv);
 	free(r->posix);
+	free(r->files);
 	memset(r, 0, sizeof(*r));
 }
 
 /* ---- files -------------------------------------------------------------------------------- */
 
-static int check_own_dir(const char *path)
+static int why_(char *why, size_t len, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int why_(char *why, size_t len, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && len) {
+		va_start(ap, fmt);
+		vsnprintf(why, len, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+int demo_registry_own_dir(const char *path, char *why, size_t why_len)
 {
 	struct stat st;
 
 	if (lstat(path, &st) < 0)
-		return -errno;
-	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
-		return -ENOTDIR;
+		return why_(why, why_len, -errno, "%s", strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return why_(why, why_len, -EPERM, "a symbolic link");
+	if (!S_ISDIR(st.st_mode))
+		return why_(why, why_len, -EPERM, "not a directory");
+	if (st.st_uid != geteuid())
+		return why_(why, why_len, -EPERM, "owned by uid %u, not by uid %u",
+			    (unsigned)st.st_uid, (unsigned)geteuid());
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return why_(why, why_len, -EPERM, "writable by others (mode %04o)",
+			    (unsigned)(st.st_mode & 07777));
 	return 0;
 }
 
-int demo_registry_base(char *buf, size_t len, bool create)
+int demo_registry_base(char *buf, size_t len, bool create, char *why, size_t why_len)
 {
 	const char *env = getenv("IPCTOP_DEMO_DIR");
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
@@ -275,19 +302,42 @@ int demo_registry_base(char *buf, size_t len, bool create)
 	else
 		n = snprintf(buf, len, "/tmp/ipctop-demos-%u", (unsigned)geteuid());
 	if (n < 0 || (size_t)n >= len)
+		return why_(why, why_len, -ENAMETOOLONG, "%s", strerror(ENAMETOOLONG));
+	if (create && mkdir(buf, 0700) < 0 && errno != EEXIST)
+		return why_(why, why_len, -errno, "%s", strerror(errno));
+	return demo_registry_own_dir(buf, why, why_len);
+}
+
+static int registry_write(const char *dir, int flags, const char *line, size_t n)
+{
+	char path[PATH_MAX];
+	int fd, rc = 0;
+	ssize_t w;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, DEMO_REGISTRY_FILE) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	if (!create)
-		return 0;
-	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | flags, 0600);
+	if (fd < 0)
 		return -errno;
-	return check_own_dir(buf);
+	w = write(fd, line, n);
+	if (w != (ssize_t)n)
+		rc = w < 0 ? -errno : -EIO;
+	close(fd);
+	return rc;
+}
+
+int demo_registry_create(const char *dir)
+{
+	static const char header[] = "ipctop-demo-registry 2\n";
+
+	return registry_write(dir, O_CREAT | O_EXCL, header, sizeof(header) - 1);
 }
 
 int demo_registry_append(const char *dir, const char *fmt, ...)
 {
-	char path[PATH_MAX], line[512];
+	char line[512];
 	va_list ap;
-	int fd, n, rc = 0;
+	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
@@ -295,14 +345,7 @@ int demo_registry_append(const char *dir, const char *fmt, ...)
 	if (n < 0 || (size_t)n >= sizeof(line) - 1)
 		return -EOVERFLOW;
 	line[n++] = '\n';
-	snprintf(path, sizeof(path), "%s/%s", dir, DEMO_REGISTRY_FILE);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, line, (size_t)n) != n)
-		rc = errno ? -errno : -EIO;
-	close(fd);
-	return rc;
+	return registry_write(dir, 0, line, (size_t)n);
 }
 
 int demo_registry_load(const char *dir, struct demo_registry *out)
@@ -315,9 +358,17 @@ int demo_registry_load(const char *dir, struct demo_registry *out)
 
 	memset(out, 0, sizeof(*out));
 	snprintf(path, sizeof(path), "%s/%s", dir, DEMO_REGISTRY_FILE);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+			close(fd);
+			return -EINVAL;	/* not a registry this user wrote */
+		}
+	}
 	for (;;) {
 		if (len == cap) {
 			cap = cap ? cap * 2 : 4096;
@@ -383,21 +434,94 @@ bool demo_registry_proc_alive(pid_t pid, unsigned long long start)
 	return s == start && state != 'Z' && state != 'X';
 }
 
+/* ---- noting what was created ------------------------------------------------------------ */
+
+int demo_registry_note_sysv(const char *dir, enum reg_sysv_kind kind, int id)
+{
+	struct ipc_perm perm;
+	time_t ct;
+
+	if (kind == REG_MSG) {
+		struct msqid_ds ds;
+
+		if (msgctl(id, IPC_STAT, &ds) < 0)
+			return -errno;
+		perm = ds.msg_perm;
+		ct = ds.msg_ctime;
+	} else if (kind == REG_SHM) {
+		struct shmid_ds ds;
+
+		if (shmctl(id, IPC_STAT, &ds) < 0)
+			return -errno;
+		perm = ds.shm_perm;
+		ct = ds.shm_ctime;
+	} else {
+		struct semid_ds ds;
+
+		if (semctl(id, 0, IPC_STAT, &ds) < 0)
+			return -errno;
+		perm = ds.sem_perm;
+		ct = ds.sem_ctime;
+	}
+	return demo_registry_append(dir, "sysv %s %d %d %u %lld", demo_registry_sysv_kind(kind), id,
+				    (int)perm.__key, (unsigned)perm.cuid, (long long)ct);
+}
+
+static enum action_posix_kind action_kind(enum reg_posix_kind k)
+{
+	return k == REG_PMQ ? ACTION_PMQ : k == REG_PSHM ? ACTION_PSHM : ACTION_PSEM;
+}
+
+int demo_registry_note_posix(const char *dir, enum reg_posix_kind kind, const char *name)
+{
+	struct action_posix_id id;
+	int rc;
+
+	if (*name == '/')
+		name++;
+	if (!posix_name_ok(name))
+		return -EINVAL;
+	rc = action_posix_identify(action_kind(kind), name, &id);
+	if (rc < 0)
+		return rc;
+	return demo_registry_append(dir, "posix %s %s %llu %llu %u", demo_registry_posix_kind(kind),
+				    name, (unsigned long long)id.dev, (unsigned long long)id.ino,
+				    (unsigned)id.uid);
+}
+
+int demo_registry_note_file(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (!file_name_ok(name))
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (lstat(path, &st) < 0)
+		return -errno;
+	return demo_registry_append(dir, "file %s %llu %llu", name, (unsigned long long)st.st_dev,
+				    (unsigned long long)st.st_ino);
+}
+
 /* ---- removal ------------------------------------------------------------------------------ */
 
-static void logf_(struct demo_cleanup_log *log, bool ok, const char *fmt, ...)
+enum log_what { LOG_REMOVED, LOG_LEFT, LOG_FAILED };
+
+static void logf_(struct demo_cleanup_log *log, enum log_what what, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static void logf_(struct demo_cleanup_log *log, bool ok, const char *fmt, ...)
+static void logf_(struct demo_cleanup_log *log, enum log_what what, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!log)
 		return;
-	if (ok)
+	if (what == LOG_REMOVED)
 		log->removed++;
+	else if (what == LOG_LEFT)
+		log->left++;
 	else
 		log->failed++;
-	if (!log->out || (ok && !log->verbose))
+	if (!log->out || (what != LOG_FAILED && !log->verbose))
 		return;
 	va_start(ap, fmt);
 	vfprintf(log->out, fmt, ap);
@@ -407,138 +531,104 @@ static void logf_(struct demo_cleanup_log *log, bool ok, const char *fmt, ...)
 
 void demo_registry_kill(const struct demo_registry *r, pid_t self, struct demo_cleanup_log *log)
 {
-	bool waiting = false;
+	struct action_target *held = xcalloc(r->n_procs ? r->n_procs : 1, sizeof(*held));
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	bool waiting = false;
 
 	for (size_t i = 0; i < r->n_procs; i++) {
 		const struct reg_proc *p = &r->procs[i];
+		int rc;
 
-		if (p->pid == self || !demo_registry_proc_alive(p->pid, p->start))
+		held[i].pidfd = -1;
+		if (p->pid == self)
 			continue;
-		if (kill(p->pid, SIGKILL) == 0) {
-			logf_(log, true, "killed pid %d (%s)", (int)p->pid, p->role);
+		/* the pidfd is the process with the recorded start time, or nothing */
+		rc = action_target_open(&held[i], p->pid, p->start);
+		if (rc == -ESRCH)
+			continue;
+		if (rc == -ESTALE) {
+			logf_(log, LOG_LEFT, "left pid %d (%s): the pid belongs to another process now",
+			      (int)p->pid, p->role);
+			continue;
+		}
+		if (rc == 0)
+			rc = action_target_signal(&held[i], SIGKILL);
+		if (rc == 0) {
+			logf_(log, LOG_REMOVED, "killed pid %d (%s)", (int)p->pid, p->role);
 			waiting = true;
-		} else {
-			logf_(log, false, "pid %d (%s): kill: %s", (int)p->pid, p->role,
-			      strerror(errno));
+		} else if (rc != -ESRCH) {
+			logf_(log, LOG_FAILED, "pid %d (%s): kill: %s", (int)p->pid, p->role,
+			      strerror(-rc));
 		}
 	}
 	/* SIGKILL takes effect quickly; wait so that no process recreates what we remove. */
 	for (int round = 0; waiting && round < 100; round++) {
 		waiting = false;
 		for (size_t i = 0; i < r->n_procs; i++)
-			if (r->procs[i].pid != self && demo_registry_proc_alive(r->procs[i].pid, r->procs[i].start))
+			if (held[i].pidfd >= 0 &&
+			    demo_registry_proc_alive(r->procs[i].pid, r->procs[i].start))
 				waiting = true;
 		if (waiting)
 			nanosleep(&tick, NULL);
 	}
-}
-
-/* Identity of a SysV object: key, creator uid, change time. Returns 0 or -errno. */
-static int sysv_stat(enum reg_sysv_kind k, int id, int32_t *key, uid_t *cuid, int64_t *ctime_)
-{
-	if (k == REG_MSG) {
-		struct msqid_ds ds;
-
-		if (msgctl(id, IPC_STAT, &ds) < 0)
-			return -errno;
-		*key = (int32_t)ds.msg_perm.__key;
-		*cuid = ds.msg_perm.cuid;
-		*ctime_ = (int64_t)ds.msg_ctime;
-	} else if (k == REG_SHM) {
-		struct shmid_ds ds;
-
-		if (shmctl(id, IPC_STAT, &ds) < 0)
-			return -errno;
-		*key = (int32_t)ds.shm_perm.__key;
-		*cuid = ds.shm_perm.cuid;
-		*ctime_ = (int64_t)ds.shm_ctime;
-	} else {
-		struct semid_ds ds;
-
-		if (semctl(id, 0, IPC_STAT, &ds) < 0)
-			return -errno;
-		*key = (int32_t)ds.sem_perm.__key;
-		*cuid = ds.sem_perm.cuid;
-		*ctime_ = (int64_t)ds.sem_ctime;
-	}
-	return 0;
-}
-
-static int sysv_get(enum reg_sysv_kind k, int32_t key)
-{
-	if (k == REG_MSG)
-		return msgget((key_t)key, 0);
-	if (k == REG_SHM)
-		return shmget((key_t)key, 0, 0);
-	return semget((key_t)key, 0, 0);
-}
-
-static int sysv_rmid(enum reg_sysv_kind k, int id)
-{
-	if (k == REG_MSG)
-		return msgctl(id, IPC_RMID, NULL);
-	if (k == REG_SHM)
-		return shmctl(id, IPC_RMID, NULL);
-	return semctl(id, 0, IPC_RMID);
+	for (size_t i = 0; i < r->n_procs; i++)
+		action_target_close(&held[i]);
+	free(held);
 }
 
 static void remove_sysv(const struct demo_registry *r, const struct reg_sysv *s,
 			struct demo_cleanup_log *log)
 {
 	const char *kn = demo_registry_sysv_kind(s->kind);
-	int id = s->id;
-	int32_t key;
-	uid_t cuid;
-	int64_t ct;
 	int rc;
 
-	if (s->failed)
-		return;
-	if (id < 0) {
-		id = sysv_get(s->kind, s->key);
-		if (id < 0)
-			return;		/* never created, or already gone */
-	}
-	rc = sysv_stat(s->kind, id, &key, &cuid, &ct);
-	if (rc == -EINVAL || rc == -EIDRM)
-		return;			/* already gone */
-	if (rc < 0) {
-		logf_(log, false, "%s:%d: %s", kn, id, strerror(-rc));
+	if (r->have_uid && s->cuid != r->uid) {
+		logf_(log, LOG_LEFT, "left %s:%d: created by uid %u, not by the demo's uid %u", kn,
+		      s->id, (unsigned)s->cuid, (unsigned)r->uid);
 		return;
 	}
-	/* Still ours? (A segment already marked for removal has key 0: it is going anyway.) */
-	if (key != s->key || (r->have_uid && cuid != r->uid) ||
-	    (r->have_start && ct + 1 < r->start_time))
-		return;
-	if (sysv_rmid(s->kind, id) < 0 && errno != EINVAL && errno != EIDRM)
-		logf_(log, false, "%s:%d: IPC_RMID: %s", kn, id, strerror(errno));
+	/* re-checked right before IPC_RMID: same id, key, creator and ctime */
+	if (s->kind == REG_MSG)
+		rc = action_remove_msgq(s->id, s->key, s->cuid, s->ctime);
+	else if (s->kind == REG_SHM)
+		rc = action_remove_shm(s->id, s->key, s->cuid, s->ctime);
 	else
-		logf_(log, true, "removed %s:%d (key 0x%08" PRIx32 ")", kn, id, (uint32_t)s->key);
+		rc = action_remove_sem(s->id, s->key, s->cuid, s->ctime);
+	if (rc == 0)
+		logf_(log, LOG_REMOVED, "removed %s:%d (key 0x%08" PRIx32 ")", kn, s->id,
+		      (uint32_t)s->key);
+	else if (rc == -ESTALE)
+		logf_(log, LOG_LEFT, "left %s:%d: the id names another object now (key, creator "
+		      "or change time differ)", kn, s->id);
+	else if (rc != -EINVAL && rc != -EIDRM)	/* EINVAL, EIDRM: already gone */
+		logf_(log, LOG_FAILED, "%s:%d: %s", kn, s->id, strerror(-rc));
 }
 
 static void remove_posix(const struct demo_registry *r, const struct reg_posix *p,
 			 struct demo_cleanup_log *log)
 {
-	char want[64], name[300];
+	struct action_posix_id want = { 0 };
+	const char *kn = demo_registry_posix_kind(p->kind);
+	char prefix[64];
 	int rc;
 
-	snprintf(want, sizeof(want), DEMO_POSIX_PREFIX "%d-", (int)r->root);
-	if (!r->have_root || strncmp(p->name, want, strlen(want)) != 0 || !posix_name_ok(p->name))
+	snprintf(prefix, sizeof(prefix), DEMO_POSIX_PREFIX "%d-", (int)r->root);
+	if (!r->have_root || strncmp(p->name, prefix, strlen(prefix)) != 0 ||
+	    (r->have_uid && p->uid != r->uid)) {
+		logf_(log, LOG_LEFT, "left p%s:%s: not a name this demo makes", kn, p->name);
 		return;
-	snprintf(name, sizeof(name), "/%s", p->name);
-	if (p->kind == REG_PMQ)
-		rc = mq_unlink(name);
-	else if (p->kind == REG_PSHM)
-		rc = shm_unlink(name);
-	else
-		rc = sem_unlink(name);
+	}
+	want.dev = (dev_t)p->dev;
+	want.ino = (ino_t)p->ino;
+	want.uid = p->uid;
+	rc = action_remove_posix(action_kind(p->kind), p->name, &want);
 	if (rc == 0)
-		logf_(log, true, "removed p%s:%s", p->kind == REG_PMQ ? "mq" :
-		      p->kind == REG_PSHM ? "shm" : "sem", p->name);
-	else if (errno != ENOENT)
-		logf_(log, false, "%s %s: %s", demo_registry_posix_kind(p->kind), p->name,
-		      strerror(errno));
+		logf_(log, LOG_REMOVED, "removed p%s:%s", kn, p->name);
+	else if (rc == -ESTALE)
+		logf_(log, LOG_LEFT, "left p%s:%s: the name belongs to another object now (inode or "
+		      "owner differ)", kn, p->name);
+	else if (rc != -ENOENT)
+		logf_(log, LOG_FAILED, "p%s:%s: %s", kn, p->name, strerror(-rc));
 }
 
 void demo_registry_remove_objects(const struct demo_registry *r, struct demo_cleanup_log *log)
@@ -549,31 +639,63 @@ void demo_registry_remove_objects(const struct demo_registry *r, struct demo_cle
 		remove_posix(r, &r->posix[i], log);
 }
 
-void demo_registry_empty_dir(const char *dir, struct demo_cleanup_log *log)
+/* name in dirfd, only while it is still dev:ino (never followed). */
+static void remove_file(int dirfd, const char *dir, const char *name, unsigned long long dev,
+			unsigned long long ino, struct demo_cleanup_log *log)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
+	struct stat st;
 
-	if (!d) {
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT)
-			logf_(log, false, "%s: %s", dir, strerror(errno));
+			logf_(log, LOG_FAILED, "%s/%s: %s", dir, name, strerror(errno));
 		return;
 	}
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT)
-			logf_(log, false, "%s/%s: %s", dir, e->d_name, strerror(errno));
+	if ((unsigned long long)st.st_dev != dev || (unsigned long long)st.st_ino != ino) {
+		logf_(log, LOG_LEFT, "left %s/%s: not the file the demo made", dir, name);
+		return;
 	}
-	closedir(d);
+	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+		logf_(log, LOG_FAILED, "%s/%s: %s", dir, name, strerror(errno));
+	else
+		logf_(log, LOG_REMOVED, "removed %s/%s", dir, name);
 }
 
-/* Every file of the private directory, then the directory. */
-static void remove_dir(const char *dir, struct demo_cleanup_log *log)
+void demo_registry_remove_files(const char *dir, const struct demo_registry *r,
+				struct demo_cleanup_log *log)
 {
-	demo_registry_empty_dir(dir, log);
-	if (rmdir(dir) < 0 && errno != ENOENT)
-		logf_(log, false, "%s: %s", dir, strerror(errno));
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (dirfd < 0) {
+		if (errno != ENOENT)
+			logf_(log, LOG_FAILED, "%s: %s", dir, strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < r->n_files; i++)
+		remove_file(dirfd, dir, r->files[i].name, r->files[i].dev, r->files[i].ino, log);
+	/* the registry itself: the file we parsed, a regular file of ours */
+	if (fstatat(dirfd, DEMO_REGISTRY_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISREG(st.st_mode) && st.st_uid == geteuid())
+			remove_file(dirfd, dir, DEMO_REGISTRY_FILE, (unsigned long long)st.st_dev,
+				    (unsigned long long)st.st_ino, log);
+		else
+			logf_(log, LOG_LEFT, "left %s/%s: not a registry file of this user", dir,
+			      DEMO_REGISTRY_FILE);
+	}
+	close(dirfd);
+}
+
+/* The listed files and the registry, then the directory if nothing else is in it. */
+static void remove_dir(const char *dir, const struct demo_registry *r,
+		       struct demo_cleanup_log *log)
+{
+	demo_registry_remove_files(dir, r, log);
+	if (rmdir(dir) == 0)
+		logf_(log, LOG_REMOVED, "removed %s/", dir);
+	else if (errno == ENOTEMPTY || errno == EEXIST)
+		logf_(log, LOG_LEFT, "left %s/: holds files the demo did not make", dir);
+	else if (errno != ENOENT)
+		logf_(log, LOG_FAILED, "%s: %s", dir, strerror(errno));
 }
 
 void demo_registry_remove(const char *dir, const struct demo_registry *r, pid_t self,
@@ -581,7 +703,7 @@ void demo_registry_remove(const char *dir, const struct demo_registry *r, pid_t 
 {
 	demo_registry_kill(r, self, log);
 	demo_registry_remove_objects(r, log);
-	remove_dir(dir, log);
+	remove_dir(dir, r, log);
 }
 
 static bool all_digits(const char *s)
@@ -594,47 +716,45 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-int demo_registry_cleanup_all(struct demo_cleanup_log *log)
+int demo_registry_cleanup_all(struct demo_cleanup_log *log, char *why, size_t why_len)
 {
 	char base[PATH_MAX], dir[PATH_MAX + 300];
 	DIR *d;
 	struct dirent *e;
-	int rc = demo_registry_base(base, sizeof(base), false);
+	int rc = demo_registry_base(base, sizeof(base), false, why, why_len);
 
+	if (rc == -ENOENT)
+		return 0;	/* no base: nothing was left */
 	if (rc < 0)
 		return rc;
-	if (check_own_dir(base) < 0)
-		return 0;	/* no base (or not ours): nothing was left by us */
 	d = opendir(base);
 	if (!d)
-		return errno == ENOENT ? 0 : -errno;
+		return errno == ENOENT ? 0 : why_(why, why_len, -errno, "%s", strerror(errno));
 	while ((e = readdir(d))) {
 		struct demo_registry r;
+		char reason[128];
 		int lrc;
 
 		if (!all_digits(e->d_name))
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", base, e->d_name);
-		if (check_own_dir(dir) < 0)
+		if (demo_registry_own_dir(dir, reason, sizeof(reason)) < 0) {
+			logf_(log, LOG_LEFT, "left %s: %s", dir, reason);
 			continue;
+		}
 		lrc = demo_registry_load(dir, &r);
-		if (lrc == 0 && r.have_root) {
-			if (demo_registry_proc_alive(r.root, r.root_start)) {
-				demo_registry_fini(&r);
-				continue;	/* a running demo: its conductor cleans up */
-			}
+		if (lrc < 0 || !r.have_root) {
+			logf_(log, LOG_LEFT, "left %s/: no registry this user wrote (%s)", dir,
+			      lrc < 0 ? (lrc == -EINVAL ? "not one it can read" : strerror(-lrc))
+				      : "no root line");
+		} else if (demo_registry_proc_alive(r.root, r.root_start)) {
+			logf_(log, LOG_LEFT, "left %s/: demo %s is running (root pid %d)", dir,
+			      r.demo[0] ? r.demo : "?", (int)r.root);
+		} else {
 			if (log && log->out && log->verbose)
 				fprintf(log->out, "demo %s (root pid %d) is gone: cleaning up\n",
 					r.demo[0] ? r.demo : "?", (int)r.root);
 			demo_registry_remove(dir, &r, 0, log);
-		} else {
-			/* No usable registry: a demo killed while starting. Only its directory can
-			 * hold anything, and only if its root pid no longer exists at all. */
-			char path[300];
-
-			snprintf(path, sizeof(path), "/proc/%s", e->d_name);
-			if (access(path, F_OK) != 0)
-				remove_dir(dir, log);
 		}
 		demo_registry_fini(&r);
 	}

@@ -170,6 +170,7 @@ static bool round_(struct demo_ctx *ctx, bool *first)
 		demo_fail(ctx, "semctl SETALL: %s", strerror(errno));
 		return false;
 	}
+	demo_sysv_changed(ctx, REG_SEM, semid);
 	demo_caption(ctx, objs, "semctl(SETALL): empty = %d (free slots), full = 0 (filled "
 		     "slots), mutex = 1 (one process at a time in the ring).", SLOTS);
 	if (*first) {

@@ -153,9 +153,11 @@ int demo_unix_socket_run(struct demo_ctx *ctx)
 		return demo_fail(ctx, "socket: %s", strerror(errno));
 	if (make_addr(&sa, spath) < 0)
 		return demo_fail(ctx, "socket path too long: %s", spath);
-	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 8) < 0 ||
-	    bind(ds, (struct sockaddr *)&da, dlen) < 0)
-		return demo_fail(ctx, "bind/listen: %s", strerror(errno));
+	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return demo_fail(ctx, "bind %s: %s", spath, strerror(errno));
+	demo_file_created(ctx, "stream.sock");	/* bind made it: EADDRINUSE otherwise */
+	if (listen(ls, 8) < 0 || bind(ds, (struct sockaddr *)&da, dlen) < 0)
+		return demo_fail(ctx, "listen/bind: %s", strerror(errno));
 	demo_fd_id(ls, "unix", lid, sizeof(lid));
 	demo_fd_id(ds, "unix", did, sizeof(did));
 	demo_object(ctx, lid, "listening stream socket");

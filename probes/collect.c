@@ -71,6 +71,7 @@ struct collector {
 	struct fd_iter_pass *iter;	/* live: the BPF iterators (probes/fd_iter.h) */
 	size_t n_reused;
 	size_t n_procs;
+	atomic_bool cancelled;		/* collector_cancel: stop and stay stopped */
 };
 
 static double now_epoch(void)
@@ -192,6 +193,11 @@ bool collector_reused(const struct collector *c, pid_t pid)
 	return c->n_reused && bsearch(&pid, c->reused, c->n_reused, sizeof(pid), cmp_pid);
 }
 
+void collector_cancel(struct collector *c)
+{
+	atomic_store(&c->cancelled, true);
+}
+
 int collector_collect(struct collector *c, struct snapshot **out)
 {
 	struct snapshot *s = snapshot_new();
@@ -202,6 +208,7 @@ int collector_collect(struct collector *c, struct snapshot **out)
 		.live = strcmp(c->sysroot, "/") == 0,
 		.self = c->opts.self,
 		.opts = &c->opts,
+		.cancel = &c->cancelled,
 	};
 	double t0 = now_mono();
 
@@ -231,7 +238,19 @@ int collector_collect(struct collector *c, struct snapshot **out)
 		ctx.iter = c->iter;
 	}
 	for (size_t i = 0; i < N_PROBES; i++) {
-		int rc = probes[i].collect(&ctx, &c->state[i]);
+		int rc;
+
+		if (probe_cancelled(&ctx)) {
+			/* what the probes did so far is dropped; the BPF pass is waited for by
+			 * whichever probe took it, or by the next collection */
+			free(ctx.fds);
+			free(ctx.maps);
+			arena_fini(&ctx.scratch);
+			snapshot_unref(s);
+			*out = NULL;
+			return -ECANCELED;
+		}
+		rc = probes[i].collect(&ctx, &c->state[i]);
 
 		/* a failed probe may have set its source with a fuller reason: keep that */
 		if (rc == 0 || !source_failed(s, probes[i].name))

@@ -37,8 +37,13 @@ struct collector *collector_new(const struct collect_opts *opts, int *err);
 void collector_free(struct collector *c);
 
 /* Runs every probe. *out is a new, unsealed snapshot the caller owns. Returns 0, or -errno
- * when nothing could be collected at all (no proc/). */
+ * when nothing could be collected at all (no proc/); -ECANCELED (and no snapshot) once
+ * collector_cancel() was called. */
 int collector_collect(struct collector *c, struct snapshot **out);
+/* Thread-safe, for the owner that is about to free c while another thread collects: a
+ * collection in progress stops at the next process (or probe) and returns -ECANCELED, and so
+ * does every later one. collector_free() is still needed (after that thread is done). */
+void collector_cancel(struct collector *c);
 
 /* What the last collection reused from the one before (incremental collection,
  * probes/proc_cache.h), for tests and the benchmark. */

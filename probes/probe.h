@@ -13,6 +13,7 @@
 #ifndef IPCTOP_PROBE_H
 #define IPCTOP_PROBE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -110,7 +111,17 @@ struct probe_ctx {
 	 * collection kept, reused for such processes (NULL: nothing to reuse). */
 	bool witness;
 	const struct proc_cache *cache;
+	/* Set (by another thread, collector_cancel) when the collection is no longer wanted:
+	 * the per-process loops stop at the next process and the snapshot is thrown away.
+	 * NULL: never. Read with probe_cancelled(). */
+	const atomic_bool *cancel;
 };
+
+/* The collection was cancelled (see probe_ctx.cancel). */
+static inline bool probe_cancelled(const struct probe_ctx *ctx)
+{
+	return ctx->cancel && atomic_load_explicit(ctx->cancel, memory_order_relaxed);
+}
 
 struct probe {
 	const char *name;

@@ -40,6 +40,7 @@ struct pass_worker {
 struct proc_pass {
 	int procfd;
 	bool witness;
+	const atomic_bool *cancel;	/* may be NULL */
 	const struct proc_cache *cache;
 	struct proc_pass_entry *e;	/* sorted by pid */
 	size_t n;
@@ -215,7 +216,8 @@ static void *worker_run(void *arg)
 	for (;;) {
 		size_t i = atomic_fetch_add(&pp->cursor, PASS_CHUNK);
 
-		if (i >= pp->n)
+		if (i >= pp->n ||
+		    (pp->cancel && atomic_load_explicit(pp->cancel, memory_order_relaxed)))
 			break;
 		for (size_t j = i; j < i + PASS_CHUNK && j < pp->n; j++)
 			do_one(w, &pp->e[j]);
@@ -282,13 +284,14 @@ static size_t n_threads(size_t n)
 	return t;
 }
 
-struct proc_pass *proc_pass_start(int procfd, pid_t self, bool witness,
+struct proc_pass *proc_pass_start(int procfd, pid_t self, bool witness, const atomic_bool *cancel,
 				  const struct proc_cache *cache)
 {
 	struct proc_pass *pp = xcalloc(1, sizeof(*pp));
 
 	pp->procfd = procfd;
 	pp->witness = witness;
+	pp->cancel = cancel;
 	pp->cache = witness ? cache : NULL;
 	atomic_init(&pp->cursor, 0);
 	if (list_pids(pp, self) < 0) {

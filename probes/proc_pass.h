@@ -28,6 +28,7 @@
 #ifndef IPCTOP_PROC_PASS_H
 #define IPCTOP_PROC_PASS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -65,9 +66,11 @@ struct proc_pass;
 
 /* Starts the walk over the numeric entries of procfd (leaving out pid `self` if non-zero).
  * witness: also read schedstat (for the next collection's cache); cache: the previous
- * collection's (may be NULL; read-only until the pass is freed). Returns NULL (nothing
- * started) when <proc> cannot be listed; callers then read alone. */
-struct proc_pass *proc_pass_start(int procfd, pid_t self, bool witness,
+ * collection's (may be NULL; read-only until the pass is freed). cancel (may be NULL): once
+ * set, the workers stop at the next process and the entries not read are left empty (the
+ * caller must not use them). Returns NULL (nothing started) when <proc> cannot be listed;
+ * callers then read alone. */
+struct proc_pass *proc_pass_start(int procfd, pid_t self, bool witness, const atomic_bool *cancel,
 				  const struct proc_cache *cache);
 /* Waits for every process to be done (the caller's thread helps). Safe to call twice. */
 void proc_pass_finish(struct proc_pass *pp);

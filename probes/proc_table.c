@@ -478,9 +478,11 @@ static int scan_libproc2(struct probe_ctx *ctx, struct pt_state *st)
 	/* the read-ahead of status/cmdline/wchan/syscall runs on other CPUs while libproc2
 	 * reads every stat here; this thread then helps it finish */
 	proc_pass_free(st->pass);
-	st->pass = proc_pass_start(ctx->procfd, ctx->self, ctx->witness, ctx->cache);
+	st->pass = proc_pass_start(ctx->procfd, ctx->self, ctx->witness, ctx->cancel, ctx->cache);
 	if (st->pass && ctx->cache) {
 		proc_pass_finish(st->pass);
+		if (probe_cancelled(ctx))
+			return -ECANCELED;	/* entries left unread: never used */
 		ctx->pass = st->pass;
 		return scan_warm(ctx, st);
 	}
@@ -488,6 +490,8 @@ static int scan_libproc2(struct probe_ctx *ctx, struct pt_state *st)
 	f = procps_pids_reap(st->info, PIDS_FETCH_TASKS_ONLY);
 	rc = f ? 0 : errno ? -errno : -EIO;
 	proc_pass_finish(st->pass);
+	if (probe_cancelled(ctx))
+		return -ECANCELED;	/* entries left unread: never used */
 	ctx->pass = st->pass;
 	if (!f)
 		return rc;

@@ -243,8 +243,13 @@ static ssize_t read_small(int dirfd, const char *path, char *buf, size_t cap)
 	return n;
 }
 
+/* Up to this many processes refused are each named in errors ("pid N syscall", so a --pid
+ * view keeps only its own); more are one line with their count. */
+#define DENIED_NAMED_MAX 8
+
 struct wait_counts {
 	size_t denied;		/* EACCES/EPERM on syscall */
+	pid_t denied_pids[DENIED_NAMED_MAX];	/* the first of them */
 	size_t malformed;
 	size_t threads_read;
 	bool threads_capped;
@@ -292,8 +297,8 @@ static void read_wait(struct probe_ctx *ctx, size_t pi, struct wait_counts *wc)
 
 	n = read_pid_small(ctx, pre ? &pre->syscall : NULL, p->pid, "syscall", buf, sizeof(buf));
 	if (n < 0) {
-		if (n == -EACCES || n == -EPERM)
-			wc->denied++;
+		if ((n == -EACCES || n == -EPERM) && wc->denied++ < DENIED_NAMED_MAX)
+			wc->denied_pids[wc->denied - 1] = p->pid;
 		if (n != -ENOENT && n != -ESRCH)	/* exited meanwhile: nothing to say */
 			note_error(ctx, pi, "syscall", (int)-n);
 		return;
@@ -428,7 +433,7 @@ int proc_wait_collect(struct probe_ctx *ctx, void **state)
 	struct wait_counts wc = { 0 };
 
 	(void)state;
-	for (size_t i = 0; i < ctx->snap->n_procs; i++) {
+	for (size_t i = 0; i < ctx->snap->n_procs && !probe_cancelled(ctx); i++) {
 		const struct proc_rec *p = &ctx->snap->procs[i];
 
 		if (p->kthread || p->zombie || p->pid == ctx->self)
@@ -438,10 +443,14 @@ int proc_wait_collect(struct probe_ctx *ctx, void **state)
 		if (p->nthreads > 1)
 			read_threads(ctx, i, &wc);
 	}
-	if (wc.denied)
+	for (size_t i = 0; wc.denied <= DENIED_NAMED_MAX && i < wc.denied; i++)
 		snapshot_add_errorf(ctx->snap, "EACCES (reading what a process is blocked in needs "
-				    "ptrace access, e.g. root)", "syscall of %zu process%s",
-				    wc.denied, wc.denied == 1 ? "" : "es");
+				    "ptrace access, e.g. root)", "pid %d syscall",
+				    (int)wc.denied_pids[i]);
+	if (wc.denied > DENIED_NAMED_MAX)
+		snapshot_add_errorf(ctx->snap, "EACCES (reading what a process is blocked in needs "
+				    "ptrace access, e.g. root)", "syscall of %zu processes",
+				    wc.denied);
 	if (wc.threads_capped)
 		snapshot_add_errorf(ctx->snap, "not all threads read (cost cap)",
 				    "threads (signal state and waits): %d per collection, %d per process",

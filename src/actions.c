@@ -24,10 +24,13 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "src/actions.h"
+
+#define MQUEUE_MAGIC 0x19800202	/* the mqueue file system (not in linux/magic.h) */
 
 int action_send_signal(pid_t pid, int signo)
 {
@@ -225,6 +228,33 @@ static int posix_stat(const char *dir, const char *file, int *dirfd, struct stat
 	return S_ISREG(st->st_mode) ? 0 : -EINVAL;
 }
 
+/* /dev/mqueue is the mqueue file system (not mounted, or something else there: the queue is
+ * looked up by name through mq_open instead). */
+static bool mqueue_mounted(void)
+{
+	struct statfs sf;
+
+	return statfs("/dev/mqueue", &sf) == 0 && sf.f_type == MQUEUE_MAGIC;
+}
+
+/* A queue by name, without /dev/mqueue: opened read-only and non-blocking (no message is
+ * taken, nobody is woken), fstat'ed, closed. */
+static int mq_stat(const char *name, struct stat *st)
+{
+	char path[NAME_MAX + 2];
+	mqd_t q;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "/%s", name);
+	q = mq_open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (q == (mqd_t)-1)
+		return -errno;
+	if (fstat((int)q, st) < 0)
+		rc = -errno;
+	mq_close(q);
+	return rc;
+}
+
 int action_posix_identify(enum action_posix_kind kind, const char *name, struct action_posix_id *out)
 {
 	char file[NAME_MAX + 1];
@@ -235,6 +265,12 @@ int action_posix_identify(enum action_posix_kind kind, const char *name, struct 
 	memset(out, 0, sizeof(*out));
 	if (posix_path(kind, name, &dir, file, sizeof(file)) < 0)
 		return -EINVAL;
+	if (kind == ACTION_PMQ && !mqueue_mounted()) {
+		rc = mq_stat(name, &st);
+		if (rc == 0)
+			id_of(&st, out);
+		return rc;
+	}
 	rc = posix_stat(dir, file, &dirfd, &st);
 	if (dirfd >= 0)
 		close(dirfd);
@@ -245,13 +281,24 @@ int action_posix_identify(enum action_posix_kind kind, const char *name, struct 
 
 int action_remove_posix(enum action_posix_kind kind, const char *name, const struct action_posix_id *want)
 {
-	char file[NAME_MAX + 1];
+	char file[NAME_MAX + 1], slashed[NAME_MAX + 2];
 	const char *dir;
 	struct stat st;
 	int dirfd, rc;
 
 	if (posix_path(kind, name, &dir, file, sizeof(file)) < 0)
 		return -EINVAL;
+	if (kind == ACTION_PMQ && !mqueue_mounted()) {
+		/* the queue's directory is sticky: only its owner (checked here) or root can
+		 * unlink or replace the name between this check and mq_unlink */
+		rc = mq_stat(name, &st);
+		if (rc == 0 && !same_posix(&st, want))
+			rc = -ESTALE;
+		snprintf(slashed, sizeof(slashed), "/%s", file);
+		if (rc == 0 && mq_unlink(slashed) < 0)
+			rc = -errno;
+		return rc;
+	}
 	rc = posix_stat(dir, file, &dirfd, &st);
 	if (rc == -EINVAL)
 		rc = -ESTALE;	/* something else (a link, a FIFO) took the name */

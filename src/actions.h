@@ -67,7 +67,9 @@ int action_remove_sem(int id, int32_t key, uid_t cuid, int64_t ctime);
  * when the page opens and checked again right before the unlink: the name opened with
  * O_PATH | O_NOFOLLOW (never following a link, never opening a FIFO), fstat'ed, and the
  * name looked up again (no symlink) just before unlinkat - same device, inode and owner, a
- * regular file. The name goes at once, the object when the last process closes or unmaps it.
+ * regular file. A queue, when /dev/mqueue is not the mqueue file system, is checked through
+ * mq_open(O_RDONLY | O_NONBLOCK) and fstat instead (its directory is sticky). The name goes at
+ * once, the object when the last process closes or unmaps it.
  */
 enum action_posix_kind { ACTION_PMQ, ACTION_PSHM, ACTION_PSEM };
 

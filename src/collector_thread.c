@@ -24,6 +24,7 @@
 
 struct collector_thread {
 	struct pipeline *pl;		/* worker only once the thread runs */
+	struct sampler *sm;		/* pl's (it frees it): only for sampler_cancel */
 	pid_t *pids;			/* guarded by lock (collector_thread_set_pids) */
 	size_t n_pids;
 	pid_t *roots;			/* the same, with every descendant (a demo's root) */
@@ -165,6 +166,7 @@ struct collector_thread *collector_thread_new(struct sampler *sm, double delay,
 	int rc;
 
 	ct->pl = pipeline_new(sm);
+	ct->sm = sm;
 	ct->delay = clamp_delay(delay);
 	if (n_pids) {
 		ct->pids = xreallocarray(NULL, n_pids, sizeof(*pids));
@@ -211,6 +213,8 @@ void collector_thread_free(struct collector_thread *ct)
 	ct->stop = true;
 	pthread_cond_signal(&ct->cond);
 	pthread_mutex_unlock(&ct->lock);
+	/* a scan in progress stops at the next process instead of going over all of them */
+	sampler_cancel(ct->sm);
 	pthread_join(ct->thread, NULL);
 
 	snapshot_unref(ct->slot);

@@ -32,7 +32,8 @@ struct collector_thread;
  * (sm is then freed too). */
 struct collector_thread *collector_thread_new(struct sampler *sm, double delay,
 					      const pid_t *pids, size_t n_pids, int *err);
-/* Stops the worker (waiting for a scan in progress to end) and frees everything. */
+/* Stops the worker (a scan in progress is cancelled: it stops at the next process, see
+ * sampler_cancel) and frees everything. */
 void collector_thread_free(struct collector_thread *ct);
 
 /* Readable when a new snapshot (or a collection error) is waiting. */

@@ -34,16 +34,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	/* --pid naming no process is bad usage too (a process that exits later is not) */
+	/* --pid: a pid that names no process is said on stderr; naming none at all is bad usage
+	 * (a process that exits later is not, nor one of a list that has exited: scripts follow
+	 * lists of pids some of which may be gone) */
 	if (opts.n_pids && (opts.mode == MODE_ONCE || opts.mode == MODE_BATCH ||
 			    opts.mode == MODE_DASHBOARD || opts.mode == MODE_RECORD)) {
 		char missing[256];
 		size_t n = filter_missing_pids(opts.sysroot, opts.pids, opts.n_pids, missing,
 					       sizeof(missing));
 
-		if (n) {
+		if (n)
 			fprintf(stderr, "ipctop: --pid %s: no such process%s\n", missing,
 				n > 1 ? "es" : "");
+		if (n == opts.n_pids) {
 			options_fini(&opts);
 			return 2;
 		}

@@ -76,6 +76,11 @@ void sampler_cleanup_signal_safe(void)
 	collector_cleanup_signal_safe();
 }
 
+void sampler_cancel(struct sampler *sm)
+{
+	collector_cancel(sm->col);
+}
+
 int sampler_take(struct sampler *sm, struct snapshot **out)
 {
 	struct snapshot *s = NULL;

@@ -23,6 +23,9 @@ void sampler_free(struct sampler *sm);
 /* From a fatal-signal handler: removes what the probes leave in the kernel (the tracefs
  * instance) with async-signal-safe calls only; nothing else may run after it. */
 void sampler_cleanup_signal_safe(void);
+/* Thread-safe: a sampler_take() running on another thread stops at the next process and
+ * returns -ECANCELED, as does every later one (collector_cancel); for teardown. */
+void sampler_cancel(struct sampler *sm);
 
 /* A new sealed snapshot; the caller owns one reference. Returns 0 or -errno. */
 int sampler_take(struct sampler *sm, struct snapshot **out);

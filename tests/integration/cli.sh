@@ -58,7 +58,11 @@ usage_case "-d 0x10" "-d '0x10': expected decimal seconds from 0 to 31536000 (a 
 usage_case "-d 1e308" "-d '1e308': expected decimal seconds from 0 to 31536000 (a year)" --batch -d 1e308
 nopid=$(( $(cat /proc/sys/kernel/pid_max) ))	# pids are below pid_max: never a process
 usage_case "--pid of no process" "--pid $nopid: no such process" --once --pid "$nopid"
-usage_case "--pid of no process, in a list" "--pid $nopid: no such process" --batch -n 1 --pid "$$,$nopid"
+# one of a list gone: said on stderr, the others shown (exit 0)
+"$IPCTOP" --once --json --pid "$$,$nopid" >"$TMP/pidlist.json" 2>"$TMP/pidlist.err"
+check "--pid of a list with one gone: exit 0" [ $? -eq 0 ]
+check "--pid of a list with one gone: stderr names it" grep -q -- "--pid $nopid: no such process" "$TMP/pidlist.err"
+check "--pid of a list with one gone: the live one is shown" grep -q "\"pid\": *$$[,}]" "$TMP/pidlist.json"
 usage_case "unknown option" "--frobnicate" --frobnicate
 usage_case "unknown short option" "-z" -z
 usage_case "missing argument" "--sysroot" --once --sysroot

@@ -148,9 +148,9 @@ check "--format=j completes to json" only json
 complete_words --batch --textfile "$TMP/root/"
 check "--textfile offers directories, not files" only "$TMP/root/other dir" "$TMP/root/proc"
 complete_words --batch --textfile "$TMP/root/proc" ""
-check "after --textfile DIR, words are the subcommand again" only demo
+check "after --textfile DIR, words are the subcommand again" only demo record replay
 complete_words --batch --format openmetrics ""
-check "after --format FMT, a bare word offers the subcommand" only demo
+check "after --format FMT, a bare word offers the subcommand" only demo record replay
 
 # without a runnable program the fixed option list is used
 saved=$IPCTOP

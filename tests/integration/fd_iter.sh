@@ -518,7 +518,8 @@ mx_view() {
 		  | {sysv_id, nattch, destroy_pending, attached_pids: (.attached_pids | srt)}]
 		 | sort_by(.sysv_id)),
 	   posix_shm: ([.posix_shm[] | select(.name == $a or .name == $p or .name == $g)
-			| {name, inode, size, mapped_pids: (.mapped_pids | srt)}] | sort_by(.name)),
+			| {name, inode, size, deleted: (.deleted // false),
+			   mapped_pids: (.mapped_pids | srt)}] | sort_by(.name, .inode)),
 	   posix_sems: ([.posix_sems[] | select(.name == $sem)
 			 | {name, inode, value, mapped_pids: (.mapped_pids | srt)}])}' "$1"
 }
@@ -550,12 +551,15 @@ for run in bpf proc; do
 		'[.shm[] | select(.sysv_id == $rmid)] == [{sysv_id: $rmid, nattch: 2,
 		  destroy_pending: true, attached_pids: ([$da, $db] | sort)}]'
 	mx_exact $run "$PSHM_RORW: mapped by $PSHM_RO (read-only) and $PSHM_RW (read-write), not by $PSHM_PRIV (MAP_PRIVATE)" \
-		'[.posix_shm[] | select(.name == $a)] == [{name: $a, inode: $ai, size: 4096,
+		'[.posix_shm[] | select(.name == $a)] == [{name: $a, inode: $ai, size: 4096, deleted: false,
 		  mapped_pids: ([$pro, $prw] | sort)}] and all(.posix_shm[].mapped_pids[]; . != $priv)'
 	mx_exact $run "$PSHM_ONLYPRIV: mapped MAP_PRIVATE only: no mapper" \
-		'[.posix_shm[] | select(.name == $p)] == [{name: $p, inode: $pi, size: 4096, mapped_pids: []}]'
+		'[.posix_shm[] | select(.name == $p)] == [{name: $p, inode: $pi, size: 4096, deleted: false, mapped_pids: []}]'
 	mx_exact $run "$PSHM_GONE: the new object's mapper $PSHM_NEW only (the unlinked one's is not)" \
-		'[.posix_shm[] | select(.name == $g)] == [{name: $g, inode: $gi, size: 4096, mapped_pids: [$gnew]}]'
+		'[.posix_shm[] | select(.name == $g and (.deleted | not))] == [{name: $g, inode: $gi, size: 4096, deleted: false, mapped_pids: [$gnew]}]'
+	mx_exact $run "$PSHM_GONE: the unlinked one listed apart, deleted, by its own inode and mapper" \
+		'[.posix_shm[] | select(.name == $g and .deleted)] | length == 1 and .[0].inode != $gi
+		  and .[0].size == null and (.[0].mapped_pids | length == 1 and .[0] != $gnew)'
 	mx_exact $run "semaphore $PSEM: value $SEM_VALUE, mapped by its creator $SEM_A (temporary name) and $SEM_B" \
 		'.posix_sems == [{name: $sem, inode: $si, value: $sv, mapped_pids: ([$sa, $sb] | sort)}]'
 	check "$run: no error (malformed, unreadable) about the fixture's processes' maps" \
