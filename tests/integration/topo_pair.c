@@ -2,8 +2,10 @@
  * topo_pair.c - two processes joined by IPC, for the topology tmux test.
  *
  *   topo_pair chan [-t]   a pipe parent -> child and a socketpair between them; with -t the
- *                         parent writes 1 KiB into the pipe every 50 ms and the child reads it
- *                         (so the map has a rate to animate). Prints "PARENT CHILD".
+ *                         parent writes 1 KiB into the pipe every 50 ms and the child drains it
+ *                         every 700 ms, so the fill grows and shrinks between two snapshots:
+ *                         the evidence of traffic the map animates without counted rates (a
+ *                         pipe read as fast as it is written shows none). Prints "PARENT CHILD".
  *   topo_pair sysv        a System V message queue (the parent sent 3 messages of 64 bytes,
  *                         the child received one) and a segment attached by both. Prints
  *                         "PARENT CHILD MSGID SHMID".
@@ -59,8 +61,16 @@ static void child_loop(int rd, bool traffic)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	for (;;) {
 		if (traffic) {
-			if (read(rd, buf, sizeof(buf)) <= 0)
-				_exit(0);
+			/* drain what came in the last 700 ms (about 14 KiB: far from full) */
+			usleep(700000);
+			for (;;) {
+				ssize_t n = read(rd, buf, sizeof(buf));
+
+				if (n == 0)
+					_exit(0);
+				if (n < 0 || n < (ssize_t)sizeof(buf))
+					break;
+			}
 		} else {
 			pause();
 		}
