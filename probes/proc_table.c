@@ -551,8 +551,12 @@ static void mark_orphans(struct snapshot *s, size_t first)
 			r->orphan = true;
 			continue;
 		}
-		if (r->pgid == r->pid)
+		if (r->pgid == r->pid) {
+			/* a group leader under init: adopted (a postmaster pg_ctl started), or
+			 * started there (a service)? Nothing in /proc tells: unknown */
+			r->orphan_unknown = r->ppid == 1 || (parent && known_subreaper(parent));
 			continue;
+		}
 		r->orphan = r->ppid == 1 || (parent && known_subreaper(parent));
 	}
 	free(ix);

@@ -249,9 +249,9 @@ const char *fmt_proc_wait(const struct proc_rec *p, char *buf, size_t len)
 
 const char *fmt_proc_flags(const struct proc_rec *p, char *buf, size_t len)
 {
-	return put(buf, len, "%s%s%s%s", p->zombie ? "Z" : "", p->orphan ? "O" : "",
-		   p->kthread ? "K" : "",
-		   p->zombie || p->orphan || p->kthread ? "" : "-");
+	return put(buf, len, "%s%s%s%s", p->zombie ? "Z" : "",
+		   p->orphan ? "O" : p->orphan_unknown ? "O?" : "", p->kthread ? "K" : "",
+		   p->zombie || p->orphan || p->orphan_unknown || p->kthread ? "" : "-");
 }
 
 const char *fmt_socktype(int type)

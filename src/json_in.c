@@ -383,6 +383,8 @@ static void r_proc(struct snapshot *s, struct json_object *o)
 	p->uid = g_known(o, "uid");
 	p->zombie = g_bool(o, "zombie");
 	p->orphan = g_bool(o, "orphan");
+	p->orphan_unknown = json_object_is_type(get(o, "orphan"), json_type_null) &&
+			    json_object_object_get_ex(o, "orphan", NULL);
 	if (json_object_is_type(sig, json_type_object)) {
 		p->sig_known = true;
 		for (int i = 0; i < SIGSET_COUNT; i++)

@@ -614,7 +614,10 @@ static void j_proc(struct jw *w, const struct proc_rec *p)
 	k_str(w, "comm", p->comm);
 	k_int_known(w, "uid", p->uid);
 	k_bool(w, "zombie", p->zombie);
-	k_bool(w, "orphan", p->orphan);
+	if (p->orphan_unknown)
+		k_null(w, "orphan");
+	else
+		k_bool(w, "orphan", p->orphan);
 	jw_key(w, "signals");
 	if (p->sig_known) {
 		jw_obj(w);

@@ -42,9 +42,11 @@ static void orphan(struct proc_rec *p, const struct proc_rec *old)
 	if (old->ppid > 0 && p->ppid > 0 && p->ppid != old->ppid) {
 		/* a parent only changes when the old one died: re-parented */
 		p->orphan = true;
+		p->orphan_unknown = false;
 		p->original_ppid = old->orphan && old->original_ppid ? old->original_ppid : old->ppid;
 	} else if (old->orphan && old->original_ppid && p->ppid == old->ppid) {
 		p->orphan = true;
+		p->orphan_unknown = false;
 		if (!p->original_ppid)
 			p->original_ppid = old->original_ppid;
 	}

@@ -99,6 +99,10 @@ struct proc_rec {
 	bool kthread;			/* kernel thread (child of kthreadd or no mm) */
 	bool zombie;
 	bool orphan;			/* re-parented to init or a subreaper */
+	/* orphan unknown (JSON null): its parent is init or a subreaper and it leads its process
+	 * group, which a process init started does too (a daemon); only a parent change seen
+	 * across snapshots tells an adopted one (src/lifecycle.c). orphan is false then. */
+	bool orphan_unknown;
 	pid_t original_ppid;		/* for orphans: the parent an earlier snapshot saw, 0 unknown */
 	/* Zombies (src/lifecycle.c): when ipctop first saw it as a zombie (epoch seconds, 0 unknown);
 	 * zombie_seen_alive: an earlier snapshot saw it alive, so it died within one interval
