@@ -299,8 +299,10 @@ static void read_wait(struct probe_ctx *ctx, size_t pi, struct wait_counts *wc)
 	if (n < 0) {
 		if ((n == -EACCES || n == -EPERM) && wc->denied++ < DENIED_NAMED_MAX)
 			wc->denied_pids[wc->denied - 1] = p->pid;
-		if (n != -ENOENT && n != -ESRCH)	/* exited meanwhile: nothing to say */
+		if (n != -ENOENT && n != -ESRCH) {	/* exited meanwhile: nothing to say */
 			note_error(ctx, pi, "syscall", (int)-n);
+			p->wait_unknown = true;
+		}
 		return;
 	}
 	if (proc_wait_parse_syscall(buf, (size_t)n, &sc) < 0) {

@@ -239,6 +239,8 @@ const char *fmt_proc_wait(const struct proc_rec *p, char *buf, size_t len)
 {
 	const struct proc_wait *wt = &p->waiting;
 
+	if (wt->kind == WAIT_NONE && p->wait_unknown)
+		return put(buf, len, "?");	/* unreadable, not "not waiting" (p->error says why) */
 	if (wt->kind == WAIT_NONE || wt->tid <= 0 || wt->tid == p->pid)
 		return fmt_wait(wt, buf, len);
 	/* another thread's wait: say which */

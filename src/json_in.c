@@ -408,6 +408,9 @@ static void r_proc(struct snapshot *s, struct json_object *o)
 	p->io_rchar = g_known(o, "io_rchar");
 	p->io_wchar = g_known(o, "io_wchar");
 	p->error = g_str(s, o, "error");
+	/* proc_wait's record of an unreadable wait ("syscall: EACCES"): unknown, not "none" */
+	p->wait_unknown = p->waiting.kind == WAIT_NONE && p->error &&
+			  strncmp(p->error, "syscall: ", 9) == 0;
 }
 
 static void r_thread(struct snapshot *s, struct json_object *o)

@@ -103,6 +103,9 @@ struct proc_rec {
 	 * group, which a process init started does too (a daemon); only a parent change seen
 	 * across snapshots tells an adopted one (src/lifecycle.c). orphan is false then. */
 	bool orphan_unknown;
+	/* what it is blocked in could not be read (its syscall file refused: another user's
+	 * process without ptrace access); waiting is WAIT_NONE then, and error says why */
+	bool wait_unknown;
 	pid_t original_ppid;		/* for orphans: the parent an earlier snapshot saw, 0 unknown */
 	/* Zombies (src/lifecycle.c): when ipctop first saw it as a zombie (epoch seconds, 0 unknown);
 	 * zombie_seen_alive: an earlier snapshot saw it alive, so it died within one interval

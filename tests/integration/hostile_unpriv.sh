@@ -143,6 +143,15 @@ check "as nobody: text gives the reasons" \
 	sh -c "grep -q 'msg:$MSQ msgctl: EACCES' '$TMP/out/nobody.txt' &&
 	       grep -q 'sem:$SEM semctl: EACCES' '$TMP/out/nobody.txt'"
 
+# what root's holder is blocked in cannot be read by nobody: the text says "?" (unknown), not
+# "-" (not waiting), and the JSON leaves waiting null with the reason in the record's error
+check "nobody: an unreadable wait is '?' in the text, not '-'" \
+	awk -v p="$HPID" '$1 == p { for (i = 2; i <= NF; i++) if ($i == "?") f = 1 } END { exit !f }' \
+	"$TMP/out/nobody.txt"
+check "nobody: the JSON says why (syscall: EACCES)" \
+	jq -e --argjson p "$HPID" 'any(.processes[]; .pid == $p and .waiting == null and
+		(.error // "" | startswith("syscall: EACCES")))' "$TMP/out/nobody.json"
+
 # ---- the holder removes everything ----
 kill -TERM "$HPID"
 wait "$HPID"
