@@ -29,6 +29,7 @@ if [ "$1" != "--inside" ]; then
 		echo "cannot make private pid/ipc/mount namespaces here"
 		exit 77
 	fi
+	run_cleanups	# exec drops this shell's EXIT trap: its config directory goes now
 	exec unshare --pid --fork --mount-proc --ipc --mount --propagation private \
 		env IPCTOP="$IPCTOP" top_srcdir="${top_srcdir:-.}" sh "$0" --inside
 fi
